@@ -1,0 +1,1 @@
+"""The Typer command line: parses, calls services, renders. No business logic here."""

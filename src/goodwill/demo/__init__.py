@@ -1,0 +1,1 @@
+"""Realistic, seeded demo networks (used by `goodwill demo` and the benchmarks)."""

@@ -1,0 +1,159 @@
+"""People and organizations: names, emails, phones, tiers, cadences, visibility."""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+
+from goodwill.domain.text import NAME_MAX, SHORT_MAX, clean_text, collapse_spaces, fold
+from goodwill.errors import ValidationFailed
+
+
+class Visibility(enum.StrEnum):
+    PRIVATE = "private"
+    WORKSPACE = "workspace"
+
+
+class Tier(enum.StrEnum):
+    """How close the user wants to stay; each tier implies a default cadence."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+
+
+DEFAULT_CADENCE_DAYS: dict[Tier, int] = {Tier.A: 30, Tier.B: 90, Tier.C: 180}
+MAX_CADENCE_DAYS = 3660
+
+
+def parse_visibility(value: str, field: str = "visibility") -> Visibility:
+    try:
+        return Visibility(value.strip().lower())
+    except ValueError:
+        raise ValidationFailed(field, f"'{value}' is not one of private, workspace") from None
+
+
+def parse_tier(value: str | None, field: str = "tier") -> Tier | None:
+    if value is None or value.strip().lower() in {"", "none", "-"}:
+        return None
+    try:
+        return Tier(value.strip().upper())
+    except ValueError:
+        raise ValidationFailed(field, f"'{value}' is not one of A, B, C, none") from None
+
+
+_CADENCE = re.compile(r"^\s*(\d+)\s*([dwmy]?)\s*$", re.IGNORECASE)
+_CADENCE_UNIT_DAYS = {"": 1, "d": 1, "w": 7, "m": 30, "y": 365}
+
+
+def parse_cadence(value: str, field: str = "cadence") -> int:
+    """'45', '45d', '6w', '3m', '1y' -> days."""
+    match = _CADENCE.match(value)
+    if not match:
+        raise ValidationFailed(field, f"'{value}' is not a cadence like 30d, 6w, 3m or 1y")
+    days = int(match.group(1)) * _CADENCE_UNIT_DAYS[match.group(2).lower()]
+    if not 1 <= days <= MAX_CADENCE_DAYS:
+        raise ValidationFailed(field, f"must be between 1 and {MAX_CADENCE_DAYS} days")
+    return days
+
+
+def resolve_cadence(tier: Tier | None, cadence_days: int | None) -> int | None:
+    """Contacts without a tier have no cadence; a tier alone gets its default cadence."""
+    if tier is None:
+        return None
+    return cadence_days if cadence_days is not None else DEFAULT_CADENCE_DAYS[tier]
+
+
+def normalize_email(raw: str, field: str = "email") -> str:
+    text = clean_text(raw, field, max_len=SHORT_MAX, required=True)
+    assert text is not None
+    try:
+        result = validate_email(text, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise ValidationFailed(field, f"'{text}' is not a valid email address ({exc})") from None
+    # The local part is case-sensitive by RFC but not in practice; lower-casing lets
+    # 'Ann@X.com' and 'ann@x.com' dedupe to one person.
+    return result.normalized.lower()
+
+
+@dataclass(frozen=True)
+class Phone:
+    e164: str
+    digits: str  # E.164 without '+', for phone-aware search
+
+    @property
+    def digits_reversed(self) -> str:
+        return self.digits[::-1]
+
+
+def normalize_phone(raw: str, region: str, field: str = "phone") -> Phone:
+    text = clean_text(raw, field, max_len=64, required=True)
+    assert text is not None
+    try:
+        parsed = phonenumbers.parse(text, region.upper())
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationFailed(field, f"'{text}' is not a phone number ({exc})") from None
+    if not phonenumbers.is_possible_number(parsed):
+        raise ValidationFailed(
+            field, f"'{text}' is not a possible phone number for region {region.upper()}"
+        )
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return Phone(e164=e164, digits=e164.lstrip("+"))
+
+
+def phone_query_digits(query: str) -> str | None:
+    """If a search query looks like a phone number, its digits; otherwise None."""
+    if not re.fullmatch(r"[\d\s()+.\-/]+", query.strip()):
+        return None
+    digits = re.sub(r"\D", "", query)
+    return digits if len(digits) >= 6 else None
+
+
+def validate_region(value: str, field: str = "default_region") -> str:
+    region = value.strip().upper()
+    if region not in phonenumbers.SUPPORTED_REGIONS:
+        raise ValidationFailed(field, f"'{value}' is not a two-letter region code such as US or FR")
+    return region
+
+
+def person_name(first: str | None, last: str | None) -> tuple[str | None, str | None, str]:
+    """Clean first/last names and build the display name."""
+    first_c = clean_text(first, "first name", max_len=NAME_MAX)
+    last_c = clean_text(last, "last name", max_len=NAME_MAX)
+    first_c = collapse_spaces(first_c) if first_c else None
+    last_c = collapse_spaces(last_c) if last_c else None
+    display = " ".join(p for p in (first_c, last_c) if p)
+    if not display:
+        raise ValidationFailed("name", "a contact needs a first or last name")
+    return first_c, last_c, display
+
+
+def split_full_name(full: str) -> tuple[str | None, str | None]:
+    """'Ada King Lovelace' -> ('Ada King', 'Lovelace'); one word is a first name."""
+    text = clean_text(full, "name", max_len=NAME_MAX * 2, required=True)
+    assert text is not None
+    parts = collapse_spaces(text).split(" ")
+    if len(parts) == 1:
+        return parts[0], None
+    return " ".join(parts[:-1]), parts[-1]
+
+
+def contact_search_key(
+    display_name: str, nickname: str | None = None, extra: list[str] | None = None
+) -> str:
+    parts = [display_name, nickname or "", *(extra or [])]
+    return fold(" ".join(p for p in parts if p))
+
+
+def parse_custom_field(assignment: str) -> tuple[str, str | None]:
+    """'key=value' -> (key, value); 'key=' removes the field."""
+    if "=" not in assignment:
+        raise ValidationFailed("field", f"'{assignment}' must look like key=value")
+    key, value = assignment.split("=", 1)
+    key_c = clean_text(key, "field name", max_len=100, required=True)
+    assert key_c is not None
+    return key_c, clean_text(value, f"field {key_c}", max_len=SHORT_MAX * 4)

@@ -1,0 +1,57 @@
+"""The one error tree of goodwill.
+
+Services and the domain raise only these; each face translates them
+(the CLI into a one-line message and an exit code)::
+
+    GoodwillError
+     ├── NotFound            the record does not exist, or the actor may not see it
+     ├── Conflict            the request contradicts the current state
+     │    └── Ambiguous      a reference matched several records (candidates listed)
+     ├── ValidationFailed    an input is malformed (names the field and why)
+     ├── PermissionDenied    the actor may see the record but not do this
+     └── ImportFailed        a file could not be imported
+"""
+
+from __future__ import annotations
+
+
+class GoodwillError(Exception):
+    """Base of every error goodwill raises on purpose."""
+
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(GoodwillError):
+    exit_code = 3
+
+
+class Conflict(GoodwillError):
+    exit_code = 4
+
+
+class Ambiguous(Conflict):
+    def __init__(self, message: str, candidates: list[str]) -> None:
+        listing = "; ".join(candidates)
+        super().__init__(f"{message}: {listing}" if candidates else message)
+        self.candidates = candidates
+
+
+class ValidationFailed(GoodwillError):
+    exit_code = 2
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}" if field else message)
+        self.field = field
+        self.reason = message
+
+
+class PermissionDenied(GoodwillError):
+    exit_code = 5
+
+
+class ImportFailed(GoodwillError):
+    exit_code = 6

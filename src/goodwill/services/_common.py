@@ -1,0 +1,219 @@
+"""Helpers shared by the service modules (not use cases themselves)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from goodwill.domain.dates import local_date_of, parse_date
+from goodwill.domain.people import Visibility, normalize_email, parse_visibility
+from goodwill.domain.text import clean_text, fold, like_escape
+from goodwill.errors import Ambiguous, NotFound
+from goodwill.services._visibility import (
+    can_see,
+    contact_label,
+    get_visible,
+    organization_label,
+    visible,
+)
+from goodwill.services.actor import Actor, utcnow
+from goodwill.services.views import ContactSummary, Ref, TaskView
+from goodwill.storage.schema import (
+    Contact,
+    ContactEmail,
+    ContactTouch,
+    Organization,
+    Tag,
+    Task,
+    Workspace,
+)
+
+CANDIDATES_SHOWN = 10
+
+
+def as_date(value: date | str | None, field: str, actor: Actor) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    if not value.strip():
+        return None
+    return parse_date(value, field, local_date_of(utcnow(), actor.tz))
+
+
+def choose_visibility(session: Session, actor: Actor, value: str | None) -> str:
+    if value is not None:
+        return parse_visibility(value).value
+    workspace = session.get_one(Workspace, actor.workspace_id)
+    return Visibility(workspace.default_visibility).value
+
+
+def resolve_contact(
+    session: Session, actor: Actor, ref: int | str, *, include_archived: bool = True
+) -> Contact:
+    """An id, an email, or a unique part of the name — among contacts the actor may see."""
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().lstrip("#").isdigit()):
+        return get_visible(session, Contact, int(str(ref).strip().lstrip("#")), actor, "contact")
+    text = clean_text(ref, "contact", max_len=500, required=True) or ""
+    base = select(Contact).where(visible(Contact, actor))
+    if not include_archived:
+        base = base.where(Contact.archived_at.is_(None))
+    if "@" in text:
+        key = normalize_email(text, "contact")
+        matches = list(
+            session.scalars(
+                base.where(
+                    Contact.id.in_(select(ContactEmail.contact_id).where(ContactEmail.email == key))
+                ).order_by(Contact.id)
+            )
+        )
+        return _one(matches, f"no contact with email {key}", f"{key} matches several contacts")
+    key = fold(text)
+    matches = list(
+        session.scalars(
+            base.where(Contact.search_key.like(f"%{like_escape(key)}%", escape="\\"))
+            .order_by(Contact.sort_key, Contact.id)
+            .limit(200)
+        )
+    )
+    exact = [c for c in matches if fold(c.display_name) == key]
+    if len(exact) == 1:
+        return exact[0]
+    return _one(matches, f"no contact matches '{text}'", f"'{text}' matches several contacts")
+
+
+def _one(matches: Sequence[Contact], missing: str, ambiguous: str) -> Contact:
+    if not matches:
+        raise NotFound(missing)
+    if len(matches) > 1:
+        shown = [f"#{c.id} {c.display_name}" for c in matches[:CANDIDATES_SHOWN]]
+        if len(matches) > CANDIDATES_SHOWN:
+            shown.append(f"… {len(matches) - CANDIDATES_SHOWN} more")
+        raise Ambiguous(f"{ambiguous}; use the id", shown)
+    return matches[0]
+
+
+def resolve_organization(session: Session, actor: Actor, ref: int | str) -> Organization:
+    if isinstance(ref, int) or ref.strip().lstrip("#").isdigit():
+        return get_visible(
+            session, Organization, int(str(ref).strip().lstrip("#")), actor, "organization"
+        )
+    text = clean_text(ref, "organization", max_len=500, required=True) or ""
+    key = fold(text)
+    matches = list(
+        session.scalars(
+            select(Organization)
+            .where(
+                visible(Organization, actor),
+                Organization.name_key.like(f"%{like_escape(key)}%", escape="\\"),
+            )
+            .order_by(Organization.name_key, Organization.id)
+            .limit(200)
+        )
+    )
+    exact = [o for o in matches if o.name_key == key]
+    if len(exact) == 1:
+        return exact[0]
+    if not matches:
+        raise NotFound(f"no organization matches '{text}'")
+    if len(matches) > 1:
+        shown = [f"#{o.id} {o.name}" for o in matches[:CANDIDATES_SHOWN]]
+        raise Ambiguous(f"'{text}' matches several organizations; use the id", shown)
+    return matches[0]
+
+
+def tags_for(session: Session, actor: Actor, names: Iterable[str]) -> list[Tag]:
+    """Get or create the workspace's tags by name (case- and accent-insensitive)."""
+    result: list[Tag] = []
+    for raw in names:
+        name = clean_text(raw, "tag", max_len=100, required=True) or ""
+        key = fold(name)
+        tag = session.scalars(
+            select(Tag).where(Tag.workspace_id == actor.workspace_id, Tag.key == key)
+        ).one_or_none()
+        if tag is None:
+            tag = Tag(workspace_id=actor.workspace_id, name=name, key=key)
+            session.add(tag)
+            session.flush()
+        if tag not in result:
+            result.append(tag)
+    return result
+
+
+def visible_touches(
+    session: Session, actor: Actor, contact_ids: Iterable[int]
+) -> dict[int, tuple[datetime, datetime, int]]:
+    """(first, last, count) of the touches the actor may see, per contact."""
+    ids = list(contact_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(
+            ContactTouch.contact_id,
+            func.min(ContactTouch.first_at),
+            func.max(ContactTouch.last_at),
+            func.sum(ContactTouch.touches),
+        )
+        .where(
+            ContactTouch.contact_id.in_(ids),
+            or_(
+                ContactTouch.owner_id == actor.user_id,
+                ContactTouch.visibility == Visibility.WORKSPACE.value,
+            ),
+        )
+        .group_by(ContactTouch.contact_id)
+    ).all()
+    return {cid: (first, last, int(n)) for cid, first, last, n in rows}
+
+
+def contact_summaries(
+    session: Session, actor: Actor, contacts: Sequence[Contact]
+) -> list[ContactSummary]:
+    touches = visible_touches(session, actor, (c.id for c in contacts))
+    return [
+        ContactSummary(
+            id=c.id,
+            display_name=c.display_name,
+            primary_email=c.emails[0].email if c.emails else None,
+            primary_phone=c.phones[0].e164 if c.phones else None,
+            tier=c.tier,
+            cadence_days=c.cadence_days,
+            tags=sorted(t.name for t in c.tags),
+            last_touch=touches[c.id][1] if c.id in touches else None,
+            archived=c.archived_at is not None,
+            visibility=c.visibility,
+        )
+        for c in contacts
+    ]
+
+
+def task_view(task: Task, actor: Actor, contact: Contact | None) -> TaskView:
+    due_local = None
+    if task.due_at is not None:
+        local = task.due_at.astimezone(actor.tz)
+        due_local = local.date().isoformat() if task.all_day else local.strftime("%Y-%m-%d %H:%M")
+    return TaskView(
+        id=task.id,
+        title=task.title,
+        due_at=task.due_at,
+        due_local=due_local,
+        all_day=task.all_day,
+        snoozed_until=task.snoozed_until,
+        done_at=task.done_at,
+        recurrence=task.recurrence,
+        contact=None if task.contact_id is None else contact_ref(contact, actor),
+        visibility=task.visibility,
+    )
+
+
+def contact_ref(contact: Contact | None, actor: Actor) -> Ref:
+    if contact is None or not can_see(contact, actor):
+        return Ref(None, contact_label(None, actor))
+    return Ref(contact.id, contact.display_name)
+
+
+def org_ref(org: Organization | None, actor: Actor) -> Ref:
+    if org is None or not can_see(org, actor):
+        return Ref(None, organization_label(None, actor))
+    return Ref(org.id, org.name)

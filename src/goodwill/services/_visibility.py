@@ -1,0 +1,76 @@
+"""Visibility rules applied to every query: the one place they live."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.orm import Session
+
+from goodwill.domain.people import Visibility
+from goodwill.errors import NotFound, PermissionDenied
+from goodwill.services.actor import Actor
+from goodwill.storage.schema import Contact, Organization
+
+T = TypeVar("T")
+
+REDACTED_CONTACT = "a private contact"
+REDACTED_ORGANIZATION = "a private organization"
+
+
+def visible(model: Any, actor: Actor, *, include_deleted: bool = False) -> ColumnElement[bool]:
+    """Rows of `model` the actor may see: theirs, or shared with their workspace."""
+    clause = and_(
+        model.workspace_id == actor.workspace_id,
+        or_(model.owner_id == actor.user_id, model.visibility == Visibility.WORKSPACE.value),
+    )
+    if not include_deleted:
+        clause = and_(clause, model.deleted_at.is_(None))
+    return clause
+
+
+def can_see(record: Any, actor: Actor) -> bool:
+    return (
+        record.workspace_id == actor.workspace_id
+        and record.deleted_at is None
+        and (record.owner_id == actor.user_id or record.visibility == Visibility.WORKSPACE.value)
+    )
+
+
+def get_visible(
+    session: Session,
+    model: type[T],
+    record_id: int,
+    actor: Actor,
+    what: str,
+    *,
+    include_deleted: bool = False,
+) -> T:
+    """Load a record or raise NotFound — the same message whether it is missing or hidden."""
+    row = session.scalars(
+        select(model).where(
+            model.id == record_id,  # type: ignore[attr-defined]
+            visible(model, actor, include_deleted=include_deleted),
+        )
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"no {what} #{record_id}")
+    return row
+
+
+def require_owner(record: Any, actor: Actor, action: str) -> None:
+    """Visibility changes and deletion belong to the record's owner or a workspace admin."""
+    if record.owner_id != actor.user_id and not actor.is_admin:
+        raise PermissionDenied(f"only the owner of this record may {action} it")
+
+
+def contact_label(contact: Contact | None, actor: Actor) -> str:
+    if contact is None or not can_see(contact, actor):
+        return REDACTED_CONTACT
+    return contact.display_name
+
+
+def organization_label(org: Organization | None, actor: Actor) -> str:
+    if org is None or not can_see(org, actor):
+        return REDACTED_ORGANIZATION
+    return org.name

@@ -1,0 +1,165 @@
+"""Users, the workspace and settings."""
+
+from __future__ import annotations
+
+import getpass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from goodwill.domain.dates import zone
+from goodwill.domain.people import normalize_email, parse_visibility, validate_region
+from goodwill.domain.text import NAME_MAX, clean_text
+from goodwill.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from goodwill.services.actor import Actor, utcnow
+from goodwill.services.views import MemberView, SettingsView
+from goodwill.storage.schema import Membership, User, Workspace
+from goodwill.storage.unit_of_work import UnitOfWork
+
+LOCAL_OWNER_EMAIL = "me@localhost"
+ROLES = ("owner", "admin", "member")
+
+
+def _actor(session: Session, user: User) -> Actor:
+    membership = session.scalars(
+        select(Membership).where(Membership.user_id == user.id).order_by(Membership.id)
+    ).first()
+    if membership is None:
+        raise NotFound(f"{user.email} is not a member of any workspace")
+    return Actor(
+        user_id=user.id,
+        workspace_id=membership.workspace_id,
+        role=membership.role,
+        email=user.email,
+        timezone=user.timezone,
+        default_region=user.default_region,
+    )
+
+
+def local_actor(uow: UnitOfWork, email: str | None = None) -> Actor:
+    """The actor the CLI runs as: the local owner (created on first use) or a member by email."""
+    with uow.write() as session:
+        if email is not None:
+            key = normalize_email(email, "user")
+            user = session.scalars(select(User).where(User.email == key)).one_or_none()
+            if user is None:
+                raise NotFound(f"no user {key}")
+            return _actor(session, user)
+        owner = session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.role == "owner")
+            .order_by(User.id)
+        ).first()
+        if owner is not None:
+            return _actor(session, owner)
+        now = utcnow()
+        workspace = Workspace(name="My network", default_visibility="private", created_at=now)
+        user = User(
+            email=LOCAL_OWNER_EMAIL,
+            name=getpass.getuser(),
+            timezone="UTC",
+            default_region="US",
+            created_at=now,
+        )
+        session.add_all([workspace, user])
+        session.flush()
+        session.add(Membership(workspace_id=workspace.id, user_id=user.id, role="owner"))
+        session.flush()
+        return _actor(session, user)
+
+
+def add_member(
+    actor: Actor, uow: UnitOfWork, email: str, name: str | None = None, role: str = "member"
+) -> MemberView:
+    """Add a teammate to the actor's workspace (admins only)."""
+    if not actor.is_admin:
+        raise PermissionDenied("only a workspace owner or admin may add members")
+    if role not in ROLES[1:]:
+        raise ValidationFailed("role", f"'{role}' is not one of admin, member")
+    key = normalize_email(email, "email")
+    display = clean_text(name, "name", max_len=NAME_MAX) or key.split("@")[0]
+    with uow.write() as session:
+        user = session.scalars(select(User).where(User.email == key)).one_or_none()
+        if user is None:
+            user = User(
+                email=key,
+                name=display,
+                timezone=actor.timezone,
+                default_region=actor.default_region,
+                created_at=utcnow(),
+            )
+            session.add(user)
+            session.flush()
+        exists = session.scalar(
+            select(func.count())
+            .select_from(Membership)
+            .where(Membership.user_id == user.id, Membership.workspace_id == actor.workspace_id)
+        )
+        if exists:
+            raise Conflict(f"{key} is already a member")
+        session.add(Membership(workspace_id=actor.workspace_id, user_id=user.id, role=role))
+        return MemberView(user_id=user.id, email=user.email, name=user.name, role=role)
+
+
+def list_members(actor: Actor, uow: UnitOfWork) -> list[MemberView]:
+    with uow.read() as session:
+        rows = session.execute(
+            select(User, Membership.role)
+            .join(Membership, Membership.user_id == User.id)
+            .where(Membership.workspace_id == actor.workspace_id)
+            .order_by(User.id)
+        ).all()
+        return [MemberView(u.id, u.email, u.name, role) for u, role in rows]
+
+
+def get_settings(actor: Actor, uow: UnitOfWork) -> SettingsView:
+    with uow.read() as session:
+        user = session.get_one(User, actor.user_id)
+        workspace = session.get_one(Workspace, actor.workspace_id)
+        return SettingsView(
+            email=user.email,
+            name=user.name,
+            timezone=user.timezone,
+            default_region=user.default_region,
+            workspace=workspace.name,
+            default_visibility=workspace.default_visibility,
+        )
+
+
+SETTING_KEYS = ("timezone", "default_region", "default_visibility", "name", "email", "workspace")
+
+
+def update_setting(actor: Actor, uow: UnitOfWork, key: str, value: str) -> SettingsView:
+    """Change one setting; workspace-wide ones need an admin."""
+    if key not in SETTING_KEYS:
+        raise ValidationFailed("setting", f"'{key}' is not one of {', '.join(SETTING_KEYS)}")
+    with uow.write() as session:
+        user = session.get_one(User, actor.user_id)
+        workspace = session.get_one(Workspace, actor.workspace_id)
+        if key in {"default_visibility", "workspace"} and not actor.is_admin:
+            raise PermissionDenied(f"only a workspace owner or admin may change {key}")
+        if key == "timezone":
+            user.timezone = zone(value.strip()).key
+        elif key == "default_region":
+            user.default_region = validate_region(value)
+        elif key == "default_visibility":
+            workspace.default_visibility = parse_visibility(value).value
+        elif key == "name":
+            user.name = clean_text(value, "name", max_len=NAME_MAX, required=True) or user.name
+        elif key == "email":
+            new = normalize_email(value)
+            taken = session.scalars(select(User).where(User.email == new, User.id != user.id))
+            if taken.first() is not None:
+                raise Conflict(f"{new} belongs to another user")
+            user.email = new
+        else:
+            workspace.name = clean_text(value, "workspace", max_len=NAME_MAX, required=True) or ""
+        return SettingsView(
+            email=user.email,
+            name=user.name,
+            timezone=user.timezone,
+            default_region=user.default_region,
+            workspace=workspace.name,
+            default_visibility=workspace.default_visibility,
+        )

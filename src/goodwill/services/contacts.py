@@ -1,0 +1,441 @@
+"""Contacts: add, edit, show, list, search, tag, archive, delete, positions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, exists, or_, select, true
+from sqlalchemy.orm import Session
+
+from goodwill.domain.people import (
+    contact_search_key,
+    normalize_email,
+    normalize_phone,
+    parse_cadence,
+    parse_tier,
+    person_name,
+    phone_query_digits,
+    resolve_cadence,
+    split_full_name,
+)
+from goodwill.domain.text import NAME_MAX, SHORT_MAX, clean_text, fold, like_escape, search_tokens
+from goodwill.errors import Conflict, NotFound, ValidationFailed
+from goodwill.services import _common as common
+from goodwill.services._visibility import can_see, require_owner, visible
+from goodwill.services.actor import Actor, utcnow
+from goodwill.services.views import (
+    ContactDetail,
+    ContactSummary,
+    EmailView,
+    NoteView,
+    PhoneView,
+    PositionView,
+    Ref,
+)
+from goodwill.storage.schema import (
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    Note,
+    Organization,
+    Position,
+    Task,
+)
+from goodwill.storage.unit_of_work import UnitOfWork
+
+MAX_EMAILS = MAX_PHONES = 50
+
+
+@dataclass
+class ContactChanges:
+    """What to set on a contact; None leaves a field as it is ('' clears a text field)."""
+
+    name: str | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    nickname: str | None = None
+    how_met: str | None = None
+    met_on: date | str | None = None
+    tier: str | None = None
+    cadence: str | None = None
+    visibility: str | None = None
+    add_emails: list[str] = field(default_factory=list)
+    remove_emails: list[str] = field(default_factory=list)
+    add_phones: list[str] = field(default_factory=list)
+    remove_phones: list[str] = field(default_factory=list)
+    add_tags: list[str] = field(default_factory=list)
+    remove_tags: list[str] = field(default_factory=list)
+    custom_fields: dict[str, str | None] = field(default_factory=dict)
+    organization: str | None = None
+    title: str | None = None
+
+
+def add_contact(actor: Actor, uow: UnitOfWork, changes: ContactChanges) -> ContactDetail:
+    """Create a contact; an email already on a contact the actor can see is refused."""
+    with uow.write() as session:
+        now = utcnow()
+        contact = Contact(
+            workspace_id=actor.workspace_id,
+            owner_id=actor.user_id,
+            visibility=common.choose_visibility(session, actor, changes.visibility),
+            display_name="",
+            search_key="",
+            sort_key="",
+            custom_fields={},
+            created_at=now,
+            updated_at=now,
+        )
+        if changes.name is None and changes.first_name is None and changes.last_name is None:
+            raise ValidationFailed("name", "a contact needs a first or last name")
+        session.add(contact)
+        _apply(session, actor, contact, changes)
+        return _detail(session, actor, contact)
+
+
+def edit_contact(
+    actor: Actor, uow: UnitOfWork, ref: int | str, changes: ContactChanges
+) -> ContactDetail:
+    with uow.write() as session:
+        contact = common.resolve_contact(session, actor, ref)
+        if changes.visibility is not None:
+            require_owner(contact, actor, "change the visibility of")
+        _apply(session, actor, contact, changes)
+        contact.updated_at = utcnow()
+        return _detail(session, actor, contact)
+
+
+def _apply(session: Session, actor: Actor, contact: Contact, ch: ContactChanges) -> None:
+    if ch.name is not None:
+        ch.first_name, ch.last_name = split_full_name(ch.name)
+    if ch.first_name is not None or ch.last_name is not None:
+        first = ch.first_name if ch.first_name is not None else contact.first_name
+        last = ch.last_name if ch.last_name is not None else contact.last_name
+        contact.first_name, contact.last_name, contact.display_name = person_name(first, last)
+    if ch.nickname is not None:
+        contact.nickname = clean_text(ch.nickname, "nickname", max_len=NAME_MAX)
+    if ch.how_met is not None:
+        contact.how_met = clean_text(ch.how_met, "how met", max_len=SHORT_MAX)
+    if ch.met_on is not None:
+        contact.met_on = common.as_date(ch.met_on, "met on", actor)
+    if ch.visibility is not None:
+        contact.visibility = common.choose_visibility(session, actor, ch.visibility)
+    _apply_tier(contact, ch)
+    _apply_emails(session, actor, contact, ch)
+    _apply_phones(actor, contact, ch)
+    if ch.add_tags or ch.remove_tags:
+        removed = {fold(t) for t in ch.remove_tags}
+        kept = [t for t in contact.tags if t.key not in removed]
+        contact.tags = kept + [
+            t for t in common.tags_for(session, actor, ch.add_tags) if t not in kept
+        ]
+    if ch.custom_fields:
+        fields = dict(contact.custom_fields or {})
+        for key, value in ch.custom_fields.items():
+            if value is None:
+                fields.pop(key, None)
+            else:
+                fields[key] = value
+        contact.custom_fields = fields
+    contact.search_key = contact_search_key(
+        contact.display_name, contact.nickname, [e.email for e in contact.emails]
+    )
+    contact.sort_key = fold(" ".join(p for p in (contact.last_name, contact.first_name) if p))
+    session.flush()
+    if ch.organization is not None:
+        org = _find_or_create_organization(session, actor, ch.organization, contact.visibility)
+        title = clean_text(ch.title, "title", max_len=NAME_MAX)
+        session.add(Position(contact_id=contact.id, organization_id=org.id, title=title))
+        session.flush()
+
+
+def _apply_tier(contact: Contact, ch: ContactChanges) -> None:
+    if ch.tier is not None:
+        tier = parse_tier(ch.tier)
+        contact.tier = tier.value if tier else None
+        if tier is None:
+            contact.cadence_days = None
+    if ch.cadence is not None:
+        if contact.tier is None:
+            raise ValidationFailed(
+                "cadence", "set a tier first: contacts without a tier have no cadence"
+            )
+        contact.cadence_days = parse_cadence(ch.cadence)
+    tier = parse_tier(contact.tier)
+    contact.cadence_days = resolve_cadence(tier, contact.cadence_days)
+
+
+def _apply_emails(session: Session, actor: Actor, contact: Contact, ch: ContactChanges) -> None:
+    removed = {normalize_email(e, "remove email") for e in ch.remove_emails}
+    missing = removed - {e.email for e in contact.emails}
+    if missing:
+        raise ValidationFailed("remove email", f"{sorted(missing)[0]} is not on this contact")
+    contact.emails = [e for e in contact.emails if e.email not in removed]
+    for raw in ch.add_emails:
+        email = normalize_email(raw)
+        if any(e.email == email for e in contact.emails):
+            continue
+        owner = session.scalars(
+            select(Contact).where(
+                visible(Contact, actor),
+                Contact.id != contact.id if contact.id is not None else true(),
+                Contact.id.in_(select(ContactEmail.contact_id).where(ContactEmail.email == email)),
+            )
+        ).first()
+        if owner is not None:
+            raise Conflict(f"{email} already belongs to #{owner.id} {owner.display_name}")
+        contact.emails.append(ContactEmail(email=email, position=len(contact.emails)))
+    if len(contact.emails) > MAX_EMAILS:
+        raise ValidationFailed("email", f"a contact holds at most {MAX_EMAILS} emails")
+
+
+def _apply_phones(actor: Actor, contact: Contact, ch: ContactChanges) -> None:
+    removed = {
+        normalize_phone(p, actor.default_region, "remove phone").e164 for p in ch.remove_phones
+    }
+    missing = removed - {p.e164 for p in contact.phones}
+    if missing:
+        raise ValidationFailed("remove phone", f"{sorted(missing)[0]} is not on this contact")
+    contact.phones = [p for p in contact.phones if p.e164 not in removed]
+    for raw in ch.add_phones:
+        phone = normalize_phone(raw, actor.default_region)
+        if any(p.e164 == phone.e164 for p in contact.phones):
+            continue
+        contact.phones.append(
+            ContactPhone(
+                e164=phone.e164, digits_reversed=phone.digits_reversed, position=len(contact.phones)
+            )
+        )
+    if len(contact.phones) > MAX_PHONES:
+        raise ValidationFailed("phone", f"a contact holds at most {MAX_PHONES} phones")
+
+
+def _find_or_create_organization(
+    session: Session, actor: Actor, ref: str, visibility: str
+) -> Organization:
+    text = clean_text(ref, "organization", max_len=NAME_MAX, required=True) or ""
+    if text.lstrip("#").isdigit():
+        return common.resolve_organization(session, actor, text)
+    existing = session.scalars(
+        select(Organization)
+        .where(visible(Organization, actor), Organization.name_key == fold(text))
+        .order_by(Organization.id)
+    ).first()
+    if existing is not None:
+        return existing
+    now = utcnow()
+    org = Organization(
+        workspace_id=actor.workspace_id,
+        owner_id=actor.user_id,
+        visibility=visibility,
+        name=text,
+        name_key=fold(text),
+        custom_fields={},
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(org)
+    session.flush()
+    return org
+
+
+def show_contact(actor: Actor, uow: UnitOfWork, ref: int | str) -> ContactDetail:
+    """The contact page: details, positions, visible notes and open tasks, touch summary."""
+    with uow.read() as session:
+        return _detail(session, actor, common.resolve_contact(session, actor, ref))
+
+
+def _detail(session: Session, actor: Actor, c: Contact) -> ContactDetail:
+    positions = session.execute(
+        select(Position, Organization)
+        .join(Organization, Organization.id == Position.organization_id)
+        .where(Position.contact_id == c.id)
+        .order_by(Position.end_date.is_not(None), Position.start_date.desc(), Position.id)
+    ).all()
+    notes = session.scalars(
+        select(Note)
+        .where(Note.contact_id == c.id, visible(Note, actor))
+        .order_by(Note.created_at.desc())
+    ).all()
+    tasks = session.scalars(
+        select(Task)
+        .where(Task.contact_id == c.id, Task.done_at.is_(None), visible(Task, actor))
+        .order_by(Task.due_at, Task.id)
+    ).all()
+    touch = common.visible_touches(session, actor, [c.id]).get(c.id)
+    return ContactDetail(
+        id=c.id,
+        first_name=c.first_name,
+        last_name=c.last_name,
+        display_name=c.display_name,
+        nickname=c.nickname,
+        emails=[EmailView(e.email, e.label) for e in c.emails],
+        phones=[PhoneView(p.e164, p.label) for p in c.phones],
+        tags=sorted(t.name for t in c.tags),
+        tier=c.tier,
+        cadence_days=c.cadence_days,
+        how_met=c.how_met,
+        met_on=c.met_on,
+        custom_fields=dict(c.custom_fields or {}),
+        positions=[
+            PositionView(
+                p.id,
+                common.org_ref(o, actor),
+                p.title,
+                p.start_date,
+                p.end_date,
+            )
+            for p, o in positions
+        ],
+        notes=[
+            NoteView(
+                n.id, n.body, Ref(c.id, c.display_name), n.created_at, n.visibility, n.owner_id
+            )
+            for n in notes
+        ],
+        open_tasks=[common.task_view(t, actor, c) for t in tasks],
+        first_touch=touch[0] if touch else None,
+        last_touch=touch[1] if touch else None,
+        touches=touch[2] if touch else 0,
+        archived=c.archived_at is not None,
+        visibility=c.visibility,
+        owner_id=c.owner_id,
+        created_at=c.created_at,
+    )
+
+
+def list_contacts(
+    actor: Actor,
+    uow: UnitOfWork,
+    *,
+    tag: str | None = None,
+    tier: str | None = None,
+    include_archived: bool = False,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[ContactSummary]:
+    with uow.read() as session:
+        query = select(Contact).where(visible(Contact, actor))
+        if not include_archived:
+            query = query.where(Contact.archived_at.is_(None))
+        if tier is not None:
+            parsed = parse_tier(tier)
+            query = query.where(
+                Contact.tier.is_(None) if parsed is None else Contact.tier == parsed.value
+            )
+        if tag is not None:
+            query = query.where(Contact.tags.any(key=fold(tag)))
+        contacts = session.scalars(
+            query.order_by(Contact.sort_key, Contact.id)
+            .limit(max(1, min(limit, 10_000)))
+            .offset(max(offset, 0))
+        ).all()
+        return common.contact_summaries(session, actor, contacts)
+
+
+def search_contacts(
+    actor: Actor, uow: UnitOfWork, query: str, *, limit: int = 50, include_archived: bool = False
+) -> list[ContactSummary]:
+    """Case-, accent- and phone-aware search over normalized columns (same on every database)."""
+    text = clean_text(query, "query", max_len=500, required=True) or ""
+    matches = []
+    tokens = search_tokens(text)
+    if tokens:
+        matches.append(
+            and_(*(Contact.search_key.like(f"%{like_escape(t)}%", escape="\\") for t in tokens))
+        )
+    digits = phone_query_digits(text)
+    if digits:
+        candidates = {digits[::-1]}
+        try:
+            candidates.add(normalize_phone(text, actor.default_region).digits_reversed)
+        except ValidationFailed:
+            pass
+        matches.append(
+            exists().where(
+                ContactPhone.contact_id == Contact.id,
+                or_(*(ContactPhone.digits_reversed.like(f"{c}%") for c in sorted(candidates))),
+            )
+        )
+    with uow.read() as session:
+        stmt = select(Contact).where(visible(Contact, actor), or_(*matches))
+        if not include_archived:
+            stmt = stmt.where(Contact.archived_at.is_(None))
+        contacts = session.scalars(
+            stmt.order_by(Contact.sort_key, Contact.id).limit(max(1, limit))
+        ).all()
+        return common.contact_summaries(session, actor, contacts)
+
+
+def tag_contact(
+    actor: Actor, uow: UnitOfWork, ref: int | str, add: list[str], remove: list[str] | None = None
+) -> ContactDetail:
+    return edit_contact(actor, uow, ref, ContactChanges(add_tags=add, remove_tags=remove or []))
+
+
+def archive_contact(
+    actor: Actor, uow: UnitOfWork, ref: int | str, *, archived: bool = True
+) -> ContactDetail:
+    """Archived contacts leave lists, search and the agenda but keep their history."""
+    with uow.write() as session:
+        contact = common.resolve_contact(session, actor, ref)
+        contact.archived_at = utcnow() if archived else None
+        contact.updated_at = utcnow()
+        return _detail(session, actor, contact)
+
+
+def delete_contact(actor: Actor, uow: UnitOfWork, ref: int | str) -> Ref:
+    """Move a contact to the trash (restorable for 30 days)."""
+    with uow.write() as session:
+        contact = common.resolve_contact(session, actor, ref)
+        require_owner(contact, actor, "delete")
+        contact.deleted_at = utcnow()
+        return Ref(contact.id, contact.display_name)
+
+
+def add_position(
+    actor: Actor,
+    uow: UnitOfWork,
+    ref: int | str,
+    organization: str,
+    *,
+    title: str | None = None,
+    start: date | str | None = None,
+    end: date | str | None = None,
+) -> PositionView:
+    """A title at an organization over time; an unknown organization is created."""
+    with uow.write() as session:
+        contact = common.resolve_contact(session, actor, ref)
+        org = _find_or_create_organization(session, actor, organization, contact.visibility)
+        start_d = common.as_date(start, "from", actor)
+        end_d = common.as_date(end, "to", actor)
+        if start_d and end_d and end_d < start_d:
+            raise ValidationFailed("to", f"{end_d} is before the start {start_d}")
+        position = Position(
+            contact_id=contact.id,
+            organization_id=org.id,
+            title=clean_text(title, "title", max_len=NAME_MAX),
+            start_date=start_d,
+            end_date=end_d,
+        )
+        session.add(position)
+        session.flush()
+        return PositionView(position.id, Ref(org.id, org.name), position.title, start_d, end_d)
+
+
+def end_position(
+    actor: Actor, uow: UnitOfWork, position_id: int, end: date | str = "today"
+) -> PositionView:
+    with uow.write() as session:
+        position = session.get(Position, position_id)
+        contact = session.get(Contact, position.contact_id) if position else None
+        if position is None or contact is None or not can_see(contact, actor):
+            raise NotFound(f"no position #{position_id}")
+        end_d = common.as_date(end, "to", actor)
+        if position.start_date and end_d and end_d < position.start_date:
+            raise ValidationFailed("to", f"{end_d} is before the start {position.start_date}")
+        position.end_date = end_d
+        org = session.get_one(Organization, position.organization_id)
+        return PositionView(
+            position.id, common.org_ref(org, actor), position.title, position.start_date, end_d
+        )

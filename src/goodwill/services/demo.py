@@ -1,0 +1,110 @@
+"""`goodwill demo`: fill an empty database with a realistic, seeded network."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from goodwill.demo.generator import Owner, StartIds, generate_network
+from goodwill.errors import Conflict, ValidationFailed
+from goodwill.services.actor import Actor, utcnow
+from goodwill.storage.aggregates import rebuild_touches
+from goodwill.storage.bulk import insert_rows, next_id, sync_sequences
+from goodwill.storage.schema import Contact, Tag, Workspace
+from goodwill.storage.unit_of_work import UnitOfWork
+
+MAX_DEMO_CONTACTS = 100_000
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    organizations: int
+    contacts: int
+    interactions: int
+    tasks: int
+    notes: int
+
+
+def _reporter(
+    progress: Callable[[str, int, int], None] | None, table: str, total: int
+) -> Callable[[int], None] | None:
+    if progress is None:
+        return None
+    report = progress
+    return lambda done: report(table, done, total)
+
+
+def build_demo(
+    actor: Actor,
+    uow: UnitOfWork,
+    *,
+    contacts: int = 150,
+    seed: int = 1,
+    force: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> DemoSummary:
+    """Create a demo network owned by the actor; refuses a non-empty database unless forced."""
+    if not 1 <= contacts <= MAX_DEMO_CONTACTS:
+        raise ValidationFailed("contacts", f"must be between 1 and {MAX_DEMO_CONTACTS:,}")
+    with uow.write() as session:
+        existing = (
+            session.scalar(
+                select(func.count())
+                .select_from(Contact)
+                .where(Contact.workspace_id == actor.workspace_id)
+            )
+            or 0
+        )
+        if existing and not force:
+            raise Conflict(
+                f"the database already holds {existing:,} contacts; "
+                "pass --force to add demo data beside them"
+            )
+        workspace = session.get_one(Workspace, actor.workspace_id)
+        rows = generate_network(
+            contacts,
+            seed,
+            utcnow(),
+            Owner(actor.workspace_id, actor.user_id, workspace.default_visibility),
+            StartIds(
+                organization=next_id(session, "organizations"),
+                contact=next_id(session, "contacts"),
+                interaction=next_id(session, "interactions"),
+                tag=next_id(session, "tags"),
+            ),
+        )
+        known = dict(
+            session.execute(select(Tag.key, Tag.id).where(Tag.workspace_id == actor.workspace_id))
+            .tuples()
+            .all()
+        )
+        remap = {t["id"]: known[t["key"]] for t in rows.tags if t["key"] in known}
+        rows.tags = [t for t in rows.tags if t["key"] not in known]
+        for link in rows.contact_tags:
+            link["tag_id"] = remap.get(link["tag_id"], link["tag_id"])
+        plan = [
+            ("organizations", rows.organizations),
+            ("tags", rows.tags),
+            ("contacts", rows.contacts),
+            ("contact_emails", rows.emails),
+            ("contact_phones", rows.phones),
+            ("positions", rows.positions),
+            ("contact_tags", rows.contact_tags),
+            ("interactions", rows.interactions),
+            ("interaction_participants", rows.participants),
+            ("notes", rows.notes),
+            ("tasks", rows.tasks),
+        ]
+        for name, table_rows in plan:
+            insert_rows(session, name, table_rows, _reporter(progress, name, len(table_rows)))
+        sync_sequences(session, ["organizations", "tags", "contacts", "interactions"])
+        rebuild_touches(session)
+        return DemoSummary(
+            organizations=len(rows.organizations),
+            contacts=len(rows.contacts),
+            interactions=len(rows.interactions),
+            tasks=len(rows.tasks),
+            notes=len(rows.notes),
+        )

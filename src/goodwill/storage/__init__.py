@@ -1,0 +1,1 @@
+"""SQLAlchemy models, engine and unit of work, Alembic migrations."""

@@ -1,0 +1,273 @@
+"""Typed declarative models. Enums are stored as strings; times as naive UTC."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stores naive UTC on every database; hands back aware UTC datetimes."""
+
+    impl = DateTime(timezone=False)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    default_region: Mapped[str] = mapped_column(String(2), default="US")
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime]
+
+
+class Workspace(Base):
+    __tablename__ = "workspaces"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    default_visibility: Mapped[str] = mapped_column(String(16), default="private")
+    created_at: Mapped[datetime]
+
+
+class Membership(Base):
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("workspace_id", "user_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(16))  # owner | admin | member
+
+
+class Owned:
+    """Columns every owned record carries: workspace, owner, visibility, soft delete."""
+
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    visibility: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    deleted_at: Mapped[datetime | None]
+
+
+class Organization(Owned, Base):
+    __tablename__ = "organizations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), index=True)
+    domain: Mapped[str | None] = mapped_column(String(253))
+    description: Mapped[str | None] = mapped_column(Text)
+    custom_fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    archived_at: Mapped[datetime | None]
+    import_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    tags: Mapped[list[Tag]] = relationship(secondary="organization_tags", lazy="selectin")
+
+
+class Contact(Owned, Base):
+    __tablename__ = "contacts"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str | None] = mapped_column(String(200))
+    last_name: Mapped[str | None] = mapped_column(String(200))
+    display_name: Mapped[str] = mapped_column(String(401))
+    nickname: Mapped[str | None] = mapped_column(String(200))
+    search_key: Mapped[str] = mapped_column(String(1000))
+    sort_key: Mapped[str] = mapped_column(String(401), index=True)
+    how_met: Mapped[str | None] = mapped_column(String(500))
+    met_on: Mapped[date | None] = mapped_column(Date)
+    tier: Mapped[str | None] = mapped_column(String(1))
+    cadence_days: Mapped[int | None]
+    custom_fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    archived_at: Mapped[datetime | None]
+    import_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+    emails: Mapped[list[ContactEmail]] = relationship(
+        back_populates="contact",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="ContactEmail.position",
+    )
+    phones: Mapped[list[ContactPhone]] = relationship(
+        back_populates="contact",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="ContactPhone.position",
+    )
+    tags: Mapped[list[Tag]] = relationship(secondary="contact_tags", lazy="selectin")
+
+
+class ContactEmail(Base):
+    __tablename__ = "contact_emails"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    email: Mapped[str] = mapped_column(String(320), index=True)
+    label: Mapped[str | None] = mapped_column(String(50))
+    position: Mapped[int] = mapped_column(default=0)
+    contact: Mapped[Contact] = relationship(back_populates="emails")
+
+
+class ContactPhone(Base):
+    __tablename__ = "contact_phones"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    e164: Mapped[str] = mapped_column(String(20))
+    digits_reversed: Mapped[str] = mapped_column(String(20), index=True)
+    label: Mapped[str | None] = mapped_column(String(50))
+    position: Mapped[int] = mapped_column(default=0)
+    contact: Mapped[Contact] = relationship(back_populates="phones")
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+    __table_args__ = (UniqueConstraint("workspace_id", "key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"))
+    name: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(String(100))
+
+
+class ContactTag(Base):
+    __tablename__ = "contact_tags"
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class OrganizationTag(Base):
+    __tablename__ = "organization_tags"
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+
+
+class Position(Base):
+    """A contact's title at an organization over time ("role" is for memberships)."""
+
+    __tablename__ = "positions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str | None] = mapped_column(String(200))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+
+
+class Interaction(Owned, Base):
+    __tablename__ = "interactions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    summary: Mapped[str | None] = mapped_column(Text)
+    initiator: Mapped[str] = mapped_column(String(8))  # me | them
+    recipients: Mapped[int] = mapped_column(default=1)
+    import_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+
+class InteractionParticipant(Base):
+    __tablename__ = "interaction_participants"
+    __table_args__ = (Index("ix_participants_contact_interaction", "contact_id", "interaction_id"),)
+    interaction_id: Mapped[int] = mapped_column(
+        ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True
+    )
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class ContactTouch(Base):
+    """Per-contact aggregate of interactions, kept per (owner, visibility) of the interactions.
+
+    Keeping it per owner and visibility lets each viewer combine only the rows
+    they may see, so a teammate's private touch never shows through.
+    """
+
+    __tablename__ = "contact_touches"
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
+    )
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    visibility: Mapped[str] = mapped_column(String(16), primary_key=True)
+    first_at: Mapped[datetime]
+    last_at: Mapped[datetime]
+    touches: Mapped[int]
+
+
+class Note(Owned, Base):
+    __tablename__ = "notes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    body: Mapped[str] = mapped_column(Text)
+
+
+class Task(Owned, Base):
+    __tablename__ = "tasks"
+    __table_args__ = (Index("ix_tasks_owner_open_due", "owner_id", "done_at", "due_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(500))
+    due_at: Mapped[datetime | None]
+    all_day: Mapped[bool] = mapped_column(default=True)
+    snoozed_until: Mapped[datetime | None]
+    done_at: Mapped[datetime | None]
+    recurrence: Mapped[str | None] = mapped_column(String(16))
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )

@@ -1,0 +1,53 @@
+"""The unit of work: services own the transaction, one per use case."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from goodwill.storage.engine import WRITE_OPTION
+
+SessionFactory = Callable[[bool], Session]
+
+
+class UnitOfWork:
+    """Hands out sessions: `read()` never commits; `write()` commits only on success.
+
+    A use case that raises leaves nothing behind: the whole transaction rolls back.
+    """
+
+    def __init__(self, session_factory: SessionFactory) -> None:
+        self._factory = session_factory
+
+    @classmethod
+    def for_engine(cls, engine: Engine) -> UnitOfWork:
+        writer = engine.execution_options(**{WRITE_OPTION: True})
+
+        def factory(write: bool) -> Session:
+            return Session(bind=writer if write else engine, expire_on_commit=False)
+
+        return cls(factory)
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        session = self._factory(False)
+        try:
+            yield session
+        finally:
+            session.rollback()
+            session.close()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        session = self._factory(True)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
