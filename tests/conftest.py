@@ -108,3 +108,22 @@ def teammate(uow: UnitOfWork, owner: Actor) -> Actor:
 def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """An empty SQLite file for tests that drive the whole program (CLI)."""
     return f"sqlite:///{tmp_path / 'cli.db'}"
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database (no schema) on each backend, for migration and CLI tests."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    base = make_url(_pg_base_url())
+    name = f"goodwill_e_{_worker()}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

@@ -346,7 +346,7 @@ def test_person_name_builds_display_name() -> None:
 
 
 def test_person_name_collapses_and_strips_spaces() -> None:
-    assert person_name("  Ada \t King ", " Lovelace\n") == (
+    assert person_name("  Ada   King ", " Lovelace\n") == (
         "Ada King",
         "Lovelace",
         "Ada King Lovelace",
@@ -382,6 +382,13 @@ def test_person_name_rejects_over_long_first_name() -> None:
     assert f"limit is {NAME_MAX}" in str(info.value)
 
 
+def test_person_name_rejects_control_characters_inside_a_name() -> None:
+    with pytest.raises(ValidationFailed) as info:
+        person_name("Ada\tKing", "Lovelace")
+    assert info.value.field == "first name"
+    assert "control character" in str(info.value)
+
+
 def test_person_name_rejects_nul_in_last_name() -> None:
     with pytest.raises(ValidationFailed) as info:
         person_name("Ada", "Love\x00lace")
@@ -397,7 +404,7 @@ def test_person_name_rejects_nul_in_last_name() -> None:
         ("Ada Lovelace", ("Ada", "Lovelace")),
         ("Ada King Lovelace", ("Ada King", "Lovelace")),
         ("Cher", ("Cher", None)),
-        ("  Ada   King \t Lovelace  ", ("Ada King", "Lovelace")),
+        ("  Ada   King   Lovelace  ", ("Ada King", "Lovelace")),
         ("Zoë Ångström", ("Zoë", "Ångström")),
     ],
 )

@@ -300,14 +300,60 @@ def test_text_limits_are_ordered() -> None:
     assert 0 < NAME_MAX < SHORT_MAX < SUMMARY_MAX < BODY_MAX
 
 
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("Ada\tLovelace", "U+0009"),
+        ("Ada\nLovelace", "U+000A"),
+        ("a\x1bb", "U+001B"),
+        ("a\x7f", "U+007F"),
+    ],
+)
+def test_clean_text_one_line_field_rejects_control_characters(value: str, code: str) -> None:
+    with pytest.raises(ValidationFailed) as info:
+        clean_text(value, "title", max_len=NAME_MAX)
+    assert info.value.field == "title"
+    assert "control character" in str(info.value)
+    assert code in str(info.value)
+
+
+def test_clean_text_one_line_field_strips_edge_line_breaks_before_checking() -> None:
+    assert clean_text("\n\tAda Lovelace\r\n", "title", max_len=NAME_MAX) == "Ada Lovelace"
+
+
+def test_clean_text_multiline_field_allows_line_breaks_and_tabs() -> None:
+    value = "first line\r\n\tindented\nlast"
+    assert clean_text(value, "body", max_len=BODY_MAX, multiline=True) == value
+
+
+@pytest.mark.parametrize("value", ["bell\x07", "esc\x1b[31m", "a\x7fb"])
+def test_clean_text_multiline_field_still_rejects_other_controls(value: str) -> None:
+    with pytest.raises(ValidationFailed) as info:
+        clean_text(value, "body", max_len=BODY_MAX, multiline=True)
+    assert info.value.field == "body"
+    assert "control character" in str(info.value)
+
+
+def test_clean_text_multiline_field_rejects_nul() -> None:
+    with pytest.raises(ValidationFailed) as info:
+        clean_text("a\nb\x00", "body", max_len=BODY_MAX, multiline=True)
+    assert "NUL" in str(info.value)
+
+
+_NO_CONTROLS = st.characters(exclude_categories=["Cc", "Cs"])
+
+
 @settings(max_examples=200)
-@given(st.text(alphabet=st.characters(exclude_characters="\x00")), st.integers(1, 50))
+@given(
+    st.text(alphabet=st.one_of(_NO_CONTROLS, st.sampled_from(" \u00a0\u2003"))), st.integers(1, 50)
+)
 def test_clean_text_result_is_stripped_and_within_limit(value: str, limit: int) -> None:
     try:
         result = clean_text(value, "f", max_len=limit)
     except ValidationFailed as exc:
         assert len(value.strip()) > limit
         assert exc.field == "f"
+        assert f"limit is {limit}" in str(exc)
         return
     if result is None:
         assert value.strip() == ""

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+import typer
 from rich.markup import escape
 from rich.table import Table
 
@@ -15,7 +16,8 @@ from goodwill.services.views import to_jsonable
 
 
 def emit_json(value: Any) -> None:
-    console.print_json(json.dumps(to_jsonable(value), ensure_ascii=False))
+    """Plain JSON on stdout, never wrapped or coloured, for scripts."""
+    typer.echo(json.dumps(to_jsonable(value), ensure_ascii=False, indent=2))
 
 
 def when(value: datetime | None) -> str:

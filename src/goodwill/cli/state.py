@@ -11,7 +11,7 @@ from rich.console import Console
 from typer.core import TyperGroup
 
 from goodwill.bootstrap import Database, open_database
-from goodwill.errors import GoodwillError, ValidationFailed
+from goodwill.errors import GoodwillError
 from goodwill.services import accounts
 from goodwill.services.actor import Actor
 from goodwill.storage.unit_of_work import UnitOfWork
@@ -61,7 +61,7 @@ class GoodwillGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except GoodwillError as exc:
-            err_console.print(f"[red]error:[/red] {exc.message}", markup=True, soft_wrap=True)
+            err_console.print(f"error: {exc.message}", markup=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from None
         finally:
             obj = ctx.obj
@@ -74,7 +74,11 @@ def confirm(question: str, yes: bool) -> bool:
     if yes:
         return True
     if not sys.stdin.isatty():
-        raise ValidationFailed(
-            "--yes", f"{question} — no terminal to ask on; pass --yes to proceed"
+        err_console.print(
+            f"error: this needs confirmation ({question}) and there is no terminal to ask on; "
+            "pass --yes to proceed",
+            markup=False,
+            soft_wrap=True,
         )
+        raise typer.Exit(2)
     return typer.confirm(question, default=False)

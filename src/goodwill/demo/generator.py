@@ -7,12 +7,14 @@ relative to `now`, so a demo is always "current".
 from __future__ import annotations
 
 import random
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from faker import Faker
 
+from goodwill.domain.dates import local_date_of, local_midnight_utc, zone
 from goodwill.domain.people import DEFAULT_CADENCE_DAYS, Tier, contact_search_key
 from goodwill.domain.text import fold
 
@@ -111,6 +113,7 @@ class Owner:
     workspace_id: int
     user_id: int
     visibility: str
+    timezone: str = "UTC"  # all-day tasks fall on the owner's local days
 
 
 @dataclass(frozen=True)
@@ -131,8 +134,15 @@ def generate_network(
     start: StartIds = StartIds(),
     interactions: int | None = None,
     with_tasks: bool = True,
+    taken_emails: Collection[str] = frozenset(),
+    taken_organizations: Collection[str] = frozenset(),
 ) -> NetworkRows:
-    """`interactions=None` spreads a realistic number by tier; a number sets the total."""
+    """`interactions=None` spreads a realistic number by tier; a number sets the total.
+
+    `taken_emails` and `taken_organizations` (folded names) are already in the
+    database: a demo added beside existing data avoids them, so an email still
+    names one person and an organization name one organization.
+    """
     rng = random.Random(seed)
     fake = Faker("en_US")
     fake.seed_instance(seed)
@@ -145,7 +155,9 @@ def generate_network(
         "updated_at": now,
         "deleted_at": None,
     }
-    org_ids = _organizations(rows, fake, rng, max(1, contacts // 8), start.organization, base)
+    org_ids = _organizations(
+        rows, fake, rng, max(1, contacts // 8), start.organization, base, taken_organizations
+    )
     for i, name in enumerate(TAGS):
         rows.tags.append(
             {
@@ -156,7 +168,7 @@ def generate_network(
             }
         )
     tiers: list[str | None] = []
-    used_emails: set[str] = set()
+    used_emails: set[str] = set(taken_emails)
     for n in range(contacts):
         cid = start.contact + n
         first, last = fake.first_name(), fake.last_name()
@@ -165,11 +177,12 @@ def generate_network(
         org_index = rng.randrange(len(org_ids))
         org_id, domain = org_ids[org_index]
         email = f"{fold(first).replace(' ', '')}.{fold(last).replace(' ', '')}@{domain}"
-        email = (
-            email
-            if email not in used_emails
-            else f"{fold(first)[0]}{n}.{fold(last)}@{domain}".replace(" ", "")
-        )
+        suffix = 0
+        while email in used_emails:
+            # The contact id is new to the database, so this rarely needs a second try.
+            suffix += 1
+            marker = f"{cid}" if suffix == 1 else f"{cid}x{suffix}"
+            email = f"{fold(first)[0]}{marker}.{fold(last)}@{domain}".replace(" ", "")
         used_emails.add(email)
         created = now - timedelta(days=rng.randint(400, 1500))
         rows.contacts.append(
@@ -228,15 +241,21 @@ def generate_network(
             rows.contact_tags.append({"contact_id": cid, "tag_id": start.tag + tag_index})
     _interactions(rows, rng, now, tiers, start, base, interactions)
     if with_tasks:
-        _tasks_and_notes(rows, rng, now, base)
+        _tasks_and_notes(rows, rng, now, base, owner.timezone)
     return rows
 
 
 def _organizations(
-    rows: NetworkRows, fake: Faker, rng: random.Random, count: int, first_id: int, base: Row
+    rows: NetworkRows,
+    fake: Faker,
+    rng: random.Random,
+    count: int,
+    first_id: int,
+    base: Row,
+    taken: Collection[str],
 ) -> list[tuple[int, str]]:
     ids: list[tuple[int, str]] = []
-    seen: set[str] = set()
+    seen: set[str] = set(taken)
     for n in range(count):
         name = fake.company()
         while fold(name) in seen:
@@ -308,17 +327,22 @@ def _interactions(
             next_id += 1
 
 
-def _tasks_and_notes(rows: NetworkRows, rng: random.Random, now: datetime, base: Row) -> None:
+def _tasks_and_notes(
+    rows: NetworkRows, rng: random.Random, now: datetime, base: Row, timezone: str
+) -> None:
     people = rows.contacts
     if not people:
         return
+    tz = zone(timezone)
+    today = local_date_of(now, tz)
     # Every section of `today` gets something: overdue, due today, and upcoming.
     offsets = [-5, -2, -1, 0, 0, 0, 1, 3, 7, 14]
     count = max(len(offsets), len(people) // 10)
     for n in range(count):
         person = people[rng.randrange(len(people))]
         days = offsets[n] if n < len(offsets) else rng.randint(-10, 30)
-        due = (now + timedelta(days=days)).replace(hour=0, minute=0, second=0, microsecond=0)
+        # An all-day task is stored as local midnight, as tasks.add_task stores one.
+        due = local_midnight_utc(today + timedelta(days=days), tz)
         rows.tasks.append(
             {
                 **base,

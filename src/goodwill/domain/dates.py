@@ -20,8 +20,11 @@ _FORMAT_HINT = "expected YYYY-MM-DD, 'today', 'tomorrow', 'yesterday' or an offs
 def zone(name: str, field: str = "timezone") -> ZoneInfo:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValidationFailed(field, f"'{name}' is not a time zone such as Europe/Paris") from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: a tzdata directory ('America') or a name too long for a file name.
+        raise ValidationFailed(
+            field, f"'{name[:64]}' is not a time zone such as Europe/Paris"
+        ) from None
 
 
 def local_today(tz: ZoneInfo, now: datetime) -> date:

@@ -46,7 +46,7 @@ def parse_tier(value: str | None, field: str = "tier") -> Tier | None:
         raise ValidationFailed(field, f"'{value}' is not one of A, B, C, none") from None
 
 
-_CADENCE = re.compile(r"^\s*(\d+)\s*([dwmy]?)\s*$", re.IGNORECASE)
+_CADENCE = re.compile(r"^\s*(\d{1,6})\s*([dwmy]?)\s*$", re.IGNORECASE)
 _CADENCE_UNIT_DAYS = {"": 1, "d": 1, "w": 7, "m": 30, "y": 365}
 
 

@@ -47,9 +47,12 @@ def next_due(due: datetime, recurrence: Recurrence, tz: ZoneInfo, after: datetim
     """
     local = as_utc(due).astimezone(tz)
     step = _STEP[recurrence]
+    limit = as_utc(after)
     n = 1
     candidate = local + step
-    while candidate <= as_utc(after).astimezone(tz):
+    # Compare instants, not wall times: datetimes sharing a tzinfo compare by wall
+    # clock, so 01:30 EDT would pass for later than 01:15 EST in the repeated hour.
+    while as_utc(candidate) <= limit:
         n += 1
         candidate = local + step * n
-    return candidate.astimezone(as_utc(due).tzinfo)
+    return as_utc(candidate)

@@ -31,12 +31,23 @@ _UNDECOMPOSED = str.maketrans(
     }
 )
 _SPACES = re.compile(r"\s+")
+_MULTILINE_CONTROLS = "\n\r\t"
 
 
 def clean_text(
-    value: str | None, field: str, *, max_len: int, required: bool = False
+    value: str | None,
+    field: str,
+    *,
+    max_len: int,
+    required: bool = False,
+    multiline: bool = False,
 ) -> str | None:
-    """Strip and check a user-supplied string; None or blank becomes None unless required."""
+    """Strip and check a user-supplied string; None or blank becomes None unless required.
+
+    NUL bytes are refused everywhere (PostgreSQL cannot store them); other control
+    characters are refused in one-line fields, and allowed as line breaks and tabs
+    in multi-line ones.
+    """
     if value is None:
         if required:
             raise ValidationFailed(field, "is required")
@@ -44,6 +55,10 @@ def clean_text(
     if "\x00" in value:
         raise ValidationFailed(field, "contains a NUL byte")
     stripped = value.strip()
+    allowed = _MULTILINE_CONTROLS if multiline else ""
+    for ch in stripped:
+        if ch not in allowed and unicodedata.category(ch) == "Cc":
+            raise ValidationFailed(field, f"contains a control character (U+{ord(ch):04X})")
     if not stripped:
         if required:
             raise ValidationFailed(field, "must not be blank")
@@ -65,9 +80,16 @@ def fold(value: str) -> str:
     Search compares folded strings stored in ordinary columns, so SQLite and
     PostgreSQL give identical results without relying on collations.
     """
-    decomposed = unicodedata.normalize("NFKD", value.translate(_UNDECOMPOSED))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return collapse_spaces(stripped.casefold())
+    # Decompose and drop marks, fold case, map the letters Unicode keeps whole
+    # (ø, æ, ł…), then decompose once more: casefold can itself produce marks
+    # ('İ' -> 'i̇'), and a mapped letter may have come from a decomposition ('Ǿ' -> 'ø').
+    text = _strip_marks(value).casefold().translate(_UNDECOMPOSED)
+    return collapse_spaces(_strip_marks(text))
+
+
+def _strip_marks(value: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", value)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def search_tokens(query: str) -> list[str]:

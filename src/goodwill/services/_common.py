@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from goodwill.domain.dates import local_date_of, parse_date
 from goodwill.domain.people import Visibility, normalize_email, parse_visibility
 from goodwill.domain.text import clean_text, fold, like_escape
-from goodwill.errors import Ambiguous, NotFound
+from goodwill.errors import Ambiguous, NotFound, ValidationFailed
 from goodwill.services._visibility import (
     can_see,
     contact_label,
@@ -70,6 +70,8 @@ def resolve_contact(
         )
         return _one(matches, f"no contact with email {key}", f"{key} matches several contacts")
     key = fold(text)
+    if not key:
+        raise NotFound(f"no contact matches '{text}'")
     matches = list(
         session.scalars(
             base.where(Contact.search_key.like(f"%{like_escape(key)}%", escape="\\"))
@@ -101,6 +103,8 @@ def resolve_organization(session: Session, actor: Actor, ref: int | str) -> Orga
         )
     text = clean_text(ref, "organization", max_len=500, required=True) or ""
     key = fold(text)
+    if not key:
+        raise NotFound(f"no organization matches '{text}'")
     matches = list(
         session.scalars(
             select(Organization)
@@ -129,6 +133,8 @@ def tags_for(session: Session, actor: Actor, names: Iterable[str]) -> list[Tag]:
     for raw in names:
         name = clean_text(raw, "tag", max_len=100, required=True) or ""
         key = fold(name)
+        if not key:
+            raise ValidationFailed("tag", f"'{name}' has no letters or digits to match on")
         tag = session.scalars(
             select(Tag).where(Tag.workspace_id == actor.workspace_id, Tag.key == key)
         ).one_or_none()
@@ -209,7 +215,7 @@ def task_view(task: Task, actor: Actor, contact: Contact | None) -> TaskView:
 
 def contact_ref(contact: Contact | None, actor: Actor) -> Ref:
     if contact is None or not can_see(contact, actor):
-        return Ref(None, contact_label(None, actor))
+        return Ref(None, contact_label(contact, actor))
     return Ref(contact.id, contact.display_name)
 
 

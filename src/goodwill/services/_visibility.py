@@ -16,6 +16,7 @@ T = TypeVar("T")
 
 REDACTED_CONTACT = "a private contact"
 REDACTED_ORGANIZATION = "a private organization"
+DELETED_CONTACT = "a deleted contact"
 
 
 def visible(model: Any, actor: Actor, *, include_deleted: bool = False) -> ColumnElement[bool]:
@@ -65,9 +66,19 @@ def require_owner(record: Any, actor: Actor, action: str) -> None:
 
 
 def contact_label(contact: Contact | None, actor: Actor) -> str:
+    if contact is not None and contact.deleted_at is not None and can_see_deleted(contact, actor):
+        return DELETED_CONTACT
     if contact is None or not can_see(contact, actor):
         return REDACTED_CONTACT
     return contact.display_name
+
+
+def can_see_deleted(record: Any, actor: Actor) -> bool:
+    """Visible but for being in the trash."""
+    return bool(
+        record.workspace_id == actor.workspace_id
+        and (record.owner_id == actor.user_id or record.visibility == Visibility.WORKSPACE.value)
+    )
 
 
 def organization_label(org: Organization | None, actor: Actor) -> str:

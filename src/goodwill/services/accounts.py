@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import getpass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from goodwill.domain.dates import zone
+from goodwill.domain.dates import local_date_of, local_midnight_utc, zone
 from goodwill.domain.people import normalize_email, parse_visibility, validate_region
 from goodwill.domain.text import NAME_MAX, clean_text
 from goodwill.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.views import MemberView, SettingsView
-from goodwill.storage.schema import Membership, User, Workspace
+from goodwill.storage.schema import Membership, Task, User, Workspace
 from goodwill.storage.unit_of_work import UnitOfWork
 
 LOCAL_OWNER_EMAIL = "me@localhost"
@@ -127,6 +128,20 @@ def get_settings(actor: Actor, uow: UnitOfWork) -> SettingsView:
         )
 
 
+def _keep_all_day_tasks_on_their_day(
+    session: Session, user: User, old: ZoneInfo, new: ZoneInfo
+) -> None:
+    """All-day tasks are stored as local midnight: a new time zone keeps their calendar day."""
+    tasks = session.scalars(
+        select(Task).where(Task.owner_id == user.id, Task.all_day, Task.done_at.is_(None))
+    ).all()
+    for task in tasks:
+        if task.due_at is not None:
+            task.due_at = local_midnight_utc(local_date_of(task.due_at, old), new)
+        if task.series_due_at is not None:
+            task.series_due_at = local_midnight_utc(local_date_of(task.series_due_at, old), new)
+
+
 SETTING_KEYS = ("timezone", "default_region", "default_visibility", "name", "email", "workspace")
 
 
@@ -140,7 +155,9 @@ def update_setting(actor: Actor, uow: UnitOfWork, key: str, value: str) -> Setti
         if key in {"default_visibility", "workspace"} and not actor.is_admin:
             raise PermissionDenied(f"only a workspace owner or admin may change {key}")
         if key == "timezone":
-            user.timezone = zone(value.strip()).key
+            new_zone = zone(value.strip())
+            _keep_all_day_tasks_on_their_day(session, user, zone(user.timezone), new_zone)
+            user.timezone = new_zone.key
         elif key == "default_region":
             user.default_region = validate_region(value)
         elif key == "default_visibility":

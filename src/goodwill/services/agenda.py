@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 
 from goodwill.domain.agenda import cadence_overdue_days, lapse_rank
 from goodwill.domain.dates import local_date_of, local_midnight_utc
@@ -32,6 +32,8 @@ def today_agenda(actor: Actor, uow: UnitOfWork, *, lapsed_limit: int = 20) -> Ag
                 Task.done_at.is_(None),
                 Task.due_at < end,
                 or_(Task.snoozed_until.is_(None), Task.snoozed_until <= now),
+                # A task about a contact in the trash waits there with it (back on restore).
+                ~exists().where(Contact.id == Task.contact_id, Contact.deleted_at.is_not(None)),
             )
             .order_by(Task.due_at, Task.id)
         ).all()

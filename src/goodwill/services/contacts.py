@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, exists, or_, select, true
+from sqlalchemy import and_, exists, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from goodwill.domain.people import (
+    DEFAULT_CADENCE_DAYS,
     contact_search_key,
     normalize_email,
     normalize_phone,
@@ -24,6 +25,7 @@ from goodwill.errors import Conflict, NotFound, ValidationFailed
 from goodwill.services import _common as common
 from goodwill.services._visibility import can_see, require_owner, visible
 from goodwill.services.actor import Actor, utcnow
+from goodwill.services.organizations import merge_custom_fields, organization_key
 from goodwill.services.views import (
     ContactDetail,
     ContactSummary,
@@ -130,18 +132,14 @@ def _apply(session: Session, actor: Actor, contact: Contact, ch: ContactChanges)
             t for t in common.tags_for(session, actor, ch.add_tags) if t not in kept
         ]
     if ch.custom_fields:
-        fields = dict(contact.custom_fields or {})
-        for key, value in ch.custom_fields.items():
-            if value is None:
-                fields.pop(key, None)
-            else:
-                fields[key] = value
-        contact.custom_fields = fields
+        contact.custom_fields = merge_custom_fields(contact.custom_fields, ch.custom_fields)
     contact.search_key = contact_search_key(
         contact.display_name, contact.nickname, [e.email for e in contact.emails]
     )
     contact.sort_key = fold(" ".join(p for p in (contact.last_name, contact.first_name) if p))
     session.flush()
+    if ch.title is not None and ch.organization is None:
+        raise ValidationFailed("title", "a title needs an organization")
     if ch.organization is not None:
         org = _find_or_create_organization(session, actor, ch.organization, contact.visibility)
         title = clean_text(ch.title, "title", max_len=NAME_MAX)
@@ -151,9 +149,13 @@ def _apply(session: Session, actor: Actor, contact: Contact, ch: ContactChanges)
 
 def _apply_tier(contact: Contact, ch: ContactChanges) -> None:
     if ch.tier is not None:
+        old = parse_tier(contact.tier)
         tier = parse_tier(ch.tier)
         contact.tier = tier.value if tier else None
-        if tier is None:
+        if tier is None or (
+            old is not None and tier != old and contact.cadence_days == DEFAULT_CADENCE_DAYS[old]
+        ):
+            # A cadence that only came with the old tier follows the new one; a chosen one stays.
             contact.cadence_days = None
     if ch.cadence is not None:
         if contact.tier is None:
@@ -218,7 +220,7 @@ def _find_or_create_organization(
         return common.resolve_organization(session, actor, text)
     existing = session.scalars(
         select(Organization)
-        .where(visible(Organization, actor), Organization.name_key == fold(text))
+        .where(visible(Organization, actor), Organization.name_key == organization_key(text))
         .order_by(Organization.id)
     ).first()
     if existing is not None:
@@ -229,7 +231,7 @@ def _find_or_create_organization(
         owner_id=actor.user_id,
         visibility=visibility,
         name=text,
-        name_key=fold(text),
+        name_key=organization_key(text),
         custom_fields={},
         created_at=now,
         updated_at=now,
@@ -249,8 +251,15 @@ def _detail(session: Session, actor: Actor, c: Contact) -> ContactDetail:
     positions = session.execute(
         select(Position, Organization)
         .join(Organization, Organization.id == Position.organization_id)
-        .where(Position.contact_id == c.id)
-        .order_by(Position.end_date.is_not(None), Position.start_date.desc(), Position.id)
+        # Positions at a trashed organization come back with it on restore.
+        .where(Position.contact_id == c.id, Organization.deleted_at.is_(None))
+        # Explicit null ordering: SQLite and PostgreSQL put NULLs at opposite ends of DESC.
+        .order_by(
+            Position.end_date.is_not(None),
+            Position.start_date.is_(None),
+            Position.start_date.desc(),
+            Position.id,
+        )
     ).all()
     notes = session.scalars(
         select(Note)
@@ -358,7 +367,8 @@ def search_contacts(
             )
         )
     with uow.read() as session:
-        stmt = select(Contact).where(visible(Contact, actor), or_(*matches))
+        # or_(false(), ...): a query that folds to nothing matches nothing, not everyone.
+        stmt = select(Contact).where(visible(Contact, actor), or_(false(), *matches))
         if not include_archived:
             stmt = stmt.where(Contact.archived_at.is_(None))
         contacts = session.scalars(

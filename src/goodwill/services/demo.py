@@ -12,7 +12,7 @@ from goodwill.errors import Conflict, ValidationFailed
 from goodwill.services.actor import Actor, utcnow
 from goodwill.storage.aggregates import rebuild_touches
 from goodwill.storage.bulk import insert_rows, next_id, sync_sequences
-from goodwill.storage.schema import Contact, Tag, Workspace
+from goodwill.storage.schema import Contact, ContactEmail, Organization, Tag, Workspace
 from goodwill.storage.unit_of_work import UnitOfWork
 
 MAX_DEMO_CONTACTS = 100_000
@@ -59,26 +59,46 @@ def build_demo(
         )
         if existing and not force:
             raise Conflict(
-                f"the database already holds {existing:,} contacts; "
-                "pass --force to add demo data beside them"
+                # No count: a teammate must not learn how many private contacts exist.
+                "the database already holds contacts; pass --force to add demo data beside them"
             )
         workspace = session.get_one(Workspace, actor.workspace_id)
+        taken_emails: set[str] = set()
+        taken_organizations: set[str] = set()
+        if existing:
+            # Beside existing data: an email or organization name must still name one record.
+            taken_emails = set(
+                session.scalars(
+                    select(ContactEmail.email)
+                    .join(Contact, Contact.id == ContactEmail.contact_id)
+                    .where(Contact.workspace_id == actor.workspace_id)
+                )
+            )
+            taken_organizations = set(
+                session.scalars(
+                    select(Organization.name_key).where(
+                        Organization.workspace_id == actor.workspace_id
+                    )
+                )
+            )
         rows = generate_network(
             contacts,
             seed,
             utcnow(),
-            Owner(actor.workspace_id, actor.user_id, workspace.default_visibility),
+            Owner(actor.workspace_id, actor.user_id, workspace.default_visibility, actor.timezone),
             StartIds(
                 organization=next_id(session, "organizations"),
                 contact=next_id(session, "contacts"),
                 interaction=next_id(session, "interactions"),
                 tag=next_id(session, "tags"),
             ),
+            taken_emails=taken_emails,
+            taken_organizations=taken_organizations,
         )
         known = dict(
-            session.execute(select(Tag.key, Tag.id).where(Tag.workspace_id == actor.workspace_id))
-            .tuples()
-            .all()
+            session.execute(
+                select(Tag.key, Tag.id).where(Tag.workspace_id == actor.workspace_id)
+            ).all()
         )
         remap = {t["id"]: known[t["key"]] for t in rows.tags if t["key"] in known}
         rows.tags = [t for t in rows.tags if t["key"] not in known]

@@ -43,7 +43,7 @@ def log_interaction(
         raise ValidationFailed("participants", f"at most {MAX_PARTICIPANTS} per interaction")
     kind = parse_channel(channel)
     initiator = parse_initiator(initiated_by)
-    text = clean_text(summary, "summary", max_len=SUMMARY_MAX)
+    text = clean_text(summary, "summary", max_len=SUMMARY_MAX, multiline=True)
     now = utcnow()
     with uow.write() as session:
         contacts: list[Contact] = []
@@ -116,6 +116,9 @@ def _views(
     people: dict[int, list[Ref]] = {i: [] for i in ids}
     for interaction_id, contact in rows:
         people[interaction_id].append(common.contact_ref(contact, actor))
+    for refs in people.values():
+        # Hidden participants go last, so their place in the name order reveals nothing.
+        refs.sort(key=lambda ref: ref.id is None)
     return [
         InteractionView(
             id=i.id,

@@ -28,7 +28,7 @@ def add_note(
     """A note about one contact or one organization; private unless said otherwise."""
     if (contact is None) == (organization is None):
         raise ValidationFailed("about", "a note is about exactly one contact or organization")
-    text = clean_text(body, "note", max_len=BODY_MAX, required=True) or ""
+    text = clean_text(body, "note", max_len=BODY_MAX, required=True, multiline=True) or ""
     with uow.write() as session:
         now = utcnow()
         note = Note(
@@ -98,7 +98,8 @@ def edit_note(
     with uow.write() as session:
         note = get_visible(session, Note, note_id, actor, "note")
         if body is not None:
-            note.body = clean_text(body, "note", max_len=BODY_MAX, required=True) or note.body
+            text = clean_text(body, "note", max_len=BODY_MAX, required=True, multiline=True)
+            note.body = text or note.body
         if visibility is not None:
             require_owner(note, actor, "change the visibility of")
             note.visibility = common.choose_visibility(session, actor, visibility)

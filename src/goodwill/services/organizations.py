@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, false, func, select
 from sqlalchemy.orm import Session
 
-from goodwill.domain.text import NAME_MAX, SUMMARY_MAX, clean_text, fold, like_escape, search_tokens
+from goodwill.domain.text import (
+    NAME_MAX,
+    SHORT_MAX,
+    SUMMARY_MAX,
+    clean_text,
+    fold,
+    like_escape,
+    search_tokens,
+)
 from goodwill.errors import Conflict, ValidationFailed
 from goodwill.services import _common as common
 from goodwill.services._visibility import require_owner, visible
@@ -21,6 +30,26 @@ from goodwill.services.views import (
 )
 from goodwill.storage.schema import Contact, Note, Organization, Position
 from goodwill.storage.unit_of_work import UnitOfWork
+
+
+def organization_key(name: str) -> str:
+    """The folded name that matches and sorts."""
+    return fold(name)
+
+
+def merge_custom_fields(
+    current: dict[str, Any] | None, changes: dict[str, str | None]
+) -> dict[str, Any]:
+    """Apply custom-field changes, checked like any text: None or blank removes a field."""
+    fields = dict(current or {})
+    for raw_key, raw_value in changes.items():
+        key = clean_text(raw_key, "field name", max_len=100, required=True) or ""
+        value = clean_text(raw_value, f"field {key}", max_len=SHORT_MAX * 4)
+        if value is None:
+            fields.pop(key, None)
+        else:
+            fields[key] = value
+    return fields
 
 
 @dataclass
@@ -74,18 +103,20 @@ def _apply(session: Session, actor: Actor, org: Organization, ch: OrganizationCh
         clash = session.scalars(
             select(Organization).where(
                 visible(Organization, actor),
-                Organization.name_key == fold(name),
+                Organization.name_key == organization_key(name),
                 Organization.id != org.id if org.id is not None else Organization.id.is_not(None),
             )
         ).first()
         if clash is not None:
             raise Conflict(f"organization #{clash.id} {clash.name} already has that name")
-        org.name, org.name_key = name, fold(name)
+        org.name, org.name_key = name, organization_key(name)
     if ch.domain is not None:
         domain = clean_text(ch.domain, "domain", max_len=253)
         org.domain = domain.lower() if domain else None
     if ch.description is not None:
-        org.description = clean_text(ch.description, "description", max_len=SUMMARY_MAX)
+        org.description = clean_text(
+            ch.description, "description", max_len=SUMMARY_MAX, multiline=True
+        )
     if ch.visibility is not None:
         org.visibility = common.choose_visibility(session, actor, ch.visibility)
     if ch.add_tags or ch.remove_tags:
@@ -93,13 +124,7 @@ def _apply(session: Session, actor: Actor, org: Organization, ch: OrganizationCh
         kept = [t for t in org.tags if t.key not in removed]
         org.tags = kept + [t for t in common.tags_for(session, actor, ch.add_tags) if t not in kept]
     if ch.custom_fields:
-        fields = dict(org.custom_fields or {})
-        for key, value in ch.custom_fields.items():
-            if value is None:
-                fields.pop(key, None)
-            else:
-                fields[key] = value
-        org.custom_fields = fields
+        org.custom_fields = merge_custom_fields(org.custom_fields, ch.custom_fields)
     session.flush()
 
 
@@ -157,13 +182,17 @@ def list_organizations(
             stmt = stmt.where(Organization.archived_at.is_(None))
         if query is not None:
             text = clean_text(query, "query", max_len=500, required=True) or ""
+            tokens = search_tokens(text)
+            # A query that folds to nothing matches nothing (an empty AND would match all).
             stmt = stmt.where(
                 and_(
                     *(
                         Organization.name_key.like(f"%{like_escape(t)}%", escape="\\")
-                        for t in search_tokens(text)
+                        for t in tokens
                     )
                 )
+                if tokens
+                else false()
             )
         if tag is not None:
             stmt = stmt.where(Organization.tags.any(key=fold(tag)))
@@ -180,9 +209,7 @@ def list_organizations(
                     visible(Contact, actor),
                 )
                 .group_by(Position.organization_id)
-            )
-            .tuples()
-            .all()
+            ).all()
         )
         return [
             OrganizationSummary(
@@ -204,6 +231,7 @@ def archive_organization(
     with uow.write() as session:
         org = common.resolve_organization(session, actor, ref)
         org.archived_at = utcnow() if archived else None
+        org.updated_at = utcnow()
         return _detail(session, actor, org)
 
 

@@ -89,7 +89,10 @@ def complete_task(actor: Actor, uow: UnitOfWork, task_id: int) -> CompletedTask:
         task.updated_at = now
         following = None
         if task.recurrence and task.due_at is not None:
-            due = next_due(task.due_at, Recurrence(task.recurrence), actor.tz, now)
+            series = task.series_due_at or task.due_at
+            # Completing early moves past this occurrence; completing late skips the
+            # ones already missed instead of piling them up as overdue.
+            due = next_due(series, Recurrence(task.recurrence), actor.tz, max(now, task.due_at))
             following = Task(
                 workspace_id=task.workspace_id,
                 owner_id=task.owner_id,
@@ -98,6 +101,7 @@ def complete_task(actor: Actor, uow: UnitOfWork, task_id: int) -> CompletedTask:
                 due_at=due,
                 all_day=task.all_day,
                 recurrence=task.recurrence,
+                series_due_at=series,
                 contact_id=task.contact_id,
                 created_at=now,
                 updated_at=now,
@@ -128,6 +132,7 @@ def reschedule_task(actor: Actor, uow: UnitOfWork, task_id: int, due: datetime |
         task = _open_task(session, actor, task_id)
         moment = _moment(due, "due", actor)
         task.due_at, task.all_day, task.snoozed_until = moment.at, moment.all_day, None
+        task.series_due_at = None  # a repeating task's series restarts from the new date
         task.updated_at = utcnow()
         return _view(session, actor, task)
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, and_, delete, or_, select
+from sqlalchemy.orm import Session
 
-from goodwill.errors import NotFound, ValidationFailed
-from goodwill.services._visibility import get_visible, require_owner, visible
+from goodwill.domain.people import Visibility
+from goodwill.errors import Conflict, NotFound, ValidationFailed
+from goodwill.services._visibility import visible
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.views import Ref, TrashItem
 from goodwill.storage.aggregates import rebuild_touches
 from goodwill.storage.schema import (
     Contact,
+    ContactEmail,
     Interaction,
     InteractionParticipant,
     Note,
@@ -44,16 +47,25 @@ def _label(kind: str, record: Any) -> str:
     return str(record.title)
 
 
+def _restorable(model: Any, actor: Actor) -> ColumnElement[bool]:
+    """Trashed records the actor may restore: their own, or shared ones for an admin.
+
+    Seeing a shared record is not enough: a teammate's trash stays theirs, and an
+    item the actor may not restore is as absent from their trash as a missing one.
+    """
+    trashed = and_(model.workspace_id == actor.workspace_id, model.deleted_at.is_not(None))
+    mine = model.owner_id == actor.user_id
+    if actor.is_admin:
+        return and_(trashed, or_(mine, model.visibility == Visibility.WORKSPACE.value))
+    return and_(trashed, mine)
+
+
 def list_trash(actor: Actor, uow: UnitOfWork) -> list[TrashItem]:
-    """What the actor deleted (and may see), newest first."""
+    """What the actor may restore, newest first."""
     items: list[TrashItem] = []
     with uow.read() as session:
         for kind, model in KINDS.items():
-            rows = session.scalars(
-                select(model).where(
-                    visible(model, actor, include_deleted=True), model.deleted_at.is_not(None)
-                )
-            ).all()
+            rows = session.scalars(select(model).where(_restorable(model, actor))).all()
             items += [TrashItem(kind, r.id, _label(kind, r), r.deleted_at) for r in rows]
     return sorted(items, key=lambda i: (i.deleted_at, i.kind, i.id), reverse=True)
 
@@ -63,15 +75,55 @@ def restore_from_trash(actor: Actor, uow: UnitOfWork, kind: str, record_id: int)
     if model is None:
         raise ValidationFailed("kind", f"'{kind}' is not one of {', '.join(KINDS)}")
     with uow.write() as session:
-        record = get_visible(session, model, record_id, actor, kind, include_deleted=True)
-        if record.deleted_at is None:
-            raise NotFound(f"{kind} #{record_id} is not in the trash")
-        require_owner(record, actor, "restore")
+        record = session.scalars(
+            select(model).where(model.id == record_id, _restorable(model, actor))
+        ).one_or_none()
+        if record is None:
+            raise NotFound(f"no {kind} #{record_id} in the trash")
+        if kind == "contact":
+            _check_emails_free(session, actor, record)
+        if kind == "organization":
+            _check_name_free(session, actor, record)
         record.deleted_at = None
         session.flush()
         if kind == "interaction":
             rebuild_touches(session, _participants(session, [record_id]))
         return Ref(record.id, _label(kind, record))
+
+
+def _check_emails_free(session: Session, actor: Actor, contact: Contact) -> None:
+    """An email given to another contact while this one was in the trash blocks the restore."""
+    emails = [e.email for e in contact.emails]
+    if not emails:
+        return
+    clash = session.execute(
+        select(ContactEmail.email, Contact)
+        .join(Contact, Contact.id == ContactEmail.contact_id)
+        .where(ContactEmail.email.in_(emails), Contact.id != contact.id, visible(Contact, actor))
+        .order_by(ContactEmail.email, Contact.id)
+    ).first()
+    if clash is not None:
+        email, other = clash
+        raise Conflict(
+            f"{email} now belongs to #{other.id} {other.display_name}; "
+            "remove it there before restoring"
+        )
+
+
+def _check_name_free(session: Session, actor: Actor, org: Organization) -> None:
+    clash = session.scalars(
+        select(Organization)
+        .where(
+            Organization.name_key == org.name_key,
+            Organization.id != org.id,
+            visible(Organization, actor),
+        )
+        .order_by(Organization.id)
+    ).first()
+    if clash is not None:
+        raise Conflict(
+            f"organization #{clash.id} {clash.name} now has that name; rename one before restoring"
+        )
 
 
 def _participants(session: Any, interaction_ids: list[int]) -> list[int]:

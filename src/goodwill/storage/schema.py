@@ -47,6 +47,12 @@ class UTCDateTime(TypeDecorator[datetime]):
         return None if value is None else value.replace(tzinfo=UTC)
 
 
+# Folded search and sort keys: unbounded (folding can lengthen text: 'ß' -> 'ss'),
+# and compared byte-wise on PostgreSQL as on SQLite, so order never depends on a
+# server's locale.
+FoldedKey = Text().with_variant(Text(collation="C"), "postgresql")
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON()}
@@ -95,7 +101,7 @@ class Organization(Owned, Base):
     __tablename__ = "organizations"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    name_key: Mapped[str] = mapped_column(String(200), index=True)
+    name_key: Mapped[str] = mapped_column(FoldedKey, index=True)
     domain: Mapped[str | None] = mapped_column(String(253))
     description: Mapped[str | None] = mapped_column(Text)
     custom_fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
@@ -111,8 +117,8 @@ class Contact(Owned, Base):
     last_name: Mapped[str | None] = mapped_column(String(200))
     display_name: Mapped[str] = mapped_column(String(401))
     nickname: Mapped[str | None] = mapped_column(String(200))
-    search_key: Mapped[str] = mapped_column(String(1000))
-    sort_key: Mapped[str] = mapped_column(String(401), index=True)
+    search_key: Mapped[str] = mapped_column(FoldedKey)
+    sort_key: Mapped[str] = mapped_column(FoldedKey, index=True)
     how_met: Mapped[str | None] = mapped_column(String(500))
     met_on: Mapped[date | None] = mapped_column(Date)
     tier: Mapped[str | None] = mapped_column(String(1))
@@ -167,7 +173,7 @@ class Tag(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"))
     name: Mapped[str] = mapped_column(String(100))
-    key: Mapped[str] = mapped_column(String(100))
+    key: Mapped[str] = mapped_column(FoldedKey)
 
 
 class ContactTag(Base):
@@ -268,6 +274,9 @@ class Task(Owned, Base):
     snoozed_until: Mapped[datetime | None]
     done_at: Mapped[datetime | None]
     recurrence: Mapped[str | None] = mapped_column(String(16))
+    # The first due time of a repeating series: each occurrence counts from it, so a
+    # monthly task on the 31st comes back on the 31st after a short month.
+    series_due_at: Mapped[datetime | None]
     contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contacts.id", ondelete="SET NULL"), index=True
     )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 01:22:28.419329
+Create Date: 2026-11-25 01:41:58.663512
 """
 
 from __future__ import annotations
@@ -47,8 +47,14 @@ def upgrade() -> None:
         sa.Column("last_name", sa.String(length=200), nullable=True),
         sa.Column("display_name", sa.String(length=401), nullable=False),
         sa.Column("nickname", sa.String(length=200), nullable=True),
-        sa.Column("search_key", sa.String(length=1000), nullable=False),
-        sa.Column("sort_key", sa.String(length=401), nullable=False),
+        sa.Column(
+            "search_key",
+            sa.Text().with_variant(sa.Text(collation="C"), "postgresql"),
+            nullable=False,
+        ),
+        sa.Column(
+            "sort_key", sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), nullable=False
+        ),
         sa.Column("how_met", sa.String(length=500), nullable=True),
         sa.Column("met_on", sa.Date(), nullable=True),
         sa.Column("tier", sa.String(length=1), nullable=True),
@@ -138,7 +144,9 @@ def upgrade() -> None:
         "organizations",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("name_key", sa.String(length=200), nullable=False),
+        sa.Column(
+            "name_key", sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), nullable=False
+        ),
         sa.Column("domain", sa.String(length=253), nullable=True),
         sa.Column("description", sa.Text(), nullable=True),
         sa.Column("custom_fields", sa.JSON(), nullable=False),
@@ -173,7 +181,9 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("workspace_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=100), nullable=False),
-        sa.Column("key", sa.String(length=100), nullable=False),
+        sa.Column(
+            "key", sa.Text().with_variant(sa.Text(collation="C"), "postgresql"), nullable=False
+        ),
         sa.ForeignKeyConstraint(
             ["workspace_id"], ["workspaces.id"], name=op.f("fk_tags_workspace_id_workspaces")
         ),
@@ -385,6 +395,7 @@ def upgrade() -> None:
         sa.Column("snoozed_until", goodwill.storage.schema.UTCDateTime(), nullable=True),
         sa.Column("done_at", goodwill.storage.schema.UTCDateTime(), nullable=True),
         sa.Column("recurrence", sa.String(length=16), nullable=True),
+        sa.Column("series_due_at", goodwill.storage.schema.UTCDateTime(), nullable=True),
         sa.Column("contact_id", sa.Integer(), nullable=True),
         sa.Column("workspace_id", sa.Integer(), nullable=False),
         sa.Column("owner_id", sa.Integer(), nullable=False),
