@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
-from goodwill.errors import Conflict
+from goodwill.errors import Conflict, DatabaseUnavailable, ValidationFailed
 from goodwill.storage import migrate
 from goodwill.storage.engine import is_sqlite, make_engine
-from goodwill.storage.unit_of_work import UnitOfWork
+from goodwill.storage.unit_of_work import UnitOfWork, first_line
 
 
 @dataclass
@@ -27,7 +27,20 @@ def open_database(url: str, *, upgrade: bool | None = None) -> Database:
 
     `upgrade=False` opens without touching the schema (for `goodwill db` itself).
     """
-    engine = make_engine(url)
+    try:
+        engine = make_engine(url)
+    except ArgumentError:
+        raise ValidationFailed(
+            "--db",
+            f"'{url[:200]}' is not a database URL "
+            "(e.g. sqlite:///path/goodwill.db or postgresql+psycopg://user@host/db)",
+        ) from None
+    except (ImportError, NoSuchModuleError):
+        raise DatabaseUnavailable(
+            "PostgreSQL support is not installed: pip install 'goodwill[postgres]'"
+        ) from None
+    except OSError as exc:
+        raise DatabaseUnavailable(f"cannot create the database file: {exc}") from None
     try:
         if upgrade is not False and not migrate.is_current(engine):
             if is_sqlite(engine) or upgrade:
@@ -40,7 +53,7 @@ def open_database(url: str, *, upgrade: bool | None = None) -> Database:
                 )
     except OperationalError as exc:
         engine.dispose()
-        raise Conflict(f"cannot open the database: {exc.orig}") from None
+        raise DatabaseUnavailable(f"cannot open the database: {first_line(exc.orig)}") from None
     except Conflict:
         engine.dispose()
         raise

@@ -9,7 +9,8 @@ Services and the domain raise only these; each face translates them
      │    └── Ambiguous      a reference matched several records (candidates listed)
      ├── ValidationFailed    an input is malformed (names the field and why)
      ├── PermissionDenied    the actor may see the record but not do this
-     └── ImportFailed        a file could not be imported
+     ├── ImportFailed        a file could not be imported
+     └── DatabaseUnavailable the database cannot be opened or reached (or stays locked)
 """
 
 from __future__ import annotations
@@ -55,3 +56,7 @@ class PermissionDenied(GoodwillError):
 
 class ImportFailed(GoodwillError):
     exit_code = 6
+
+
+class DatabaseUnavailable(GoodwillError):
+    exit_code = 7

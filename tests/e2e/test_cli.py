@@ -248,3 +248,17 @@ def test_postgresql_needs_db_upgrade_first(empty_database_url):
     assert runner.invoke(app, ["--db", empty_database_url, "db", "upgrade"]).exit_code == 0
     added = runner.invoke(app, ["--db", empty_database_url, "contact", "add", "Pat Postgres"])
     assert added.exit_code == 0, added.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "code", "fragment"),
+    [
+        ("not-a-url", 2, "is not a database URL"),
+        ("postgresql+psycopg://nobody@127.0.0.1:1/none", 7, "cannot open the database"),
+        ("sqlite:////proc/no-such-dir/goodwill.db", 7, "cannot create the database file"),
+    ],
+)
+def test_unusable_database_gets_one_line_and_an_exit_code(url, code, fragment):
+    result = CliRunner().invoke(app, ["--db", url, "contact", "list"])
+    assert result.exit_code == code
+    assert fragment in result.stderr and "Traceback" not in result.stderr

@@ -22,6 +22,7 @@ from goodwill.services import (
     interactions,
     notes,
     organizations,
+    positions,
     tasks,
     trash,
 )
@@ -75,13 +76,13 @@ def _add_contact(b: Any, uow: Any, c: Any) -> list[Any]:
 def _add_position(b: Any, uow: Any, c: Any) -> list[Any]:
     p = c.p
     return [
-        c.hidden(c.contact_refs, lambda r: contacts.add_position(b, uow, r, "Bea Org")),
+        c.hidden(c.contact_refs, lambda r: positions.add_position(b, uow, r, "Bea Org")),
         c.hidden(
             [(f"#{p.org}", f"#{MISSING}")],
-            lambda r: contacts.add_position(b, uow, p.shared, r),
+            lambda r: positions.add_position(b, uow, p.shared, r),
         ),
         c.ok(
-            contacts.add_position,
+            positions.add_position,
             p.shared,
             p.org_name,
             echoed=(p.org_name,),
@@ -163,7 +164,7 @@ CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
         agenda.today_agenda, expect=lambda r: _ids(r.due_today + r.overdue_tasks) == [c.p.b_task]
     ),
     "contacts.add_contact": _add_contact,
-    "contacts.add_position": _add_position,
+    "positions.add_position": _add_position,
     "contacts.archive_contact": lambda b, uow, c: [
         c.hidden(c.contact_refs, lambda r: contacts.archive_contact(b, uow, r)),
         c.ok(contacts.archive_contact, c.p.shared),
@@ -183,10 +184,10 @@ CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
         c.ok(contacts.edit_contact, c.p.b_contact, CC(add_emails=[c.p.email]), echoed=(c.p.email,)),
         c.fails(PermissionDenied, contacts.edit_contact, c.p.shared, CC(visibility="private")),
     ],
-    "contacts.end_position": lambda b, uow, c: [
-        c.hidden(c.ids(c.p.position), lambda r: contacts.end_position(b, uow, r)),
+    "positions.end_position": lambda b, uow, c: [
+        c.hidden(c.ids(c.p.position), lambda r: positions.end_position(b, uow, r)),
         c.ok(
-            contacts.end_position,
+            positions.end_position,
             c.p.shared_position,
             expect=lambda r: r.organization == PRIVATE_ORG,
         ),

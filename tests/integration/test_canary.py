@@ -28,7 +28,7 @@ import pytest
 
 from goodwill import services
 from goodwill.errors import GoodwillError, NotFound
-from goodwill.services import contacts, interactions, notes, trash
+from goodwill.services import contacts, interactions, notes, positions, trash
 from goodwill.services.actor import Actor
 from goodwill.services.views import Ref, to_jsonable
 from goodwill.storage.unit_of_work import UnitOfWork
@@ -121,10 +121,10 @@ def planted(uow: UnitOfWork, owner: Actor, teammate: Actor) -> Planted:
     shared = make_contact(
         owner, uow, name="Shared Person", add_emails=["shared@example.com"], visibility="workspace"
     )
-    position = contacts.add_position(owner, uow, secret.id, f"#{org.id}", title=f"cto {canary}")
-    shared_position = contacts.add_position(owner, uow, shared.id, f"#{org.id}", title="Advisor")
-    contacts.add_position(owner, uow, secret.id, f"#{open_org.id}", title=f"lead {canary}")
-    contacts.add_position(owner, uow, shared.id, f"#{open_org.id}", title="Engineer")
+    position = positions.add_position(owner, uow, secret.id, f"#{org.id}", title=f"cto {canary}")
+    shared_position = positions.add_position(owner, uow, shared.id, f"#{org.id}", title="Advisor")
+    positions.add_position(owner, uow, secret.id, f"#{open_org.id}", title=f"lead {canary}")
+    positions.add_position(owner, uow, shared.id, f"#{open_org.id}", title="Engineer")
 
     def note(body: str, visibility: str, **about: Any) -> int:
         return notes.add_note(owner, uow, body, visibility=visibility, **about).id

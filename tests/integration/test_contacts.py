@@ -8,7 +8,7 @@ import pytest
 
 from goodwill.domain.dates import local_date_of
 from goodwill.errors import Ambiguous, Conflict, NotFound, PermissionDenied, ValidationFailed
-from goodwill.services import contacts, organizations
+from goodwill.services import contacts, organizations, positions
 from goodwill.services.actor import utcnow
 from goodwill.services.contacts import ContactChanges
 from tests.factories import make_contact
@@ -348,26 +348,28 @@ def test_archive_contact_hides_from_list_and_search_until_undone(owner, uow):
 def test_add_position_end_before_start_fails(owner, uow):
     made = make_contact(owner, uow)
     with pytest.raises(ValidationFailed) as err:
-        contacts.add_position(owner, uow, made.id, "Acme", start="2020-01-01", end="2019-01-01")
+        positions.add_position(owner, uow, made.id, "Acme", start="2020-01-01", end="2019-01-01")
     assert err.value.field == "to"
     assert contacts.show_contact(owner, uow, made.id).positions == []
 
 
 def test_end_position_before_start_fails_and_keeps_it_current(owner, uow):
     made = make_contact(owner, uow)
-    pos = contacts.add_position(owner, uow, made.id, "Acme", start="2020-01-01")
+    pos = positions.add_position(owner, uow, made.id, "Acme", start="2020-01-01")
     with pytest.raises(ValidationFailed, match="before the start"):
-        contacts.end_position(owner, uow, pos.id, "2019-12-31")
+        positions.end_position(owner, uow, pos.id, "2019-12-31")
     assert contacts.show_contact(owner, uow, made.id).positions[0].current
-    ended = contacts.end_position(owner, uow, pos.id, "2021-06-30")
+    ended = positions.end_position(owner, uow, pos.id, "2021-06-30")
     assert ended.end_date == date(2021, 6, 30)
 
 
 def test_show_contact_positions_current_first(owner, uow):
     made = make_contact(owner, uow)
-    old = contacts.add_position(owner, uow, made.id, "Old Co", start="2010-01-01", end="2015-01-01")
-    undated = contacts.add_position(owner, uow, made.id, "Side Gig", title="Advisor")
-    recent = contacts.add_position(owner, uow, made.id, "New Co", title="CTO", start="2019-01-01")
+    old = positions.add_position(
+        owner, uow, made.id, "Old Co", start="2010-01-01", end="2015-01-01"
+    )
+    undated = positions.add_position(owner, uow, made.id, "Side Gig", title="Advisor")
+    recent = positions.add_position(owner, uow, made.id, "New Co", title="CTO", start="2019-01-01")
     shown = contacts.show_contact(owner, uow, made.id).positions
     assert [p.id for p in shown] == [recent.id, undated.id, old.id]
     assert [p.current for p in shown] == [True, True, False]
@@ -376,6 +378,6 @@ def test_show_contact_positions_current_first(owner, uow):
 
 def test_end_position_of_hidden_contact_is_not_found(owner, teammate, uow):
     made = make_contact(owner, uow)
-    pos = contacts.add_position(owner, uow, made.id, "Acme")
+    pos = positions.add_position(owner, uow, made.id, "Acme")
     with pytest.raises(NotFound, match=f"no position #{pos.id}"):
-        contacts.end_position(teammate, uow, pos.id)
+        positions.end_position(teammate, uow, pos.id)

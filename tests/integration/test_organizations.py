@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from goodwill.errors import Ambiguous, Conflict, NotFound, PermissionDenied, ValidationFailed
-from goodwill.services import contacts, organizations, trash
+from goodwill.services import contacts, organizations, positions, trash
 from goodwill.services.organizations import OrganizationChanges
 from tests.factories import make_contact, make_organization
 
@@ -123,9 +123,9 @@ def test_show_organization_lists_people_current_first(owner, teammate, uow):
     alum = make_contact(owner, uow, name="Zed Alum", visibility="workspace")
     staff = make_contact(owner, uow, name="Bo Staff", visibility="workspace")
     hidden = make_contact(teammate, uow, name="Secret Staff")
-    contacts.add_position(owner, uow, alum.id, f"#{org.id}", title="Intern", end="2020-01-01")
-    contacts.add_position(owner, uow, staff.id, "acme", title="CEO")
-    contacts.add_position(teammate, uow, hidden.id, f"#{org.id}", title="Spy")
+    positions.add_position(owner, uow, alum.id, f"#{org.id}", title="Intern", end="2020-01-01")
+    positions.add_position(owner, uow, staff.id, "acme", title="CEO")
+    positions.add_position(teammate, uow, hidden.id, f"#{org.id}", title="Spy")
     shown = organizations.show_organization(owner, uow, org.id)
     assert [(p.contact.label, p.title, p.end_date is None) for p in shown.people] == [
         ("Bo Staff", "CEO", True),
@@ -144,13 +144,13 @@ def test_list_organizations_query_tag_and_people_count(owner, teammate, uow):
     make_organization(owner, uow, name="Zoë's Café", add_tags=["food"])
     make_organization(owner, uow, name="Blue Origin Café", add_tags=["space"])
     for name in ("Ann One", "Bob Two"):
-        contacts.add_position(owner, uow, make_contact(owner, uow, name=name).id, f"#{acme.id}")
+        positions.add_position(owner, uow, make_contact(owner, uow, name=name).id, f"#{acme.id}")
     gone = make_contact(owner, uow, name="Former Person")
-    contacts.add_position(owner, uow, gone.id, f"#{acme.id}", end="2020-01-01")
+    positions.add_position(owner, uow, gone.id, f"#{acme.id}", end="2020-01-01")
     shared = organizations.edit_organization(
         owner, uow, acme.id, OrganizationChanges(visibility="workspace")
     )
-    contacts.add_position(teammate, uow, make_contact(teammate, uow).id, f"#{shared.id}")
+    positions.add_position(teammate, uow, make_contact(teammate, uow).id, f"#{shared.id}")
 
     assert _names(owner, uow) == ["Acme Rockets", "Blue Origin Café", "Zoë's Café"]
     assert _names(owner, uow, query="cafe") == ["Blue Origin Café", "Zoë's Café"]
@@ -183,7 +183,7 @@ def test_archive_organization_hides_from_list_until_undone(owner, uow):
 def test_delete_organization_moves_it_to_trash(owner, uow):
     org = make_organization(owner, uow, name="Doomed Inc")
     person = make_contact(owner, uow)
-    contacts.add_position(owner, uow, person.id, f"#{org.id}", title="Founder")
+    positions.add_position(owner, uow, person.id, f"#{org.id}", title="Founder")
     assert organizations.delete_organization(owner, uow, "doomed").id == org.id
     assert _names(owner, uow, include_archived=True) == []
     with pytest.raises(NotFound):
@@ -239,7 +239,7 @@ def test_show_organization_hidden_is_not_found_like_missing(owner, teammate, uow
 def test_contact_position_at_hidden_organization_is_redacted(owner, teammate, uow):
     person = make_contact(owner, uow, name="Pat Shared", visibility="workspace")
     private_org = make_organization(owner, uow, name="Owner Secret LLC")
-    contacts.add_position(owner, uow, person.id, f"#{private_org.id}", title="Board")
+    positions.add_position(owner, uow, person.id, f"#{private_org.id}", title="Board")
     [position] = contacts.show_contact(teammate, uow, person.id).positions
     assert (position.organization.id, position.organization.label) == (
         None,

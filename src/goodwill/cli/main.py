@@ -10,7 +10,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from goodwill.bootstrap import open_database
 from goodwill.cli import render
 from goodwill.cli.activity import interaction_app, log, note_app, task_app, timeline
-from goodwill.cli.contacts import contact_app, org_app
+from goodwill.cli.contacts import contact_app
+from goodwill.cli.orgs import org_app
 from goodwill.cli.state import GoodwillGroup, State, confirm, console, state
 from goodwill.config import default_database_url
 from goodwill.services import accounts, agenda, demo, trash

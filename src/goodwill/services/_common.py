@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from goodwill.domain.dates import local_date_of, parse_date
 from goodwill.domain.people import Visibility, normalize_email, parse_visibility
-from goodwill.domain.text import clean_text, fold, like_escape
+from goodwill.domain.text import NAME_MAX, SHORT_MAX, clean_text, fold, like_escape
 from goodwill.errors import Ambiguous, NotFound, ValidationFailed
 from goodwill.services._visibility import (
     can_see,
@@ -223,3 +224,53 @@ def org_ref(org: Organization | None, actor: Actor) -> Ref:
     if org is None or not can_see(org, actor):
         return Ref(None, organization_label(None, actor))
     return Ref(org.id, org.name)
+
+
+def organization_key(name: str) -> str:
+    """The folded name that matches and sorts."""
+    return fold(name)
+
+
+def merge_custom_fields(
+    current: dict[str, Any] | None, changes: dict[str, str | None]
+) -> dict[str, Any]:
+    """Apply custom-field changes, checked like any text: None or blank removes a field."""
+    fields = dict(current or {})
+    for raw_key, raw_value in changes.items():
+        key = clean_text(raw_key, "field name", max_len=100, required=True) or ""
+        value = clean_text(raw_value, f"field {key}", max_len=SHORT_MAX * 4)
+        if value is None:
+            fields.pop(key, None)
+        else:
+            fields[key] = value
+    return fields
+
+
+def find_or_create_organization(
+    session: Session, actor: Actor, ref: str, visibility: str
+) -> Organization:
+    """An organization by id, or by exact (folded) name, created when there is none."""
+    text = clean_text(ref, "organization", max_len=NAME_MAX, required=True) or ""
+    if text.lstrip("#").isdigit():
+        return resolve_organization(session, actor, text)
+    existing = session.scalars(
+        select(Organization)
+        .where(visible(Organization, actor), Organization.name_key == organization_key(text))
+        .order_by(Organization.id)
+    ).first()
+    if existing is not None:
+        return existing
+    now = utcnow()
+    org = Organization(
+        workspace_id=actor.workspace_id,
+        owner_id=actor.user_id,
+        visibility=visibility,
+        name=text,
+        name_key=organization_key(text),
+        custom_fields={},
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(org)
+    session.flush()
+    return org

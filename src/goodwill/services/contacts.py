@@ -1,4 +1,4 @@
-"""Contacts: add, edit, show, list, search, tag, archive, delete, positions."""
+"""Contacts: add, edit, show, list, search, tag, archive, delete."""
 
 from __future__ import annotations
 
@@ -21,11 +21,10 @@ from goodwill.domain.people import (
     split_full_name,
 )
 from goodwill.domain.text import NAME_MAX, SHORT_MAX, clean_text, fold, like_escape, search_tokens
-from goodwill.errors import Conflict, NotFound, ValidationFailed
+from goodwill.errors import Conflict, ValidationFailed
 from goodwill.services import _common as common
-from goodwill.services._visibility import can_see, require_owner, visible
+from goodwill.services._visibility import require_owner, visible
 from goodwill.services.actor import Actor, utcnow
-from goodwill.services.organizations import merge_custom_fields, organization_key
 from goodwill.services.views import (
     ContactDetail,
     ContactSummary,
@@ -132,7 +131,7 @@ def _apply(session: Session, actor: Actor, contact: Contact, ch: ContactChanges)
             t for t in common.tags_for(session, actor, ch.add_tags) if t not in kept
         ]
     if ch.custom_fields:
-        contact.custom_fields = merge_custom_fields(contact.custom_fields, ch.custom_fields)
+        contact.custom_fields = common.merge_custom_fields(contact.custom_fields, ch.custom_fields)
     contact.search_key = contact_search_key(
         contact.display_name, contact.nickname, [e.email for e in contact.emails]
     )
@@ -141,7 +140,9 @@ def _apply(session: Session, actor: Actor, contact: Contact, ch: ContactChanges)
     if ch.title is not None and ch.organization is None:
         raise ValidationFailed("title", "a title needs an organization")
     if ch.organization is not None:
-        org = _find_or_create_organization(session, actor, ch.organization, contact.visibility)
+        org = common.find_or_create_organization(
+            session, actor, ch.organization, contact.visibility
+        )
         title = clean_text(ch.title, "title", max_len=NAME_MAX)
         session.add(Position(contact_id=contact.id, organization_id=org.id, title=title))
         session.flush()
@@ -210,35 +211,6 @@ def _apply_phones(actor: Actor, contact: Contact, ch: ContactChanges) -> None:
         )
     if len(contact.phones) > MAX_PHONES:
         raise ValidationFailed("phone", f"a contact holds at most {MAX_PHONES} phones")
-
-
-def _find_or_create_organization(
-    session: Session, actor: Actor, ref: str, visibility: str
-) -> Organization:
-    text = clean_text(ref, "organization", max_len=NAME_MAX, required=True) or ""
-    if text.lstrip("#").isdigit():
-        return common.resolve_organization(session, actor, text)
-    existing = session.scalars(
-        select(Organization)
-        .where(visible(Organization, actor), Organization.name_key == organization_key(text))
-        .order_by(Organization.id)
-    ).first()
-    if existing is not None:
-        return existing
-    now = utcnow()
-    org = Organization(
-        workspace_id=actor.workspace_id,
-        owner_id=actor.user_id,
-        visibility=visibility,
-        name=text,
-        name_key=organization_key(text),
-        custom_fields={},
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(org)
-    session.flush()
-    return org
 
 
 def show_contact(actor: Actor, uow: UnitOfWork, ref: int | str) -> ContactDetail:
@@ -401,51 +373,3 @@ def delete_contact(actor: Actor, uow: UnitOfWork, ref: int | str) -> Ref:
         require_owner(contact, actor, "delete")
         contact.deleted_at = utcnow()
         return Ref(contact.id, contact.display_name)
-
-
-def add_position(
-    actor: Actor,
-    uow: UnitOfWork,
-    ref: int | str,
-    organization: str,
-    *,
-    title: str | None = None,
-    start: date | str | None = None,
-    end: date | str | None = None,
-) -> PositionView:
-    """A title at an organization over time; an unknown organization is created."""
-    with uow.write() as session:
-        contact = common.resolve_contact(session, actor, ref)
-        org = _find_or_create_organization(session, actor, organization, contact.visibility)
-        start_d = common.as_date(start, "from", actor)
-        end_d = common.as_date(end, "to", actor)
-        if start_d and end_d and end_d < start_d:
-            raise ValidationFailed("to", f"{end_d} is before the start {start_d}")
-        position = Position(
-            contact_id=contact.id,
-            organization_id=org.id,
-            title=clean_text(title, "title", max_len=NAME_MAX),
-            start_date=start_d,
-            end_date=end_d,
-        )
-        session.add(position)
-        session.flush()
-        return PositionView(position.id, Ref(org.id, org.name), position.title, start_d, end_d)
-
-
-def end_position(
-    actor: Actor, uow: UnitOfWork, position_id: int, end: date | str = "today"
-) -> PositionView:
-    with uow.write() as session:
-        position = session.get(Position, position_id)
-        contact = session.get(Contact, position.contact_id) if position else None
-        if position is None or contact is None or not can_see(contact, actor):
-            raise NotFound(f"no position #{position_id}")
-        end_d = common.as_date(end, "to", actor)
-        if position.start_date and end_d and end_d < position.start_date:
-            raise ValidationFailed("to", f"{end_d} is before the start {position.start_date}")
-        position.end_date = end_d
-        org = session.get_one(Organization, position.organization_id)
-        return PositionView(
-            position.id, common.org_ref(org, actor), position.title, position.start_date, end_d
-        )

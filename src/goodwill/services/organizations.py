@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import and_, false, func, select
 from sqlalchemy.orm import Session
 
 from goodwill.domain.text import (
     NAME_MAX,
-    SHORT_MAX,
     SUMMARY_MAX,
     clean_text,
     fold,
@@ -30,26 +28,6 @@ from goodwill.services.views import (
 )
 from goodwill.storage.schema import Contact, Note, Organization, Position
 from goodwill.storage.unit_of_work import UnitOfWork
-
-
-def organization_key(name: str) -> str:
-    """The folded name that matches and sorts."""
-    return fold(name)
-
-
-def merge_custom_fields(
-    current: dict[str, Any] | None, changes: dict[str, str | None]
-) -> dict[str, Any]:
-    """Apply custom-field changes, checked like any text: None or blank removes a field."""
-    fields = dict(current or {})
-    for raw_key, raw_value in changes.items():
-        key = clean_text(raw_key, "field name", max_len=100, required=True) or ""
-        value = clean_text(raw_value, f"field {key}", max_len=SHORT_MAX * 4)
-        if value is None:
-            fields.pop(key, None)
-        else:
-            fields[key] = value
-    return fields
 
 
 @dataclass
@@ -103,13 +81,13 @@ def _apply(session: Session, actor: Actor, org: Organization, ch: OrganizationCh
         clash = session.scalars(
             select(Organization).where(
                 visible(Organization, actor),
-                Organization.name_key == organization_key(name),
+                Organization.name_key == common.organization_key(name),
                 Organization.id != org.id if org.id is not None else Organization.id.is_not(None),
             )
         ).first()
         if clash is not None:
             raise Conflict(f"organization #{clash.id} {clash.name} already has that name")
-        org.name, org.name_key = name, organization_key(name)
+        org.name, org.name_key = name, common.organization_key(name)
     if ch.domain is not None:
         domain = clean_text(ch.domain, "domain", max_len=253)
         org.domain = domain.lower() if domain else None
@@ -124,7 +102,7 @@ def _apply(session: Session, actor: Actor, org: Organization, ch: OrganizationCh
         kept = [t for t in org.tags if t.key not in removed]
         org.tags = kept + [t for t in common.tags_for(session, actor, ch.add_tags) if t not in kept]
     if ch.custom_fields:
-        org.custom_fields = merge_custom_fields(org.custom_fields, ch.custom_fields)
+        org.custom_fields = common.merge_custom_fields(org.custom_fields, ch.custom_fields)
     session.flush()
 
 

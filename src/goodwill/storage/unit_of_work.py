@@ -6,8 +6,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from goodwill.errors import Conflict, DatabaseUnavailable
 from goodwill.storage.engine import WRITE_OPTION
 
 SessionFactory = Callable[[bool], Session]
@@ -35,7 +37,8 @@ class UnitOfWork:
     def read(self) -> Iterator[Session]:
         session = self._factory(False)
         try:
-            yield session
+            with _translated():
+                yield session
         finally:
             session.rollback()
             session.close()
@@ -44,10 +47,30 @@ class UnitOfWork:
     def write(self) -> Iterator[Session]:
         session = self._factory(True)
         try:
-            yield session
-            session.commit()
+            with _translated():
+                yield session
+                session.commit()
         except BaseException:
             session.rollback()
             raise
         finally:
             session.close()
+
+
+def first_line(error: object) -> str:
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """Database failures the services did not foresee, as errors of the one tree.
+
+    A constraint that a concurrent writer won the race for is a conflict; a database
+    that is gone or stays locked past the busy timeout is unavailable.
+    """
+    try:
+        yield
+    except IntegrityError as exc:
+        raise Conflict(f"the change clashes with existing data ({first_line(exc.orig)})") from exc
+    except OperationalError as exc:
+        raise DatabaseUnavailable(f"database error: {first_line(exc.orig)}") from exc
