@@ -40,6 +40,9 @@ app.add_typer(user_app, name="user")
 app.add_typer(db_app, name="db")
 app.command("log")(log)
 app.command("timeline")(timeline)
+# [ledger-commands]
+# [privacy-commands]
+# [backup-commands]
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -74,6 +75,8 @@ class Workspace(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     default_visibility: Mapped[str] = mapped_column(String(16), default="private")
+    # Salt for the hashed identity keys of forgotten people (see Suppression).
+    suppression_salt: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(32))
     created_at: Mapped[datetime]
 
 
@@ -280,3 +283,67 @@ class Task(Owned, Base):
     contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contacts.id", ondelete="SET NULL"), index=True
     )
+    # A step of an ask's plan: which ask, in what order, by which channel.
+    ask_id: Mapped[int | None] = mapped_column(
+        ForeignKey("asks.id", ondelete="CASCADE"), index=True
+    )
+    step_order: Mapped[int | None]
+    channel: Mapped[str | None] = mapped_column(String(100))
+
+
+class LedgerEntry(Owned, Base):
+    """Something given to or received from a contact (an intro made is one entry: gave)."""
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (Index("ix_ledger_owner_counterpart", "owner_id", "counterpart_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    direction: Mapped[str] = mapped_column(String(8))  # gave | received
+    kind: Mapped[str] = mapped_column(String(16))
+    counterpart_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    related_contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+    weight: Mapped[int]
+    occurred_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    ask_id: Mapped[int | None] = mapped_column(
+        ForeignKey("asks.id", ondelete="SET NULL"), index=True
+    )
+    import_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+
+class Ask(Owned, Base):
+    """Something the user asks of a contact, with its homework, plan and outcome."""
+
+    __tablename__ = "asks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))
+    what: Mapped[str] = mapped_column(Text)
+    why_them: Mapped[str] = mapped_column(Text)
+    why_target_cares: Mapped[str | None] = mapped_column(Text)
+    blurb: Mapped[str | None] = mapped_column(Text)
+    target_contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+    target_description: Mapped[str | None] = mapped_column(String(500))
+    status: Mapped[str] = mapped_column(String(16))
+    outcome: Mapped[str | None] = mapped_column(Text)
+    asked_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+
+
+class Suppression(Base):
+    """A forgotten person's identity key, kept only as a salted SHA-256 hash."""
+
+    __tablename__ = "suppressions"
+    __table_args__ = (UniqueConstraint("workspace_id", "key_hash"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))  # email | phone | url
+    key_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]

@@ -21,8 +21,9 @@ class UnitOfWork:
     A use case that raises leaves nothing behind: the whole transaction rolls back.
     """
 
-    def __init__(self, session_factory: SessionFactory) -> None:
+    def __init__(self, session_factory: SessionFactory, engine: Engine | None = None) -> None:
         self._factory = session_factory
+        self._engine = engine
 
     @classmethod
     def for_engine(cls, engine: Engine) -> UnitOfWork:
@@ -31,7 +32,18 @@ class UnitOfWork:
         def factory(write: bool) -> Session:
             return Session(bind=writer if write else engine, expire_on_commit=False)
 
-        return cls(factory)
+        return cls(factory, engine)
+
+    def checkpoint(self) -> None:
+        """On SQLite, fold the WAL into the database file and truncate it.
+
+        After erasing data (with secure_delete on) this leaves no copy of the old
+        pages in the -wal file. A no-op on PostgreSQL and inside test transactions.
+        """
+        if self._engine is None or self._engine.dialect.name != "sqlite":
+            return
+        with self._engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @contextmanager
     def read(self) -> Iterator[Session]:

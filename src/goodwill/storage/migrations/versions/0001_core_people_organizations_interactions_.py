@@ -1,8 +1,8 @@
-"""core: people, organizations, interactions, notes, tasks
+"""core: people, organizations, interactions, notes, tasks, ledger, asks
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 01:41:58.663512
+Create Date: 2026-11-25 01:55:45.586498
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("default_visibility", sa.String(length=16), nullable=False),
+        sa.Column("suppression_salt", sa.String(length=64), nullable=False),
         sa.Column("created_at", goodwill.storage.schema.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_workspaces")),
     )
@@ -177,6 +178,22 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "suppressions",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("workspace_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("key_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", goodwill.storage.schema.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"],
+            ["workspaces.id"],
+            name=op.f("fk_suppressions_workspace_id_workspaces"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_suppressions")),
+        sa.UniqueConstraint("workspace_id", "key_hash", name=op.f("uq_suppressions_workspace_id")),
+    )
+    op.create_table(
         "tags",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("workspace_id", sa.Integer(), nullable=False),
@@ -190,6 +207,53 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tags")),
         sa.UniqueConstraint("workspace_id", "key", name=op.f("uq_tags_workspace_id")),
     )
+    op.create_table(
+        "asks",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("contact_id", sa.Integer(), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("what", sa.Text(), nullable=False),
+        sa.Column("why_them", sa.Text(), nullable=False),
+        sa.Column("why_target_cares", sa.Text(), nullable=True),
+        sa.Column("blurb", sa.Text(), nullable=True),
+        sa.Column("target_contact_id", sa.Integer(), nullable=True),
+        sa.Column("target_description", sa.String(length=500), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("outcome", sa.Text(), nullable=True),
+        sa.Column("asked_at", goodwill.storage.schema.UTCDateTime(), nullable=True),
+        sa.Column("closed_at", goodwill.storage.schema.UTCDateTime(), nullable=True),
+        sa.Column("workspace_id", sa.Integer(), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=False),
+        sa.Column("visibility", sa.String(length=16), nullable=False),
+        sa.Column("created_at", goodwill.storage.schema.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", goodwill.storage.schema.UTCDateTime(), nullable=False),
+        sa.Column("deleted_at", goodwill.storage.schema.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["contact_id"],
+            ["contacts.id"],
+            name=op.f("fk_asks_contact_id_contacts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(["owner_id"], ["users.id"], name=op.f("fk_asks_owner_id_users")),
+        sa.ForeignKeyConstraint(
+            ["target_contact_id"],
+            ["contacts.id"],
+            name=op.f("fk_asks_target_contact_id_contacts"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"], ["workspaces.id"], name=op.f("fk_asks_workspace_id_workspaces")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_asks")),
+    )
+    with op.batch_alter_table("asks", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_asks_contact_id"), ["contact_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_asks_owner_id"), ["owner_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_asks_target_contact_id"), ["target_contact_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_asks_workspace_id"), ["workspace_id"], unique=False)
+
     op.create_table(
         "contact_emails",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -387,6 +451,68 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "ledger_entries",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("direction", sa.String(length=8), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("counterpart_id", sa.Integer(), nullable=False),
+        sa.Column("related_contact_id", sa.Integer(), nullable=True),
+        sa.Column("weight", sa.Integer(), nullable=False),
+        sa.Column("occurred_on", sa.Date(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=True),
+        sa.Column("ask_id", sa.Integer(), nullable=True),
+        sa.Column("import_id", sa.Integer(), nullable=True),
+        sa.Column("workspace_id", sa.Integer(), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=False),
+        sa.Column("visibility", sa.String(length=16), nullable=False),
+        sa.Column("created_at", goodwill.storage.schema.UTCDateTime(), nullable=False),
+        sa.Column("updated_at", goodwill.storage.schema.UTCDateTime(), nullable=False),
+        sa.Column("deleted_at", goodwill.storage.schema.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["ask_id"], ["asks.id"], name=op.f("fk_ledger_entries_ask_id_asks"), ondelete="SET NULL"
+        ),
+        sa.ForeignKeyConstraint(
+            ["counterpart_id"],
+            ["contacts.id"],
+            name=op.f("fk_ledger_entries_counterpart_id_contacts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["owner_id"], ["users.id"], name=op.f("fk_ledger_entries_owner_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["related_contact_id"],
+            ["contacts.id"],
+            name=op.f("fk_ledger_entries_related_contact_id_contacts"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"],
+            ["workspaces.id"],
+            name=op.f("fk_ledger_entries_workspace_id_workspaces"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_ledger_entries")),
+    )
+    with op.batch_alter_table("ledger_entries", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_ledger_entries_ask_id"), ["ask_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_ledger_entries_counterpart_id"), ["counterpart_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_ledger_entries_import_id"), ["import_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_ledger_entries_owner_id"), ["owner_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_ledger_entries_related_contact_id"), ["related_contact_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_ledger_entries_workspace_id"), ["workspace_id"], unique=False
+        )
+        batch_op.create_index(
+            "ix_ledger_owner_counterpart", ["owner_id", "counterpart_id"], unique=False
+        )
+
+    op.create_table(
         "tasks",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=500), nullable=False),
@@ -397,12 +523,18 @@ def upgrade() -> None:
         sa.Column("recurrence", sa.String(length=16), nullable=True),
         sa.Column("series_due_at", goodwill.storage.schema.UTCDateTime(), nullable=True),
         sa.Column("contact_id", sa.Integer(), nullable=True),
+        sa.Column("ask_id", sa.Integer(), nullable=True),
+        sa.Column("step_order", sa.Integer(), nullable=True),
+        sa.Column("channel", sa.String(length=100), nullable=True),
         sa.Column("workspace_id", sa.Integer(), nullable=False),
         sa.Column("owner_id", sa.Integer(), nullable=False),
         sa.Column("visibility", sa.String(length=16), nullable=False),
         sa.Column("created_at", goodwill.storage.schema.UTCDateTime(), nullable=False),
         sa.Column("updated_at", goodwill.storage.schema.UTCDateTime(), nullable=False),
         sa.Column("deleted_at", goodwill.storage.schema.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["ask_id"], ["asks.id"], name=op.f("fk_tasks_ask_id_asks"), ondelete="CASCADE"
+        ),
         sa.ForeignKeyConstraint(
             ["contact_id"],
             ["contacts.id"],
@@ -416,6 +548,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tasks")),
     )
     with op.batch_alter_table("tasks", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_tasks_ask_id"), ["ask_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_tasks_contact_id"), ["contact_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_tasks_owner_id"), ["owner_id"], unique=False)
         batch_op.create_index(
@@ -433,8 +566,19 @@ def downgrade() -> None:
         batch_op.drop_index("ix_tasks_owner_open_due")
         batch_op.drop_index(batch_op.f("ix_tasks_owner_id"))
         batch_op.drop_index(batch_op.f("ix_tasks_contact_id"))
+        batch_op.drop_index(batch_op.f("ix_tasks_ask_id"))
 
     op.drop_table("tasks")
+    with op.batch_alter_table("ledger_entries", schema=None) as batch_op:
+        batch_op.drop_index("ix_ledger_owner_counterpart")
+        batch_op.drop_index(batch_op.f("ix_ledger_entries_workspace_id"))
+        batch_op.drop_index(batch_op.f("ix_ledger_entries_related_contact_id"))
+        batch_op.drop_index(batch_op.f("ix_ledger_entries_owner_id"))
+        batch_op.drop_index(batch_op.f("ix_ledger_entries_import_id"))
+        batch_op.drop_index(batch_op.f("ix_ledger_entries_counterpart_id"))
+        batch_op.drop_index(batch_op.f("ix_ledger_entries_ask_id"))
+
+    op.drop_table("ledger_entries")
     with op.batch_alter_table("positions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_positions_organization_id"))
         batch_op.drop_index(batch_op.f("ix_positions_contact_id"))
@@ -470,7 +614,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_contact_emails_contact_id"))
 
     op.drop_table("contact_emails")
+    with op.batch_alter_table("asks", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_asks_workspace_id"))
+        batch_op.drop_index(batch_op.f("ix_asks_target_contact_id"))
+        batch_op.drop_index(batch_op.f("ix_asks_owner_id"))
+        batch_op.drop_index(batch_op.f("ix_asks_contact_id"))
+
+    op.drop_table("asks")
     op.drop_table("tags")
+    op.drop_table("suppressions")
     with op.batch_alter_table("organizations", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_organizations_workspace_id"))
         batch_op.drop_index(batch_op.f("ix_organizations_owner_id"))
