@@ -40,9 +40,21 @@ app.add_typer(user_app, name="user")
 app.add_typer(db_app, name="db")
 app.command("log")(log)
 app.command("timeline")(timeline)
-# [ledger-commands]
-# [privacy-commands]
-# [backup-commands]
+from goodwill.cli.asks import ask, asks_app  # noqa: E402
+from goodwill.cli.ledger import give, ledger_app, receive  # noqa: E402
+
+app.command("give")(give)
+app.command("receive")(receive)
+app.command("ask")(ask)
+app.add_typer(ledger_app, name="ledger")
+app.add_typer(asks_app, name="asks")
+from goodwill.cli.privacy import forget  # noqa: E402
+
+app.command("forget")(forget)
+from goodwill.cli.backup import export_command, restore_command  # noqa: E402
+
+app.command("export")(export_command)
+app.command("restore")(restore_command)
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
@@ -71,7 +83,8 @@ def today(
     limit: Annotated[int, typer.Option(help="How many lapsed contacts to show.")] = 20,
     as_json: Json = False,
 ) -> None:
-    """Today's agenda: tasks due and overdue, and people whose cadence has lapsed."""
+    """Today's agenda: tasks due and overdue, ask plan steps, asks waiting on an answer,
+    and people whose cadence has lapsed."""
     st = state(ctx)
     view = agenda.today_agenda(st.actor, st.uow, lapsed_limit=limit)
     if as_json:
@@ -93,6 +106,28 @@ def today(
             ["id", "due", "task", "contact"],
             [(t.id, t.due_local, t.title, t.contact and t.contact.label) for t in view.due_today],
         )
+    if view.ask_steps:
+        render.table(
+            "Ask plan steps",
+            ["id", "due", "step", "contact"],
+            [(t.id, t.due_local, t.title, t.contact and t.contact.label) for t in view.ask_steps],
+        )
+    if view.asks_waiting:
+        render.table(
+            "Waiting on an answer",
+            ["ask", "of", "kind", "what", "asked", "waiting"],
+            [
+                (
+                    f"#{w.ask_id}",
+                    w.contact.label,
+                    w.kind,
+                    w.what,
+                    render.when(w.asked_at),
+                    f"{w.days_waiting}d",
+                )
+                for w in view.asks_waiting
+            ],
+        )
     if view.lapsed:
         render.table(
             f"Going cold ({len(view.lapsed)} of {view.lapsed_total})",
@@ -109,7 +144,9 @@ def today(
                 for c in view.lapsed
             ],
         )
-    if not (view.overdue_tasks or view.due_today or view.lapsed):
+    if not (
+        view.overdue_tasks or view.due_today or view.ask_steps or view.asks_waiting or view.lapsed
+    ):
         console.print("Nothing due. A good day to give: who could use an introduction?")
 
 
@@ -141,7 +178,8 @@ def demo_command(
         )
     render.ok(
         f"demo network: {summary.contacts} contacts, {summary.organizations} organizations, "
-        f"{summary.interactions} interactions, {summary.tasks} tasks, {summary.notes} notes"
+        f"{summary.interactions} interactions, {summary.tasks} tasks, {summary.notes} notes, "
+        f"{summary.ledger_entries} ledger entries, {summary.asks} asks"
     )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from faker import Faker
 
+from goodwill.demo.giving import generate_giving, task_row
 from goodwill.domain.dates import local_date_of, local_midnight_utc, zone
 from goodwill.domain.people import DEFAULT_CADENCE_DAYS, Tier, contact_search_key
 from goodwill.domain.text import fold
@@ -106,6 +107,8 @@ class NetworkRows:
     participants: list[Row] = field(default_factory=list)
     notes: list[Row] = field(default_factory=list)
     tasks: list[Row] = field(default_factory=list)
+    ledger: list[Row] = field(default_factory=list)
+    asks: list[Row] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -124,6 +127,7 @@ class StartIds:
     contact: int = 1
     interaction: int = 1
     tag: int = 1
+    ask: int = 1
 
 
 def generate_network(
@@ -242,6 +246,10 @@ def generate_network(
     _interactions(rows, rng, now, tiers, start, base, interactions)
     if with_tasks:
         _tasks_and_notes(rows, rng, now, base, owner.timezone)
+        rows.ledger, rows.asks, steps = generate_giving(
+            rows.contacts, rng, now, base, owner.timezone, start.ask
+        )
+        rows.tasks += steps
     return rows
 
 
@@ -343,17 +351,16 @@ def _tasks_and_notes(
         days = offsets[n] if n < len(offsets) else rng.randint(-10, 30)
         # An all-day task is stored as local midnight, as tasks.add_task stores one.
         due = local_midnight_utc(today + timedelta(days=days), tz)
+        repeat = "monthly" if n % 7 == 3 else None
         rows.tasks.append(
-            {
-                **base,
-                "title": rng.choice(TASKS).format(name=person["first_name"]),
-                "due_at": due,
-                "all_day": True,
-                "snoozed_until": None,
-                "done_at": None,
-                "recurrence": "monthly" if n % 7 == 3 else None,
-                "contact_id": person["id"],
-            }
+            task_row(
+                base,
+                title=rng.choice(TASKS).format(name=person["first_name"]),
+                due_at=due,
+                recurrence=repeat,
+                series_due_at=due if repeat else None,
+                contact_id=person["id"],
+            )
         )
     for person in rng.sample(people, k=max(1, len(people) // 5)):
         rows.notes.append(

@@ -41,10 +41,12 @@ def local_actor(uow: UnitOfWork, email: str | None = None) -> Actor:
     """The actor the CLI runs as: the local owner (created on first use) or a member by email."""
     with uow.write() as session:
         if email is not None:
-            key = normalize_email(email, "user")
+            # The local owner's me@localhost is not a deliverable address: look the
+            # user up as typed (lower-cased) before insisting on a valid email.
+            key = email.strip().lower()
             user = session.scalars(select(User).where(User.email == key)).one_or_none()
             if user is None:
-                raise NotFound(f"no user {key}")
+                raise NotFound(f"no user {normalize_email(email, 'user')}")
             return _actor(session, user)
         owner = session.scalars(
             select(User)

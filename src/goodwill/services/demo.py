@@ -25,6 +25,8 @@ class DemoSummary:
     interactions: int
     tasks: int
     notes: int
+    ledger_entries: int = 0
+    asks: int = 0
 
 
 def _reporter(
@@ -91,6 +93,7 @@ def build_demo(
                 contact=next_id(session, "contacts"),
                 interaction=next_id(session, "interactions"),
                 tag=next_id(session, "tags"),
+                ask=next_id(session, "asks"),
             ),
             taken_emails=taken_emails,
             taken_organizations=taken_organizations,
@@ -115,11 +118,13 @@ def build_demo(
             ("interactions", rows.interactions),
             ("interaction_participants", rows.participants),
             ("notes", rows.notes),
+            ("asks", rows.asks),
             ("tasks", rows.tasks),
+            ("ledger_entries", rows.ledger),
         ]
         for name, table_rows in plan:
             insert_rows(session, name, table_rows, _reporter(progress, name, len(table_rows)))
-        sync_sequences(session, ["organizations", "tags", "contacts", "interactions"])
+        sync_sequences(session, ["organizations", "tags", "contacts", "interactions", "asks"])
         rebuild_touches(session)
         return DemoSummary(
             organizations=len(rows.organizations),
@@ -127,4 +132,6 @@ def build_demo(
             interactions=len(rows.interactions),
             tasks=len(rows.tasks),
             notes=len(rows.notes),
+            ledger_entries=len(rows.ledger),
+            asks=len(rows.asks),
         )

@@ -15,10 +15,12 @@ from goodwill.services.actor import Actor, utcnow
 from goodwill.services.views import Ref, TrashItem
 from goodwill.storage.aggregates import rebuild_touches
 from goodwill.storage.schema import (
+    Ask,
     Contact,
     ContactEmail,
     Interaction,
     InteractionParticipant,
+    LedgerEntry,
     Note,
     Organization,
     Task,
@@ -32,6 +34,8 @@ KINDS: dict[str, Any] = {
     "interaction": Interaction,
     "note": Note,
     "task": Task,
+    "ledger": LedgerEntry,
+    "ask": Ask,
 }
 
 
@@ -44,6 +48,10 @@ def _label(kind: str, record: Any) -> str:
         return f"{record.channel} on {record.occurred_at:%Y-%m-%d}"
     if kind == "note":
         return str(record.body[:60])
+    if kind == "ledger":
+        return f"{record.direction} {record.kind} on {record.occurred_on:%Y-%m-%d}"
+    if kind == "ask":
+        return f"{record.kind}: {record.what[:60]}"
     return str(record.title)
 
 
@@ -141,7 +149,7 @@ def purge_trash(actor: Actor, uow: UnitOfWork, *, everything: bool = False) -> i
     cutoff: datetime = utcnow() - timedelta(days=0 if everything else RETENTION_DAYS)
     removed = 0
     with uow.write() as session:
-        for model in (Task, Note, Interaction, Contact, Organization):
+        for model in (Task, Note, LedgerEntry, Ask, Interaction, Contact, Organization):
             ids = list(
                 session.scalars(
                     select(model.id).where(

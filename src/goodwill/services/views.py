@@ -189,12 +189,25 @@ class LapsedContact:
 
 @dataclass(frozen=True)
 class Agenda:
+    @dataclass(frozen=True)
+    class WaitingAsk:
+        """An ask made more than a week ago and still unanswered."""
+
+        ask_id: int
+        contact: Ref
+        kind: str
+        what: str
+        asked_at: datetime
+        days_waiting: int
+
     today: date
     timezone: str
     overdue_tasks: list[TaskView]
     due_today: list[TaskView]
     lapsed: list[LapsedContact]
     lapsed_total: int
+    ask_steps: list[TaskView]  # open steps of open asks, due today or earlier
+    asks_waiting: list[WaitingAsk]  # oldest first
 
 
 @dataclass(frozen=True)

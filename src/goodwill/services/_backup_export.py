@@ -1,0 +1,251 @@
+"""Gathering the backup document: what the actor may see, in a fixed order."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Executable, and_, or_, select
+from sqlalchemy.orm import Session
+
+from goodwill.services._backup_format import (
+    FORMAT,
+    VERSION,
+    AskRecord,
+    ContactRecord,
+    InteractionRecord,
+    LedgerRecord,
+    NoteRecord,
+    OrganizationRecord,
+    PositionRecord,
+    SuppressionRecord,
+    TaskRecord,
+    UserRecord,
+    document_fields,
+)
+from goodwill.services._visibility import visible
+from goodwill.services.actor import Actor
+from goodwill.storage.schema import (
+    Ask,
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    ContactTag,
+    Interaction,
+    InteractionParticipant,
+    LedgerEntry,
+    Membership,
+    Note,
+    Organization,
+    OrganizationTag,
+    Position,
+    Suppression,
+    Tag,
+    Task,
+    User,
+    Workspace,
+)
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _pick(row: Any, fields: Iterable[str], **overrides: Any) -> dict[str, Any]:
+    picked = {name: _json_value(row[name]) for name in fields}
+    picked.update(overrides)
+    return picked
+
+
+def _visible_rows(session: Session, model: Any, actor: Actor, *where: Any) -> list[Any]:
+    table = model.__table__
+    query = select(table).where(visible(model, actor, include_deleted=True), *where)
+    return list(session.execute(query.order_by(table.c.id)).mappings())
+
+
+def _grouped(session: Session, query: Executable) -> dict[int, list[Any]]:
+    """Rows of (owner id, value…) as lists per owner id, in the query's order."""
+    groups: dict[int, list[Any]] = defaultdict(list)
+    for row in session.execute(query):
+        groups[row[0]].append(row[1] if len(row) == 2 else row[1:])
+    return groups
+
+
+def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
+    """The whole document as plain JSON values; links to hidden records are dropped."""
+    # Joins, not IN (subquery): SQLite would probe a two-column key for every pair.
+    seen_contact = visible(Contact, actor, include_deleted=True)
+    seen_org = visible(Organization, actor, include_deleted=True)
+    contacts = _visible_rows(session, Contact, actor)
+    contact_ids = {row["id"] for row in contacts}
+    emails = _grouped(
+        session,
+        select(
+            ContactEmail.contact_id, ContactEmail.email, ContactEmail.label, ContactEmail.position
+        )
+        .join(Contact, Contact.id == ContactEmail.contact_id)
+        .where(seen_contact)
+        .order_by(ContactEmail.contact_id, ContactEmail.position, ContactEmail.email),
+    )
+    phones = _grouped(
+        session,
+        select(
+            ContactPhone.contact_id, ContactPhone.e164, ContactPhone.label, ContactPhone.position
+        )
+        .join(Contact, Contact.id == ContactPhone.contact_id)
+        .where(seen_contact)
+        .order_by(ContactPhone.contact_id, ContactPhone.position, ContactPhone.e164),
+    )
+    contact_tags = _grouped(
+        session,
+        select(ContactTag.contact_id, Tag.name)
+        .join(Tag, Tag.id == ContactTag.tag_id)
+        .join(Contact, Contact.id == ContactTag.contact_id)
+        .where(seen_contact)
+        .order_by(ContactTag.contact_id, Tag.name),
+    )
+    organizations = _visible_rows(session, Organization, actor)
+    org_ids = {row["id"] for row in organizations}
+    org_tags = _grouped(
+        session,
+        select(OrganizationTag.organization_id, Tag.name)
+        .join(Tag, Tag.id == OrganizationTag.tag_id)
+        .join(Organization, Organization.id == OrganizationTag.organization_id)
+        .where(seen_org)
+        .order_by(OrganizationTag.organization_id, Tag.name),
+    )
+    positions = session.execute(
+        select(Position.__table__)
+        .join(Contact, Contact.id == Position.contact_id)
+        .join(Organization, Organization.id == Position.organization_id)
+        .where(seen_contact, seen_org)
+        .order_by(Position.id)
+    ).mappings()
+    interactions = _visible_rows(session, Interaction, actor)
+    participants = _grouped(
+        session,
+        select(InteractionParticipant.interaction_id, InteractionParticipant.contact_id)
+        .join(Interaction, Interaction.id == InteractionParticipant.interaction_id)
+        .join(Contact, Contact.id == InteractionParticipant.contact_id)
+        .where(visible(Interaction, actor, include_deleted=True), seen_contact)
+        .order_by(InteractionParticipant.interaction_id, InteractionParticipant.contact_id),
+    )
+    # Records that cannot exist without their contact or organization go with it.
+    notes = [
+        row
+        for row in _visible_rows(session, Note, actor)
+        if row["contact_id"] in contact_ids or row["organization_id"] in org_ids
+    ]
+    asks = [row for row in _visible_rows(session, Ask, actor) if row["contact_id"] in contact_ids]
+    ask_ids = {row["id"] for row in asks}
+    tasks = _visible_rows(session, Task, actor)
+    ledger = [
+        row
+        for row in _visible_rows(session, LedgerEntry, actor)
+        if row["counterpart_id"] in contact_ids
+    ]
+
+    def shown(value: int | None, known: set[int]) -> int | None:
+        # A link to a record the actor may not see is dropped, never revealed.
+        return value if value in known else None
+
+    document: dict[str, Any] = {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_by": actor.email,
+        "contacts": [
+            _pick(
+                row,
+                document_fields(ContactRecord),
+                emails=[{"email": e, "label": lb, "position": p} for e, lb, p in emails[row["id"]]],
+                phones=[{"e164": e, "label": lb, "position": p} for e, lb, p in phones[row["id"]]],
+                tags=contact_tags[row["id"]],
+            )
+            for row in contacts
+        ],
+        "organizations": [
+            _pick(row, document_fields(OrganizationRecord), tags=org_tags[row["id"]])
+            for row in organizations
+        ],
+        "positions": [_pick(row, document_fields(PositionRecord)) for row in positions],
+        "interactions": [
+            _pick(row, document_fields(InteractionRecord), participants=participants[row["id"]])
+            for row in interactions
+        ],
+        "notes": [_pick(row, document_fields(NoteRecord)) for row in notes],
+        "asks": [
+            _pick(
+                row,
+                document_fields(AskRecord),
+                target_contact_id=shown(row["target_contact_id"], contact_ids),
+            )
+            for row in asks
+        ],
+        "tasks": [
+            _pick(
+                row,
+                document_fields(TaskRecord),
+                contact_id=shown(row["contact_id"], contact_ids),
+                ask_id=shown(row["ask_id"], ask_ids),
+            )
+            for row in tasks
+        ],
+        "ledger": [
+            _pick(
+                row,
+                document_fields(LedgerRecord),
+                related_contact_id=shown(row["related_contact_id"], contact_ids),
+                ask_id=shown(row["ask_id"], ask_ids),
+            )
+            for row in ledger
+        ],
+    }
+    owners = {
+        record["owner_id"]
+        for kind in (
+            "contacts",
+            "organizations",
+            "interactions",
+            "notes",
+            "asks",
+            "tasks",
+            "ledger",
+        )
+        for record in document[kind]
+    }
+    document["users"] = _users(session, actor, owners | {actor.user_id})
+    workspace = session.get_one(Workspace, actor.workspace_id)
+    document["workspace"] = {
+        "name": workspace.name,
+        "default_visibility": workspace.default_visibility,
+    }
+    if actor.is_admin:
+        # The salt and the hashes of forgotten people are the workspace's, not a member's.
+        document["workspace"]["suppression_salt"] = workspace.suppression_salt
+        document["suppressions"] = [
+            _pick(row, document_fields(SuppressionRecord))
+            for row in session.execute(
+                select(Suppression.__table__)
+                .where(Suppression.workspace_id == actor.workspace_id)
+                .order_by(Suppression.id)
+            ).mappings()
+        ]
+    return document
+
+
+def _users(session: Session, actor: Actor, user_ids: set[int]) -> list[dict[str, Any]]:
+    """The record owners and the actor, plus the workspace's owner so a restore has one."""
+    membership = and_(Membership.user_id == User.id, Membership.workspace_id == actor.workspace_id)
+    rows = session.execute(
+        select(User.id, User.email, User.name, User.timezone, User.default_region, Membership.role)
+        .outerjoin(Membership, membership)
+        .where(or_(User.id.in_(sorted(user_ids)), Membership.role == "owner"))
+        .order_by(User.id)
+    ).mappings()
+    return [_pick(row, document_fields(UserRecord)) for row in rows]

@@ -1,0 +1,288 @@
+"""The backup document: one pydantic model per record type (`extra="forbid"`).
+
+The models say what a record carries: export writes exactly their fields, and
+restore accepts nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
+from pydantic_core import PydanticCustomError
+
+from goodwill.domain.asks import AskKind, AskStatus
+from goodwill.domain.dates import zone
+from goodwill.domain.interactions import MAX_RECIPIENTS, Channel, Initiator
+from goodwill.domain.ledger import WEIGHT_MAX, WEIGHT_MIN, Direction, LedgerKind
+from goodwill.domain.people import (
+    MAX_CADENCE_DAYS,
+    Tier,
+    Visibility,
+    normalize_email,
+    normalize_phone,
+    validate_region,
+)
+from goodwill.domain.privacy import SuppressionKind
+from goodwill.domain.tasks import Recurrence
+from goodwill.domain.text import BODY_MAX, SHORT_MAX, clean_text, fold
+from goodwill.errors import GoodwillError
+
+FORMAT = "goodwill-backup"
+VERSION = 1
+SUPPORTED_VERSIONS = (VERSION,)
+INT4_MAX = 2**31 - 1  # ids and counts are 32-bit integers on PostgreSQL
+
+
+def _checked(fn: Callable[[Any], Any], kind: str) -> AfterValidator:
+    """Run a goodwill rule inside pydantic: its error becomes a located validation error."""
+
+    def check(value: Any) -> Any:
+        try:
+            return fn(value)
+        except GoodwillError as exc:
+            raise PydanticCustomError(kind, getattr(exc, "reason", exc.message)) from None
+
+    return AfterValidator(check)
+
+
+def _text(max_len: int, *, multiline: bool = False, blank: bool = False) -> AfterValidator:
+    """A string checked like user input (length, controls, NUL), but kept exactly as given."""
+
+    def check(value: str) -> str:
+        clean_text(value, "", max_len=max_len, multiline=multiline, required=not blank)
+        return value
+
+    return _checked(check, "text")
+
+
+def _email(value: str) -> str:
+    try:
+        return normalize_email(value)
+    except GoodwillError:
+        raise PydanticCustomError("email", "value is not a valid email") from None
+
+
+def _phone(value: str) -> str:
+    if not value.startswith("+"):
+        raise PydanticCustomError("phone", "value is not an E.164 phone number (+15551234567)")
+    try:
+        return normalize_phone(value, "US").e164
+    except GoodwillError:
+        raise PydanticCustomError("phone", "value is not a valid phone number") from None
+
+
+def _user_email(value: str) -> str:
+    # Accounts may use local addresses ('me@localhost') that contact emails refuse.
+    if not re.fullmatch(r"[^@\s]+@[^@\s]+", value):
+        raise PydanticCustomError("email", "value is not an email address")
+    return value
+
+
+def _utc(value: datetime) -> datetime:
+    return value.astimezone(UTC)
+
+
+def _tag_name(value: str) -> str:
+    if not fold(value):
+        raise PydanticCustomError("tag", "a tag needs letters or digits")
+    return value
+
+
+Id = Annotated[int, Field(ge=1, le=INT4_MAX, strict=True)]
+Count = Annotated[int, Field(ge=0, le=INT4_MAX, strict=True)]
+When = Annotated[AwareDatetime, AfterValidator(_utc)]
+Name = Annotated[str, _text(200)]
+DisplayName = Annotated[str, _text(401)]
+Domain = Annotated[str, _text(253)]
+StepChannel = Annotated[str, _text(100)]
+Label = Annotated[str, _text(50)]
+Short = Annotated[str, _text(SHORT_MAX)]
+LongText = Annotated[str, _text(BODY_MAX, multiline=True)]
+AnyText = Annotated[str, _text(BODY_MAX, multiline=True, blank=True)]
+TagName = Annotated[str, _text(100), AfterValidator(_tag_name)]
+FieldKey = Annotated[str, _text(100)]
+FieldValue = Annotated[str, _text(SHORT_MAX * 4)]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class _Owned(_Record):
+    id: Id
+    owner_id: Id
+    visibility: Visibility
+    created_at: When
+    updated_at: When
+    deleted_at: When | None = None
+
+
+class EmailRecord(_Record):
+    email: Annotated[str, Field(max_length=320), AfterValidator(_email)]
+    label: Label | None = None
+    position: Count = 0
+
+
+class PhoneRecord(_Record):
+    e164: Annotated[str, StringConstraints(max_length=20), AfterValidator(_phone)]
+    label: Label | None = None
+    position: Count = 0
+
+
+class ContactRecord(_Owned):
+    display_name: DisplayName
+    first_name: Name | None = None
+    last_name: Name | None = None
+    nickname: Name | None = None
+    how_met: Short | None = None
+    met_on: date | None = None
+    tier: Tier | None = None
+    cadence_days: Annotated[int, Field(ge=1, le=MAX_CADENCE_DAYS, strict=True)] | None = None
+    custom_fields: dict[FieldKey, FieldValue] = Field(default_factory=dict)
+    archived_at: When | None = None
+    emails: list[EmailRecord] = Field(default_factory=list)
+    phones: list[PhoneRecord] = Field(default_factory=list)
+    tags: list[TagName] = Field(default_factory=list)
+
+
+class OrganizationRecord(_Owned):
+    name: Name
+    domain: Domain | None = None
+    description: LongText | None = None
+    custom_fields: dict[FieldKey, FieldValue] = Field(default_factory=dict)
+    archived_at: When | None = None
+    tags: list[TagName] = Field(default_factory=list)
+
+
+class PositionRecord(_Record):
+    id: Id
+    contact_id: Id
+    organization_id: Id
+    title: Name | None = None
+    start_date: date | None = None
+    end_date: date | None = None
+
+
+class InteractionRecord(_Owned):
+    occurred_at: When
+    channel: Channel
+    summary: LongText | None = None
+    initiator: Initiator
+    recipients: Annotated[int, Field(ge=1, le=MAX_RECIPIENTS, strict=True)] = 1
+    participants: list[Id] = Field(default_factory=list)
+
+
+class NoteRecord(_Owned):
+    contact_id: Id | None = None
+    organization_id: Id | None = None
+    body: LongText
+
+
+class TaskRecord(_Owned):
+    title: Short
+    due_at: When | None = None
+    all_day: bool = True
+    snoozed_until: When | None = None
+    done_at: When | None = None
+    recurrence: Recurrence | None = None
+    series_due_at: When | None = None
+    contact_id: Id | None = None
+    ask_id: Id | None = None
+    step_order: Count | None = None
+    channel: StepChannel | None = None
+
+
+class LedgerRecord(_Owned):
+    direction: Direction
+    kind: LedgerKind
+    counterpart_id: Id
+    related_contact_id: Id | None = None
+    weight: Annotated[int, Field(ge=WEIGHT_MIN, le=WEIGHT_MAX, strict=True)]
+    occurred_on: date
+    note: LongText | None = None
+    ask_id: Id | None = None
+
+
+class AskRecord(_Owned):
+    contact_id: Id
+    kind: AskKind
+    what: AnyText
+    why_them: AnyText
+    why_target_cares: LongText | None = None
+    blurb: LongText | None = None
+    target_contact_id: Id | None = None
+    target_description: Short | None = None
+    status: AskStatus
+    outcome: LongText | None = None
+    asked_at: When | None = None
+    closed_at: When | None = None
+
+
+class SuppressionRecord(_Record):
+    id: Id
+    kind: SuppressionKind
+    key_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    created_at: When
+
+
+class UserRecord(_Record):
+    id: Id
+    email: Annotated[str, Field(max_length=320), AfterValidator(_user_email)]
+    name: Name
+    timezone: Annotated[str, Field(max_length=64), _checked(lambda v: zone(v).key, "timezone")]
+    default_region: Annotated[str, _checked(validate_region, "region")]
+    role: Literal["owner", "admin", "member"] | None = None
+
+
+class WorkspaceRecord(_Record):
+    name: Name
+    default_visibility: Visibility
+    suppression_salt: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+
+
+class BackupDocument(_Record):
+    format: str
+    version: int
+    exported_by: str
+    workspace: WorkspaceRecord
+    users: list[UserRecord]
+    contacts: list[ContactRecord] = Field(default_factory=list)
+    organizations: list[OrganizationRecord] = Field(default_factory=list)
+    positions: list[PositionRecord] = Field(default_factory=list)
+    interactions: list[InteractionRecord] = Field(default_factory=list)
+    notes: list[NoteRecord] = Field(default_factory=list)
+    tasks: list[TaskRecord] = Field(default_factory=list)
+    ledger: list[LedgerRecord] = Field(default_factory=list)
+    asks: list[AskRecord] = Field(default_factory=list)
+    suppressions: list[SuppressionRecord] = Field(default_factory=list)
+
+
+RECORD_LISTS = (
+    "users",
+    "contacts",
+    "organizations",
+    "positions",
+    "interactions",
+    "notes",
+    "tasks",
+    "ledger",
+    "asks",
+    "suppressions",
+)
+NESTED = frozenset({"emails", "phones", "tags", "participants"})
+
+
+def document_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The columns a record type carries in the document (its nested lists aside)."""
+    return tuple(name for name in model.model_fields if name not in NESTED)

@@ -1,0 +1,332 @@
+"""The give/take ledger: record what was given and received, balances, takers.
+
+The ledger is the acting user's own: balances and takers count only the entries
+they own (a teammate's shared entries belong to the teammate's ledger).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, select
+from sqlalchemy.orm import Session, aliased
+
+from goodwill.domain.dates import local_date_of
+from goodwill.domain.ledger import Balance, Direction, parse_ledger_kind, parse_weight
+from goodwill.domain.people import Visibility
+from goodwill.domain.text import SUMMARY_MAX, clean_text
+from goodwill.errors import ValidationFailed
+from goodwill.services import _common as common
+from goodwill.services._visibility import get_visible, require_owner
+from goodwill.services.actor import Actor, utcnow
+from goodwill.services.views import Ref
+from goodwill.storage.schema import Contact, LedgerEntry
+from goodwill.storage.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class LedgerEntryView:
+    id: int
+    direction: str
+    kind: str
+    counterpart: Ref
+    related: Ref | None
+    weight: int
+    occurred_on: date
+    note: str | None
+    ask_id: int | None
+    visibility: str
+    owner_id: int
+
+
+@dataclass(frozen=True)
+class BalanceView:
+    """Given weight minus received weight (positive: the user gave more)."""
+
+    contact: Ref | None  # None: the whole ledger
+    since: date | None
+    until: date | None
+    given_weight: int
+    received_weight: int
+    given_count: int
+    received_count: int
+    balance: int
+
+
+@dataclass(frozen=True)
+class TakerView:
+    """Someone the user has taken from more than given to."""
+
+    contact: Ref
+    given_weight: int
+    received_weight: int
+    balance: int
+
+
+def record_give(
+    actor: Actor,
+    uow: UnitOfWork,
+    counterpart: int | str,
+    kind: str,
+    *,
+    weight: int | str = 1,
+    on: date | str | None = None,
+    note: str | None = None,
+    related: int | str | None = None,
+    visibility: str | None = None,
+) -> LedgerEntryView:
+    """Something the user gave (an introduction made: to the person it helps, related to
+    the person introduced)."""
+    return _record(
+        actor, uow, Direction.GAVE, counterpart, kind, weight, on, note, related, visibility
+    )
+
+
+def record_receive(
+    actor: Actor,
+    uow: UnitOfWork,
+    counterpart: int | str,
+    kind: str,
+    *,
+    weight: int | str = 1,
+    on: date | str | None = None,
+    note: str | None = None,
+    related: int | str | None = None,
+    visibility: str | None = None,
+) -> LedgerEntryView:
+    """Something the user received."""
+    return _record(
+        actor, uow, Direction.RECEIVED, counterpart, kind, weight, on, note, related, visibility
+    )
+
+
+def _record(
+    actor: Actor,
+    uow: UnitOfWork,
+    direction: Direction,
+    counterpart: int | str,
+    kind: str,
+    weight: int | str,
+    on: date | str | None,
+    note: str | None,
+    related: int | str | None,
+    visibility: str | None,
+) -> LedgerEntryView:
+    ledger_kind = parse_ledger_kind(kind)
+    amount = parse_weight(weight)
+    text = clean_text(note, "note", max_len=SUMMARY_MAX, multiline=True)
+    today = local_date_of(utcnow(), actor.tz)
+    day = common.as_date(on, "on", actor) or today
+    if day > today:
+        raise ValidationFailed(
+            "on", f"{day.isoformat()} is in the future; record it once it happens"
+        )
+    with uow.write() as session:
+        person = common.resolve_contact(session, actor, counterpart)
+        other = common.resolve_contact(session, actor, related) if related is not None else None
+        if other is not None and other.id == person.id:
+            raise ValidationFailed("related", "must be someone other than the counterpart")
+        entry = new_entry(
+            session,
+            actor,
+            direction=direction,
+            kind=ledger_kind.value,
+            counterpart=person,
+            related_id=other.id if other else None,
+            weight=amount,
+            day=day,
+            note=text,
+            visibility=visibility,
+        )
+        return entry_view(session, actor, entry)
+
+
+def new_entry(
+    session: Session,
+    actor: Actor,
+    *,
+    direction: Direction,
+    kind: str,
+    counterpart: Contact,
+    related_id: int | None,
+    weight: int,
+    day: date,
+    note: str | None,
+    visibility: str | None,
+    ask_id: int | None = None,
+) -> LedgerEntry:
+    """Add an entry in the caller's transaction; private when the counterpart is."""
+    default = Visibility.PRIVATE.value if counterpart.visibility == Visibility.PRIVATE else None
+    now = utcnow()
+    entry = LedgerEntry(
+        workspace_id=actor.workspace_id,
+        owner_id=actor.user_id,
+        visibility=common.choose_visibility(session, actor, visibility or default),
+        direction=direction.value,
+        kind=kind,
+        counterpart_id=counterpart.id,
+        related_contact_id=related_id,
+        weight=weight,
+        occurred_on=day,
+        note=note,
+        ask_id=ask_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def entry_view(session: Session, actor: Actor, entry: LedgerEntry) -> LedgerEntryView:
+    counterpart = session.get(Contact, entry.counterpart_id)
+    related = (
+        None
+        if entry.related_contact_id is None
+        else common.contact_ref(session.get(Contact, entry.related_contact_id), actor)
+    )
+    return LedgerEntryView(
+        id=entry.id,
+        direction=entry.direction,
+        kind=entry.kind,
+        counterpart=common.contact_ref(counterpart, actor),
+        related=related,
+        weight=entry.weight,
+        occurred_on=entry.occurred_on,
+        note=entry.note,
+        ask_id=entry.ask_id,
+        visibility=entry.visibility,
+        owner_id=entry.owner_id,
+    )
+
+
+def _own_live_entries(actor: Actor) -> ColumnElement[bool]:
+    """The actor's own entries, out of the trash, about contacts out of the trash
+    (an entry about a trashed contact waits there with it)."""
+    # An alias, so a query that also joins Contact does not correlate with this one.
+    counterpart = aliased(Contact)
+    return and_(
+        LedgerEntry.workspace_id == actor.workspace_id,
+        LedgerEntry.owner_id == actor.user_id,
+        LedgerEntry.deleted_at.is_(None),
+        ~exists().where(
+            counterpart.id == LedgerEntry.counterpart_id, counterpart.deleted_at.is_not(None)
+        ),
+    )
+
+
+def list_ledger(
+    actor: Actor, uow: UnitOfWork, *, contact: int | str | None = None, limit: int = 100
+) -> list[LedgerEntryView]:
+    """The actor's own entries (with one counterpart, if given), newest first."""
+    with uow.read() as session:
+        stmt = select(LedgerEntry).where(_own_live_entries(actor))
+        if contact is not None:
+            person = common.resolve_contact(session, actor, contact)
+            stmt = stmt.where(LedgerEntry.counterpart_id == person.id)
+        entries = session.scalars(
+            stmt.order_by(LedgerEntry.occurred_on.desc(), LedgerEntry.id.desc()).limit(
+                max(1, limit)
+            )
+        ).all()
+        return [entry_view(session, actor, e) for e in entries]
+
+
+def balance_with(session: Session, actor: Actor, contact_id: int | None) -> BalanceView:
+    """The actor's whole-ledger balance with one contact, inside a caller's transaction."""
+    return _balance(session, actor, contact_id, None, None, None)
+
+
+def _balance(
+    session: Session,
+    actor: Actor,
+    contact_id: int | None,
+    ref: Ref | None,
+    since: date | None,
+    until: date | None,
+) -> BalanceView:
+    stmt = select(LedgerEntry.direction, func.sum(LedgerEntry.weight), func.count()).where(
+        _own_live_entries(actor)
+    )
+    if contact_id is not None:
+        stmt = stmt.where(LedgerEntry.counterpart_id == contact_id)
+    if since is not None:
+        stmt = stmt.where(LedgerEntry.occurred_on >= since)
+    if until is not None:
+        stmt = stmt.where(LedgerEntry.occurred_on <= until)
+    rows = {
+        d: (int(w), int(n)) for d, w, n in session.execute(stmt.group_by(LedgerEntry.direction))
+    }
+    given = rows.get(Direction.GAVE.value, (0, 0))
+    received = rows.get(Direction.RECEIVED.value, (0, 0))
+    totals = Balance(given[0], received[0], given[1], received[1])
+    return BalanceView(
+        contact=ref,
+        since=since,
+        until=until,
+        given_weight=totals.given_weight,
+        received_weight=totals.received_weight,
+        given_count=totals.given_count,
+        received_count=totals.received_count,
+        balance=totals.balance,
+    )
+
+
+def ledger_balance(
+    actor: Actor,
+    uow: UnitOfWork,
+    contact: int | str | None = None,
+    since: date | str | None = None,
+    until: date | str | None = None,
+) -> BalanceView:
+    """The balance with one contact, or over the whole ledger, between two dates inclusive."""
+    start = common.as_date(since, "since", actor)
+    end = common.as_date(until, "until", actor)
+    if start is not None and end is not None and start > end:
+        raise ValidationFailed("since", f"{start.isoformat()} is after until {end.isoformat()}")
+    with uow.read() as session:
+        person = common.resolve_contact(session, actor, contact) if contact is not None else None
+        ref = common.contact_ref(person, actor) if person is not None else None
+        return _balance(session, actor, person.id if person else None, ref, start, end)
+
+
+def ledger_takers(actor: Actor, uow: UnitOfWork, limit: int = 20) -> list[TakerView]:
+    """People the user has received more from than given to, most negative first."""
+    signed = case(
+        (LedgerEntry.direction == Direction.GAVE.value, LedgerEntry.weight),
+        else_=-LedgerEntry.weight,
+    )
+    given = case((LedgerEntry.direction == Direction.GAVE.value, LedgerEntry.weight), else_=0)
+    received = case(
+        (LedgerEntry.direction == Direction.RECEIVED.value, LedgerEntry.weight), else_=0
+    )
+    with uow.read() as session:
+        rows = session.execute(
+            select(
+                LedgerEntry.counterpart_id, func.sum(given), func.sum(received), func.sum(signed)
+            )
+            .join(Contact, Contact.id == LedgerEntry.counterpart_id)
+            .where(_own_live_entries(actor))
+            .group_by(LedgerEntry.counterpart_id, Contact.sort_key)
+            .having(func.sum(signed) < 0)
+            .order_by(func.sum(signed), Contact.sort_key, LedgerEntry.counterpart_id)
+            .limit(max(1, limit))
+        ).all()
+        people = {
+            c.id: c
+            for c in session.scalars(select(Contact).where(Contact.id.in_([r[0] for r in rows])))
+        }
+        return [
+            TakerView(common.contact_ref(people[cid], actor), int(g), int(r), int(b))
+            for cid, g, r, b in rows
+        ]
+
+
+def delete_ledger_entry(actor: Actor, uow: UnitOfWork, entry_id: int) -> Ref:
+    """Move an entry to the trash (restorable for 30 days)."""
+    with uow.write() as session:
+        entry = get_visible(session, LedgerEntry, entry_id, actor, "ledger entry")
+        require_owner(entry, actor, "delete")
+        entry.deleted_at = utcnow()
+        return Ref(entry.id, f"{entry.direction} {entry.kind} on {entry.occurred_on.isoformat()}")
