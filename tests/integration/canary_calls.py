@@ -4,8 +4,9 @@ Each entry is `lambda b, uow, c: [...]` where `c` is the canary test's Probe:
 `c.ok(fn, *args)` calls `fn(b, uow, *args)` and must succeed, `c.fails(Error, fn, *args)`
 must raise Error, `c.hidden(pairs, call)` must fail on A's records exactly as on
 missing ones, and `c.p` holds the planted ids. A new service function needs an
-entry here (test_canary.py fails until it has one). Mutations aim at A's private
-records first, then at B's own or shared ones.
+entry here (test_canary.py fails until it has one); the ledger, asks, privacy and
+backup entries live in canary_calls_giving.py and are merged below. Mutations aim
+at A's private records first, then at B's own or shared ones.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from goodwill.errors import Conflict, PermissionDenied
 from goodwill.services import (
     accounts,
     agenda,
+    asks,
     contacts,
     demo,
     interactions,
+    ledger,
     notes,
     organizations,
     positions,
@@ -29,6 +32,7 @@ from goodwill.services import (
 from goodwill.services.contacts import ContactChanges as CC
 from goodwill.services.organizations import OrganizationChanges as OC
 from goodwill.services.views import Ref
+from tests.integration.canary_calls_giving import GIVING_CALLS, restore_giving_from_trash
 
 MISSING = 999_999_999  # an id no record has
 PRIVATE_CONTACT = Ref(None, "a private contact")
@@ -104,8 +108,16 @@ def _list_notes(b: Any, uow: Any, c: Any) -> list[Any]:
 
 def _purge_trash(b: Any, uow: Any, c: Any) -> list[Any]:
     purged = c.ok(trash.purge_trash, everything=True, expect=lambda r: r == 0)
-    still = [item.id for item in trash.list_trash(c.a, uow) if item.kind == "contact"]
-    assert still == [c.p.trashed], "B's purge reached A's trash"
+    still = sorted((item.kind, item.id) for item in trash.list_trash(c.a, uow))
+    g = c.p.g
+    assert still == sorted(
+        [
+            ("contact", c.p.trashed),
+            ("note", c.p.trashed_note),
+            ("ledger", g.trashed_ledger),
+            ("ask", g.trashed_ask),
+        ]
+    ), "B's purge reached A's trash"
     return [purged]
 
 
@@ -134,6 +146,7 @@ def _restore_from_trash(b: Any, uow: Any, c: Any) -> list[Any]:
         c.ok(trash.restore_from_trash, "contact", twin.id),
         c.ok(trash.restore_from_trash, "organization", namesake.id, echoed=(p.org_name,)),
         c.ok(trash.restore_from_trash, "note", p.b_note),
+        *restore_giving_from_trash(b, uow, c),
     ]
 
 
@@ -145,7 +158,7 @@ def _note_ids(c: Any) -> list[tuple[int, int]]:
 
 
 def _tasks_hidden(c: Any, call: Callable[[Any], Any]) -> None:
-    c.hidden(c.ids(c.p.task), call)
+    c.hidden([*c.ids(c.p.task), *c.ids(c.p.g.step)], call)  # a task, an ask's plan step
 
 
 CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
@@ -161,7 +174,12 @@ CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
         c.fails(PermissionDenied, accounts.update_setting, "default_visibility", "workspace"),
     ],
     "agenda.today_agenda": lambda b, uow, c: c.ok(
-        agenda.today_agenda, expect=lambda r: _ids(r.due_today + r.overdue_tasks) == [c.p.b_task]
+        agenda.today_agenda,
+        expect=lambda r: (
+            _ids(r.due_today + r.overdue_tasks) == [c.p.b_task]
+            and r.ask_steps == []
+            and r.asks_waiting == []
+        ),
     ),
     "contacts.add_contact": _add_contact,
     "positions.add_position": _add_position,
@@ -334,6 +352,10 @@ CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
     "tasks.complete_task": lambda b, uow, c: [
         _tasks_hidden(c, lambda r: tasks.complete_task(b, uow, r)),
         c.ok(tasks.complete_task, c.p.ws_task, expect=lambda r: r.task.contact == PRIVATE_CONTACT),
+        # A's shared ask of a private contact: its step names nobody B may not see.
+        c.ok(
+            tasks.complete_task, c.p.g.ws_step, expect=lambda r: r.task.contact == PRIVATE_CONTACT
+        ),
     ],
     "tasks.delete_task": lambda b, uow, c: [
         _tasks_hidden(c, lambda r: tasks.delete_task(b, uow, r)),
@@ -360,10 +382,17 @@ CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
     ],
     "trash.list_trash": lambda b, uow, c: [
         c.ok(notes.delete_note, c.p.b_note),
+        c.ok(ledger.delete_ledger_entry, c.p.g.b_gave),
+        c.ok(asks.delete_ask, c.p.g.b_ask),
         c.ok(
-            trash.list_trash, expect=lambda r: [(i.kind, i.id) for i in r] == [("note", c.p.b_note)]
+            trash.list_trash,
+            expect=lambda r: (
+                sorted((i.kind, i.id) for i in r)
+                == sorted([("note", c.p.b_note), ("ledger", c.p.g.b_gave), ("ask", c.p.g.b_ask)])
+            ),
         ),
     ],
     "trash.purge_trash": _purge_trash,
     "trash.restore_from_trash": _restore_from_trash,
+    **GIVING_CALLS,
 }

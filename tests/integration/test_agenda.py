@@ -239,3 +239,29 @@ def test_lapsed_days_counted_in_user_zone(owner, uow):
     assert seen.today == local_date_of(datetime.now(UTC), ZoneInfo("Pacific/Kiritimati"))
     assert _lapsed(actor, uow)[person.id].days_overdue == 1
     assert isinstance(seen.today, date)
+
+
+def test_lapsed_ranking_in_sql_agrees_with_the_domain_rule(owner, uow):
+    """The stored anchors and SQL arithmetic give what the pure rule gives, contact by contact."""
+    from goodwill.domain.agenda import cadence_overdue_days, lapse_rank
+    from goodwill.services import demo
+
+    demo.build_demo(owner, uow, contacts=80, seed=11)
+    today = local_date_of(datetime.now(UTC), owner.tz)
+    seen = agenda.today_agenda(owner, uow, lapsed_limit=1000)
+    expected = []
+    for summary in contacts.list_contacts(owner, uow, limit=1000):
+        shown = contacts.show_contact(owner, uow, summary.id)
+        if shown.cadence_days is None:
+            continue
+        last = local_date_of(shown.last_touch, owner.tz) if shown.last_touch else None
+        since = shown.met_on or local_date_of(shown.created_at, owner.tz)
+        days = cadence_overdue_days(last, since, shown.cadence_days, today)
+        if days > 0:
+            expected.append((shown.id, days, lapse_rank(days, shown.cadence_days)))
+    assert seen.lapsed_total == len(expected) > 0
+    assert {(c.contact.id, c.days_overdue) for c in seen.lapsed} == {
+        (cid, days) for cid, days, _ in expected
+    }
+    ranks = [lapse_rank(c.days_overdue, c.cadence_days) for c in seen.lapsed]
+    assert ranks == sorted(ranks, reverse=True)

@@ -28,12 +28,22 @@ import pytest
 
 from goodwill import services
 from goodwill.errors import GoodwillError, NotFound
-from goodwill.services import contacts, interactions, notes, positions, trash
+from goodwill.services import (
+    agenda,
+    backup,
+    contacts,
+    interactions,
+    ledger,
+    notes,
+    positions,
+    trash,
+)
 from goodwill.services.actor import Actor
 from goodwill.services.views import Ref, to_jsonable
 from goodwill.storage.unit_of_work import UnitOfWork
 from tests.factories import make_contact, make_interaction, make_organization, make_task
 from tests.integration.canary_calls import CALLS, MISSING
+from tests.integration.canary_calls_giving import Giving, plant_giving
 
 PRIVATE_CONTACT = Ref(None, "a private contact")
 PRIVATE_ORG = Ref(None, "a private organization")
@@ -93,6 +103,7 @@ class Planted:
     b_task: int
     b_interaction: int
     b_org: int
+    g: Giving  # ledger entries, asks, a forgotten person
 
 
 @pytest.fixture
@@ -135,6 +146,7 @@ def planted(uow: UnitOfWork, owner: Actor, teammate: Actor) -> Planted:
     contacts.delete_contact(owner, uow, trashed.id)
     people = (shared.id, secret.id)
     b_contact = make_contact(teammate, uow, name="Bea Friend")
+    giving = plant_giving(uow, owner, teammate, canary, shared.id, secret.id, b_contact.id)
     return Planted(
         canary=canary,
         decoy=f"CANARY-{uuid4().hex}",
@@ -177,6 +189,7 @@ def planted(uow: UnitOfWork, owner: Actor, teammate: Actor) -> Planted:
         b_task=make_task(teammate, uow, title="ping", contact=shared.id, due="today").id,
         b_interaction=make_interaction(teammate, uow, b_contact.id, summary="chat").interaction.id,
         b_org=make_organization(teammate, uow, name="Bea Org").id,
+        g=giving,
     )
 
 
@@ -184,6 +197,8 @@ def leaks(value: Any, canary: str, echoed: Sequence[str] = ()) -> list[str]:
     """The renderings of `value` that contain the canary (any case), B's own echoed input aside."""
     if isinstance(value, BaseException):
         texts = [str(value), repr(value)]
+    elif isinstance(value, bytes):  # an export
+        texts = [value.decode("utf-8")]
     else:
         texts = [repr(value), json.dumps(to_jsonable(value), ensure_ascii=False)]
     found = []
@@ -326,7 +341,7 @@ def test_every_public_service_function_is_in_the_canary_table() -> None:
         SERVICE_FUNCTIONS
     )
     assert "accounts.local_actor" not in SERVICE_FUNCTIONS  # takes no actor: nothing to hide
-    assert not missing, f"add these to CALLS in tests/integration/canary_calls.py: {missing}"
+    assert not missing, f"add these to CALLS (canary_calls.py or canary_calls_giving.py): {missing}"
     assert not stale, f"CALLS entries that are no public service function: {stale}"
 
 
@@ -363,3 +378,29 @@ def test_teammate_sees_private_organization_redacted_on_shared_contact(
     organizations = {p.id: p.organization for p in detail.positions}
     assert organizations[planted.shared_position] == PRIVATE_ORG
     assert Ref(planted.open_org, "Open Org") in organizations.values()
+
+
+def test_owner_export_contains_the_canary(uow: UnitOfWork, owner: Actor, planted: Planted) -> None:
+    text = backup.export_backup(owner, uow).decode("utf-8")
+    doc = json.loads(text)
+    assert planted.canary in text and planted.email in text
+    assert planted.g.ask in [a["id"] for a in doc["asks"]]
+    assert [s["kind"] for s in doc["suppressions"]] == ["email"]
+
+
+def test_owner_ledger_balance_counts_the_planted_entries(
+    uow: UnitOfWork, owner: Actor, planted: Planted
+) -> None:
+    balance = ledger.ledger_balance(owner, uow, planted.shared)
+    # Gave 3 (private) + 5 (shared); received 2 + 1 (the granted ask); the trashed 4 not.
+    assert (balance.given_weight, balance.given_count) == (8, 2)
+    assert (balance.received_weight, balance.received_count, balance.balance) == (3, 2, 5)
+
+
+def test_owner_agenda_shows_the_planted_asks(
+    uow: UnitOfWork, owner: Actor, planted: Planted
+) -> None:
+    day = agenda.today_agenda(owner, uow)
+    assert [w.ask_id for w in day.asks_waiting] == [planted.g.waiting_ask]
+    assert [t.id for t in day.ask_steps] == [planted.g.step]
+    assert leaks(day.asks_waiting, planted.canary) and leaks(day.ask_steps, planted.canary)

@@ -14,6 +14,7 @@ from goodwill.domain.text import NAME_MAX, clean_text
 from goodwill.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.views import MemberView, SettingsView
+from goodwill.storage.aggregates import refresh_touch_anchors
 from goodwill.storage.schema import Membership, Task, User, Workspace
 from goodwill.storage.unit_of_work import UnitOfWork
 
@@ -160,6 +161,8 @@ def update_setting(actor: Actor, uow: UnitOfWork, key: str, value: str) -> Setti
             new_zone = zone(value.strip())
             _keep_all_day_tasks_on_their_day(session, user, zone(user.timezone), new_zone)
             user.timezone = new_zone.key
+            session.flush()
+            refresh_touch_anchors(session, owner_id=user.id)  # their days, in the new zone
         elif key == "default_region":
             user.default_region = validate_region(value)
         elif key == "default_visibility":

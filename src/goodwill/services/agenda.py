@@ -5,16 +5,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload, load_only
 
-from goodwill.domain.agenda import cadence_overdue_days, lapse_rank
+from goodwill.domain.agenda import day_number
 from goodwill.domain.asks import OPEN_STATUSES, AskStatus
 from goodwill.domain.dates import local_date_of, local_midnight_utc
-from goodwill.domain.people import Visibility
 from goodwill.services import _common as common
 from goodwill.services.actor import Actor, utcnow
-from goodwill.services.views import Agenda, LapsedContact, Ref
-from goodwill.storage.schema import Ask, Contact, ContactTouch, Task
+from goodwill.services.views import Agenda, LapsedContact, Ref, TaskView
+from goodwill.storage.schema import Ask, Contact, Task
 from goodwill.storage.unit_of_work import UnitOfWork
 
 ASK_WAIT_DAYS = 7  # an answer is overdue after a week
@@ -49,78 +48,85 @@ def today_agenda(actor: Actor, uow: UnitOfWork, *, lapsed_limit: int = 20) -> Ag
             )
             .order_by(Task.due_at, Task.id)
         ).all()
+        # A task needs its contact's name and visibility only, not the emails, phones
+        # and tags the relationship would load for thousands of contacts.
         contacts = {
             c.id: c
             for c in session.scalars(
-                select(Contact).where(Contact.id.in_({t.contact_id for t in tasks if t.contact_id}))
+                select(Contact)
+                .options(
+                    load_only(
+                        Contact.display_name,
+                        Contact.workspace_id,
+                        Contact.owner_id,
+                        Contact.visibility,
+                        Contact.deleted_at,
+                    ),
+                    lazyload("*"),
+                )
+                .where(Contact.id.in_({t.contact_id for t in tasks if t.contact_id}))
             )
         }
-        views = [common.task_view(t, actor, contacts.get(t.contact_id or 0)) for t in tasks]
-        ask_steps = [v for v, t in zip(views, tasks, strict=True) if t.ask_id is not None]
-        overdue = [
-            v
-            for v, t in zip(views, tasks, strict=True)
-            if t.ask_id is None
-            and t.due_at is not None
-            and (t.due_at < start if t.all_day else t.due_at < now)
-        ]
-        due_today = [v for v in views if v not in overdue and v not in ask_steps]
+        overdue: list[TaskView] = []
+        due_today: list[TaskView] = []
+        ask_steps: list[TaskView] = []
+        for task in tasks:
+            view = common.task_view(task, actor, contacts.get(task.contact_id or 0))
+            late = task.due_at is not None and (
+                task.due_at < start if task.all_day else task.due_at < now
+            )
+            (ask_steps if task.ask_id is not None else overdue if late else due_today).append(view)
         asks_waiting = _asks_waiting(session, actor, today)
-
-        last_touch = (
-            select(ContactTouch.contact_id, func.max(ContactTouch.last_at).label("last_at"))
-            .where(
-                or_(
-                    ContactTouch.owner_id == actor.user_id,
-                    ContactTouch.visibility == Visibility.WORKSPACE.value,
-                )
-            )
-            .group_by(ContactTouch.contact_id)
-            .subquery()
-        )
-        rows = session.execute(
-            select(
-                Contact.id,
-                Contact.display_name,
-                Contact.tier,
-                Contact.cadence_days,
-                Contact.met_on,
-                Contact.created_at,
-                last_touch.c.last_at,
-            )
-            .outerjoin(last_touch, last_touch.c.contact_id == Contact.id)
-            .where(
-                Contact.owner_id == actor.user_id,
-                Contact.workspace_id == actor.workspace_id,
-                Contact.deleted_at.is_(None),
-                Contact.archived_at.is_(None),
-                Contact.cadence_days.is_not(None),
-            )
-        ).all()
-        lapsed: list[LapsedContact] = []
-        for cid, name, tier, cadence, met_on, created, last_at in rows:
-            since = met_on or local_date_of(created, tz)
-            last_day = local_date_of(last_at, tz) if last_at is not None else None
-            days = cadence_overdue_days(last_day, since, cadence, today)
-            if days > 0:
-                lapsed.append(LapsedContact(Ref(cid, name), tier, cadence, last_at, days))
-        lapsed.sort(
-            key=lambda item: (
-                -lapse_rank(item.days_overdue, item.cadence_days),
-                -item.days_overdue,
-                item.contact.label,
-            )
-        )
+        lapsed, lapsed_total = _lapsed(session, actor, today, max(0, lapsed_limit))
         return Agenda(
             today=today,
             timezone=actor.timezone,
             overdue_tasks=overdue,
             due_today=due_today,
-            lapsed=lapsed[: max(0, lapsed_limit)],
-            lapsed_total=len(lapsed),
+            lapsed=lapsed,
+            lapsed_total=lapsed_total,
             ask_steps=ask_steps,
             asks_waiting=asks_waiting,
         )
+
+
+def _lapsed(
+    session: Session, actor: Actor, today: date, limit: int
+) -> tuple[list[LapsedContact], int]:
+    """The actor's contacts past their cadence, most overdue relative to it first.
+
+    Each contact carries the day its cadence counts from (Contact.touch_anchor_day,
+    in the owner's zone, kept by storage.aggregates), so SQL ranks with integer
+    arithmetic alike on SQLite and PostgreSQL and returns only the rows shown.
+    """
+    cadence = Contact.cadence_days
+    overdue = day_number(today) - Contact.touch_anchor_day - cadence
+    owned = (
+        Contact.owner_id == actor.user_id,
+        Contact.workspace_id == actor.workspace_id,
+        Contact.deleted_at.is_(None),
+        Contact.archived_at.is_(None),
+        cadence.is_not(None),
+        overdue > 0,
+    )
+    total = session.scalar(select(func.count()).select_from(Contact).where(*owned)) or 0
+    rows = session.execute(
+        select(Contact.id, Contact.display_name, Contact.tier, cadence, overdue)
+        .where(*owned)
+        .order_by((overdue * 1.0 / cadence).desc(), overdue.desc(), Contact.sort_key, Contact.id)
+        .limit(limit)
+    ).all()
+    touches = common.visible_touches(session, actor, [row[0] for row in rows])
+    return [
+        LapsedContact(
+            Ref(cid, name),
+            tier,
+            int(days_cadence or 0),
+            touches[cid][1] if cid in touches else None,
+            int(days or 0),
+        )
+        for cid, name, tier, days_cadence, days in rows
+    ], total
 
 
 def _asks_waiting(session: Session, actor: Actor, today: date) -> list[Agenda.WaitingAsk]:

@@ -293,12 +293,16 @@ def _own_ask(session: Session, actor: Actor, ask_id: int) -> Ask:
 def _add_step(
     session: Session, ask: Ask, person: Contact, order: int, channel: str, moment: Moment
 ) -> Task:
+    # The title names the person only where they are seen: a step of a shared ask of a
+    # private contact would otherwise show the teammates whom the contact hides.
+    named = ask.visibility == Visibility.PRIVATE or person.visibility == Visibility.WORKSPACE
+    who = f" {person.first_name or person.display_name}" if named else ""
     now = utcnow()
     task = Task(
         workspace_id=ask.workspace_id,
         owner_id=ask.owner_id,
         visibility=ask.visibility,
-        title=f"Ask {person.first_name or person.display_name}: {channel}"[:SHORT_MAX],
+        title=f"Ask{who}: {channel}"[:SHORT_MAX],
         due_at=moment.at,
         all_day=moment.all_day,
         contact_id=person.id,

@@ -25,7 +25,7 @@ from goodwill.services._backup_format import NESTED, BackupDocument
 from goodwill.services._backup_parse import parse_backup
 from goodwill.services.actor import Actor, utcnow
 from goodwill.storage.aggregates import rebuild_touches
-from goodwill.storage.bulk import insert_rows, sync_sequences
+from goodwill.storage.bulk import analyze, deferred_indexes, insert_rows, sync_sequences
 from goodwill.storage.schema import Base, Membership, User, Workspace
 from goodwill.storage.unit_of_work import UnitOfWork
 
@@ -67,10 +67,13 @@ def restore_backup(uow: UnitOfWork, data: bytes, source: str = "backup.json") ->
         _require_empty(session)
         for model in (Membership, User, Workspace):
             session.execute(delete(model))
-        for table_name, rows in plan:
-            insert_rows(session, table_name, rows)
+        tables = [table_name for table_name, _ in plan]
+        with deferred_indexes(session, tables):  # the database is empty: index once, after
+            for table_name, rows in plan:
+                insert_rows(session, table_name, rows)
         sync_sequences(session, [t.name for t in Base.metadata.sorted_tables if "id" in t.columns])
         rebuild_touches(session)
+        analyze(session, [*tables, "contact_touches"])
     return RestoreSummary(
         users=len(document.users),
         contacts=len(document.contacts),

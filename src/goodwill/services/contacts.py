@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, exists, false, or_, select, true
+from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from goodwill.domain.people import (
@@ -34,6 +34,7 @@ from goodwill.services.views import (
     PositionView,
     Ref,
 )
+from goodwill.storage.aggregates import refresh_touch_anchors
 from goodwill.storage.schema import (
     Contact,
     ContactEmail,
@@ -137,6 +138,8 @@ def _apply(session: Session, actor: Actor, contact: Contact, ch: ContactChanges)
     )
     contact.sort_key = fold(" ".join(p for p in (contact.last_name, contact.first_name) if p))
     session.flush()
+    if contact.touch_anchor_day is None or ch.met_on is not None:
+        refresh_touch_anchors(session, [contact.id])
     if ch.title is not None and ch.organization is None:
         raise ValidationFailed("title", "a title needs an organization")
     if ch.organization is not None:
@@ -332,10 +335,21 @@ def search_contacts(
             candidates.add(normalize_phone(text, actor.default_region).digits_reversed)
         except ValidationFailed:
             pass
+        # "Starts with these digits" as a range (digits sort before 'a' in any
+        # collation): both databases answer it from the index, once, uncorrelated.
         matches.append(
-            exists().where(
-                ContactPhone.contact_id == Contact.id,
-                or_(*(ContactPhone.digits_reversed.like(f"{c}%") for c in sorted(candidates))),
+            Contact.id.in_(
+                select(ContactPhone.contact_id).where(
+                    or_(
+                        *(
+                            and_(
+                                ContactPhone.digits_reversed >= c,
+                                ContactPhone.digits_reversed < c + "a",
+                            )
+                            for c in sorted(candidates)
+                        )
+                    )
+                )
             )
         )
     with uow.read() as session:

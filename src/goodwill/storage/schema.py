@@ -115,6 +115,9 @@ class Organization(Owned, Base):
 
 class Contact(Owned, Base):
     __tablename__ = "contacts"
+    __table_args__ = (
+        Index("ix_contacts_owner_cadence_anchor", "owner_id", "cadence_days", "touch_anchor_day"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str | None] = mapped_column(String(200))
     last_name: Mapped[str | None] = mapped_column(String(200))
@@ -129,6 +132,11 @@ class Contact(Owned, Base):
     custom_fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
     archived_at: Mapped[datetime | None]
     import_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # The day (days since 1970-01-01, in the owner's time zone) the keep-in-touch
+    # cadence counts from, as the owner sees it: their last touch, else when met,
+    # else when added. Kept by storage.aggregates so `today` ranks lapsed contacts
+    # in SQL with integer arithmetic, the same on every database.
+    touch_anchor_day: Mapped[int | None]
 
     emails: Mapped[list[ContactEmail]] = relationship(
         back_populates="contact",

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 01:55:45.586498
+Create Date: 2026-11-25 02:28:04.995285
 """
 
 from __future__ import annotations
@@ -63,6 +63,7 @@ def upgrade() -> None:
         sa.Column("custom_fields", sa.JSON(), nullable=False),
         sa.Column("archived_at", goodwill.storage.schema.UTCDateTime(), nullable=True),
         sa.Column("import_id", sa.Integer(), nullable=True),
+        sa.Column("touch_anchor_day", sa.Integer(), nullable=True),
         sa.Column("workspace_id", sa.Integer(), nullable=False),
         sa.Column("owner_id", sa.Integer(), nullable=False),
         sa.Column("visibility", sa.String(length=16), nullable=False),
@@ -79,6 +80,11 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_contacts_import_id"), ["import_id"], unique=False)
+        batch_op.create_index(
+            "ix_contacts_owner_cadence_anchor",
+            ["owner_id", "cadence_days", "touch_anchor_day"],
+            unique=False,
+        )
         batch_op.create_index(batch_op.f("ix_contacts_owner_id"), ["owner_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_contacts_sort_key"), ["sort_key"], unique=False)
         batch_op.create_index(
@@ -645,6 +651,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_contacts_workspace_id"))
         batch_op.drop_index(batch_op.f("ix_contacts_sort_key"))
         batch_op.drop_index(batch_op.f("ix_contacts_owner_id"))
+        batch_op.drop_index("ix_contacts_owner_cadence_anchor")
         batch_op.drop_index(batch_op.f("ix_contacts_import_id"))
 
     op.drop_table("contacts")
