@@ -48,7 +48,7 @@ def pat(gw) -> int:
 def test_forget_without_yes_and_without_a_terminal_refuses(gw, pat):
     refused = gw("forget", NAME)
     assert refused.exit_code == 2
-    assert "Forget Pat Quill for good?" in refused.stderr and "--yes" in refused.stderr
+    assert "Forget #1 Pat Quill for good?" in refused.stderr and "--yes" in refused.stderr
     assert as_json(gw("contact", "show", str(pat), "--json"))["display_name"] == NAME
 
 

@@ -208,3 +208,17 @@ def test_today_agenda_just_asked_is_not_waiting(owner, uow):
     made = _favor(owner, uow, "ann")
     asks.mark_asked(owner, uow, made.id)
     assert agenda.today_agenda(owner, uow).asks_waiting == []
+
+
+def test_steps_of_a_trashed_ask_leave_the_task_list_until_restored(owner, uow):
+    person = make_contact(owner, uow, name="Step Person")
+    created = asks.create_ask(
+        owner, uow, person.id, "advice", "Pricing advice", "They priced well",
+        steps=[("call", "tomorrow")],
+    )  # fmt: skip
+    ask_id = created.ask.id
+    assert len(tasks.list_tasks(owner, uow)) == 1
+    asks.delete_ask(owner, uow, ask_id)
+    assert tasks.list_tasks(owner, uow) == []
+    trash.restore_from_trash(owner, uow, "ask", ask_id)
+    assert len(tasks.list_tasks(owner, uow)) == 1

@@ -10,8 +10,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from goodwill.bootstrap import open_database
 from goodwill.cli import render
 from goodwill.cli.activity import interaction_app, log, note_app, task_app, timeline
+from goodwill.cli.asks import ask, asks_app
+from goodwill.cli.backup import export_command, restore_command
 from goodwill.cli.contacts import contact_app
+from goodwill.cli.ledger import give, ledger_app, receive
 from goodwill.cli.orgs import org_app
+from goodwill.cli.privacy import forget
 from goodwill.cli.state import GoodwillGroup, State, confirm, console, state
 from goodwill.config import default_database_url
 from goodwill.services import accounts, agenda, demo, trash
@@ -40,19 +44,12 @@ app.add_typer(user_app, name="user")
 app.add_typer(db_app, name="db")
 app.command("log")(log)
 app.command("timeline")(timeline)
-from goodwill.cli.asks import ask, asks_app  # noqa: E402
-from goodwill.cli.ledger import give, ledger_app, receive  # noqa: E402
-
 app.command("give")(give)
 app.command("receive")(receive)
 app.command("ask")(ask)
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(asks_app, name="asks")
-from goodwill.cli.privacy import forget  # noqa: E402
-
 app.command("forget")(forget)
-from goodwill.cli.backup import export_command, restore_command  # noqa: E402
-
 app.command("export")(export_command)
 app.command("restore")(restore_command)
 
@@ -280,7 +277,9 @@ def trash_list(ctx: typer.Context, as_json: Json = False) -> None:
 @trash_app.command("restore")
 def trash_restore(
     ctx: typer.Context,
-    kind: Annotated[str, typer.Argument(help="contact, organization, interaction, note, task.")],
+    kind: Annotated[
+        str, typer.Argument(help="contact, organization, interaction, note, task, ledger, ask.")
+    ],
     record_id: Annotated[int, typer.Argument(help="The id shown by `trash list`.")],
 ) -> None:
     """Restore a deleted record."""

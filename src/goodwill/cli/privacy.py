@@ -9,7 +9,8 @@ import typer
 
 from goodwill.cli import render
 from goodwill.cli.state import confirm, state
-from goodwill.errors import ValidationFailed
+from goodwill.errors import NotFound, ValidationFailed
+from goodwill.services import contacts as contact_service
 from goodwill.services import privacy as privacy_service
 
 
@@ -58,6 +59,11 @@ def forget(
     assert contact is not None
     bare = contact.strip().lstrip("#")
     who = f"contact #{bare}" if bare.isdigit() else contact
+    try:  # name the person in the question when they are not in the trash
+        shown = contact_service.show_contact(st.actor, st.uow, contact)
+        who = f"#{shown.id} {shown.display_name}"
+    except NotFound:
+        pass
     question = (
         f"Forget {who} for good? Their record, notes, tasks, asks, ledger entries and their "
         "place in interactions are erased, their name and numbers scrubbed from what stays; "

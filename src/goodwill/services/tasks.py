@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from goodwill.domain.dates import Moment, parse_moment
@@ -16,7 +16,7 @@ from goodwill.services import _common as common
 from goodwill.services._visibility import get_visible, require_owner, visible
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.views import CompletedTask, Ref, TaskView
-from goodwill.storage.schema import Contact, Task
+from goodwill.storage.schema import Ask, Contact, Task
 from goodwill.storage.unit_of_work import UnitOfWork
 
 
@@ -147,7 +147,11 @@ def list_tasks(
 ) -> list[TaskView]:
     """The actor's tasks (or, for a contact, every visible task about them), soonest first."""
     with uow.read() as session:
-        stmt = select(Task).where(visible(Task, actor))
+        # A step of an ask in the trash waits there with its ask.
+        stmt = select(Task).where(
+            visible(Task, actor),
+            ~exists().where(Ask.id == Task.ask_id, Ask.deleted_at.is_not(None)),
+        )
         if contact is not None:
             stmt = stmt.where(Task.contact_id == common.resolve_contact(session, actor, contact).id)
         else:
