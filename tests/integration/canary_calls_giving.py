@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from goodwill.domain.privacy import HASH_PREFIX_LEN
 from goodwill.errors import PermissionDenied
 from goodwill.services import asks, backup, ledger, privacy, trash
 from goodwill.services._visibility import REDACTED_CONTACT
@@ -246,11 +245,8 @@ def _export_backup(b: Any, uow: Any, c: Any) -> list[Any]:
 
 
 def _suppressions(b: Any, uow: Any, c: Any) -> list[Any]:
-    listed = c.ok(
-        privacy.list_suppressions,
-        expect=lambda r: [(s.kind, len(s.hash_prefix)) for s in r] == [("email", HASH_PREFIX_LEN)],
-    )
-    return [listed]
+    # Members are refused: who forgot someone, and when, is for workspace admins.
+    return [c.fails(PermissionDenied, privacy.list_suppressions)]
 
 
 def _unsuppress(b: Any, uow: Any, c: Any) -> list[Any]:
@@ -365,7 +361,10 @@ GIVING_CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
         c.ok(
             asks.show_ask,
             c.p.g.ws_ask_of_contact,
-            expect=lambda r: r.contact == PRIVATE_CONTACT and len(r.steps) == 1,
+            # Its step's title names nobody: the contact is hidden from B.
+            expect=lambda r: (
+                (r.contact, [t.title for t in r.steps]) == (PRIVATE_CONTACT, ["Ask: call"])
+            ),
         ),
     ],
     "asks.delete_ask": lambda b, uow, c: [

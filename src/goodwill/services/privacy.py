@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, exists, or_, select, update
+from sqlalchemy import ColumnElement, delete, exists, func, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from goodwill.domain.people import normalize_email, normalize_phone
+from goodwill.domain.people import Visibility, normalize_email, normalize_phone
 from goodwill.domain.privacy import (
     HASH_PREFIX_LEN,
     SuppressionKind,
@@ -26,7 +26,7 @@ from goodwill.domain.privacy import (
 )
 from goodwill.errors import NotFound, PermissionDenied
 from goodwill.services import _common as common
-from goodwill.services._visibility import get_visible, require_owner
+from goodwill.services._visibility import get_visible, require_owner, visible
 from goodwill.services.actor import Actor, utcnow
 from goodwill.storage.aggregates import rebuild_touches
 from goodwill.storage.schema import (
@@ -105,8 +105,8 @@ def forget_contact(actor: Actor, uow: UnitOfWork, ref: int | str) -> ForgetSumma
         contact_id = contact.id
         session.expunge_all()
 
-        erased = _erase(session, contact_id)
-        scrubbed = _scrub_workspace(session, actor.workspace_id, pattern)
+        erased = _erase(session, contact_id, actor)
+        scrubbed = _scrub_workspace(session, actor, pattern)
         keys = [(SuppressionKind.EMAIL, e) for e in emails]
         keys += [(SuppressionKind.PHONE, p) for p in phones]
         keys += [(SuppressionKind.URL, u) for u in urls]
@@ -133,14 +133,32 @@ def _resolve(session: Session, actor: Actor, ref: int | str) -> Contact:
     return common.resolve_contact(session, actor, ref)
 
 
-def _erase(session: Session, contact_id: int) -> dict[str, int]:
-    """Delete every row about the contact; counts per kind. Order follows the foreign keys."""
+def _erase(session: Session, contact_id: int, actor: Actor) -> dict[str, int]:
+    """Delete every row about the contact; counts per kind. Order follows the foreign keys.
+
+    Everything goes, but the counts cover only what the actor may see: a teammate's
+    private notes about the person must not show through as a number.
+    """
+
+    def seen(model: Any) -> ColumnElement[bool] | None:
+        if model is ContactTouch:
+            return or_(
+                ContactTouch.owner_id == actor.user_id,
+                ContactTouch.visibility == Visibility.WORKSPACE.value,
+            )
+        if hasattr(model, "owner_id") and hasattr(model, "workspace_id"):
+            return visible(model, actor, include_deleted=True)
+        return None
 
     def remove(model: Any, *where: ColumnElement[bool]) -> int:
+        clause = seen(model)
+        count = None
+        if clause is not None:
+            count = session.scalar(select(func.count()).select_from(model).where(*where, clause))
         result = session.execute(
             delete(model).where(*where).execution_options(synchronize_session=False)
         )
-        return int(getattr(result, "rowcount", 0) or 0)
+        return int(count if count is not None else getattr(result, "rowcount", 0) or 0)
 
     ask_ids = list(
         session.scalars(
@@ -177,10 +195,18 @@ def _erase(session: Session, contact_id: int) -> dict[str, int]:
         "positions": remove(Position, Position.contact_id == contact_id),
         "tags": remove(ContactTag, ContactTag.contact_id == contact_id),
         "touch_aggregates": remove(ContactTouch, ContactTouch.contact_id == contact_id),
-        "participations": remove(
-            InteractionParticipant, InteractionParticipant.contact_id == contact_id
-        ),
+        "participations": session.scalar(
+            select(func.count())
+            .select_from(InteractionParticipant)
+            .join(Interaction, Interaction.id == InteractionParticipant.interaction_id)
+            .where(
+                InteractionParticipant.contact_id == contact_id,
+                visible(Interaction, actor, include_deleted=True),
+            )
+        )
+        or 0,
     }
+    remove(InteractionParticipant, InteractionParticipant.contact_id == contact_id)
     remove(ContactEmail, ContactEmail.contact_id == contact_id)
     remove(ContactPhone, ContactPhone.contact_id == contact_id)
     remove(Contact, Contact.id == contact_id)
@@ -216,8 +242,9 @@ _SCRUBBED_TEXT: tuple[tuple[Any, tuple[str, ...]], ...] = (
 _SCRUBBED_FIELDS: tuple[Any, ...] = (Contact, Organization)
 
 
-def _scrub_workspace(session: Session, workspace_id: int, pattern: re.Pattern[str] | None) -> int:
-    """Replace the traces in every surviving text of the workspace; how many rows changed.
+def _scrub_workspace(session: Session, actor: Actor, pattern: re.Pattern[str] | None) -> int:
+    """Replace the traces in every surviving text of the workspace; how many rows the
+    actor may see changed (others' private rows are scrubbed too, but not counted).
 
     Every row is read, trashed ones too: a phone can be written in too many ways for
     a LIKE filter in SQL to find it, and forgetting is rare enough to afford a scan.
@@ -226,6 +253,16 @@ def _scrub_workspace(session: Session, workspace_id: int, pattern: re.Pattern[st
         return 0
     now = utcnow()
     changed = 0
+    workspace_id = actor.workspace_id
+
+    def counted(model: Any, row_id: int, values: dict[str, Any]) -> int:
+        if not _update(session, model, row_id, values, now):
+            return 0
+        row = session.execute(
+            select(model.owner_id, model.visibility).where(model.id == row_id)
+        ).one()
+        return int(row[0] == actor.user_id or row[1] == Visibility.WORKSPACE.value)
+
     for model, names in _SCRUBBED_TEXT:
         columns = [getattr(model, name) for name in names]
         for row_id, row in _rows(session, model, workspace_id, columns):
@@ -236,13 +273,13 @@ def _scrub_workspace(session: Session, workspace_id: int, pattern: re.Pattern[st
                     # '[forgotten]' may be longer than a short name: stay within the column.
                     limit = getattr(column.type, "length", None)
                     values[column.key] = new[:limit] if limit else new
-            changed += _update(session, model, row_id, values, now)
+            changed += counted(model, row_id, values)
     for model in _SCRUBBED_FIELDS:
         for row_id, (fields,) in _rows(session, model, workspace_id, [model.custom_fields]):
             if isinstance(fields, dict) and fields:
                 cleaned = scrub_values(fields.items(), pattern)
                 if cleaned != fields:
-                    changed += _update(session, model, row_id, {"custom_fields": cleaned}, now)
+                    changed += counted(model, row_id, {"custom_fields": cleaned})
     return changed
 
 
@@ -303,7 +340,12 @@ def _suppress(
 
 
 def list_suppressions(actor: Actor, uow: UnitOfWork) -> list[SuppressionView]:
-    """The workspace's suppressed identity keys, newest first: kind and hash prefix only."""
+    """The workspace's suppressed identity keys, newest first: kind and hash prefix only.
+
+    For workspace admins: that a teammate forgot someone, and when, is theirs to know.
+    """
+    if not actor.is_admin:
+        raise PermissionDenied("only a workspace owner or admin may list the suppressions")
     with uow.read() as session:
         rows = session.scalars(
             select(Suppression)

@@ -1,0 +1,1 @@
+"""Writers from plain records to file formats (vCard, CSV, iCalendar)."""
