@@ -13,6 +13,8 @@ from goodwill.cli.activity import interaction_app, log, note_app, task_app, time
 from goodwill.cli.asks import ask, asks_app
 from goodwill.cli.backup import export_command, restore_command
 from goodwill.cli.contacts import contact_app
+from goodwill.cli.dedupe import duplicates_app, merge
+from goodwill.cli.imports import config_app, import_command
 from goodwill.cli.ledger import give, ledger_app, receive
 from goodwill.cli.orgs import org_app
 from goodwill.cli.privacy import forget
@@ -52,6 +54,11 @@ app.add_typer(asks_app, name="asks")
 app.command("forget")(forget)
 app.command("export")(export_command)
 app.command("restore")(restore_command)
+# [dedupe-commands]
+app.add_typer(duplicates_app, name="duplicates")
+app.command("merge")(merge)
+app.command("import")(import_command)
+app.add_typer(config_app, name="config")
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]

@@ -185,3 +185,11 @@ def update_setting(actor: Actor, uow: UnitOfWork, key: str, value: str) -> Setti
             workspace=workspace.name,
             default_visibility=workspace.default_visibility,
         )
+
+
+def set_my_emails(actor: Actor, uow: UnitOfWork, emails: list[str]) -> list[str]:
+    """The addresses the user sends from besides their login (email imports use them)."""
+    normalized = sorted({normalize_email(e, "email") for e in emails})
+    with uow.write() as session:
+        session.get_one(User, actor.user_id).my_emails = normalized
+    return normalized

@@ -33,6 +33,7 @@ from goodwill.storage.schema import (
     Ask,
     Contact,
     ContactEmail,
+    ContactLink,
     ContactPhone,
     ContactTag,
     ContactTouch,
@@ -94,6 +95,11 @@ def forget_contact(actor: Actor, uow: UnitOfWork, ref: int | str) -> ForgetSumma
         emails = [e.email for e in contact.emails]
         phones = [p.e164 for p in contact.phones]
         urls = profile_urls(contact.custom_fields)
+        urls += session.scalars(
+            select(ContactLink.url)
+            .where(ContactLink.contact_id == contact.id)
+            .order_by(ContactLink.id)
+        ).all()
         names = [
             contact.display_name,
             " ".join(filter(None, [contact.first_name, contact.last_name])),

@@ -66,6 +66,8 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(200))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     default_region: Mapped[str] = mapped_column(String(2), default="US")
+    # Addresses the user sends from besides their login email (`goodwill config my-emails`).
+    my_emails: Mapped[list[str] | None] = mapped_column(JSON)
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime]
 
@@ -137,6 +139,14 @@ class Contact(Owned, Base):
     # else when added. Kept by storage.aggregates so `today` ranks lapsed contacts
     # in SQL with integer arithmetic, the same on every database.
     touch_anchor_day: Mapped[int | None]
+    birthday_month: Mapped[int | None]
+    birthday_day: Mapped[int | None]
+    birthday_year: Mapped[int | None]  # None with a month and day: the year is unknown
+    addresses: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # What goodwill does not model, kept verbatim so a vCard round trip loses nothing.
+    photo: Mapped[str | None] = mapped_column(Text)
+    vcard_extra: Mapped[list[str] | None] = mapped_column(JSON)
+    vcard_uid: Mapped[str | None] = mapped_column(String(255))
 
     emails: Mapped[list[ContactEmail]] = relationship(
         back_populates="contact",
@@ -225,6 +235,7 @@ class Position(Base):
 
 class Interaction(Owned, Base):
     __tablename__ = "interactions"
+    __table_args__ = (UniqueConstraint("owner_id", "external_key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(index=True)
     channel: Mapped[str] = mapped_column(String(16))
@@ -232,6 +243,9 @@ class Interaction(Owned, Base):
     initiator: Mapped[str] = mapped_column(String(8))  # me | them
     recipients: Mapped[int] = mapped_column(default=1)
     import_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # Message-ID, or calendar UID + RECURRENCE-ID: what makes a re-import a no-op.
+    external_key: Mapped[str | None] = mapped_column(String(500))
+    body: Mapped[str | None] = mapped_column(Text)
 
 
 class InteractionParticipant(Base):
@@ -277,7 +291,10 @@ class Note(Owned, Base):
 
 class Task(Owned, Base):
     __tablename__ = "tasks"
-    __table_args__ = (Index("ix_tasks_owner_open_due", "owner_id", "done_at", "due_at"),)
+    __table_args__ = (
+        Index("ix_tasks_owner_open_due", "owner_id", "done_at", "due_at"),
+        UniqueConstraint("owner_id", "external_key"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(500))
     due_at: Mapped[datetime | None]
@@ -297,6 +314,8 @@ class Task(Owned, Base):
     )
     step_order: Mapped[int | None]
     channel: Mapped[str | None] = mapped_column(String(100))
+    import_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    external_key: Mapped[str | None] = mapped_column(String(500))
 
 
 class LedgerEntry(Owned, Base):
@@ -355,3 +374,108 @@ class Suppression(Base):
     kind: Mapped[str] = mapped_column(String(16))  # email | phone | url
     key_hash: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime]
+
+
+class ContactLink(Base):
+    """A profile URL (LinkedIn and the like): an identity key for imports."""
+
+    __tablename__ = "contact_links"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    url: Mapped[str] = mapped_column(Text)
+    key: Mapped[str] = mapped_column(String(500), index=True)  # normalized: host + path
+    kind: Mapped[str] = mapped_column(String(32))  # linkedin | web
+
+
+class Import(Base):
+    """One run of `goodwill import`: what, by whom, how far it got, what it did."""
+
+    __tablename__ = "imports"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    format: Mapped[str] = mapped_column(String(32))
+    source_name: Mapped[str] = mapped_column(String(500))
+    source_hash: Mapped[str] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16))  # running | completed | undone
+    options: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    checkpoint: Mapped[int] = mapped_column(default=0)  # records done and committed
+    counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+
+
+class ImportChange(Base):
+    """What an import did to one row, so `goodwill import undo` can take it back."""
+
+    __tablename__ = "import_changes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("imports.id", ondelete="CASCADE"), index=True)
+    entity: Mapped[str] = mapped_column(String(32))  # table name
+    entity_id: Mapped[int]
+    # The contact the change is about: forgetting them takes their history with them.
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(16))  # created | updated
+    field: Mapped[str | None] = mapped_column(String(64))
+    old_value: Mapped[Any | None] = mapped_column(JSON)
+    new_value: Mapped[Any | None] = mapped_column(JSON)
+
+
+class ImportKey(Base):
+    """A source record's own identity (e.g. LinkedIn name + company), for idempotent
+    re-imports of records that carry no email or profile URL."""
+
+    __tablename__ = "import_keys"
+    __table_args__ = (UniqueConstraint("owner_id", "key_hash"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    key_hash: Mapped[str] = mapped_column(String(64))
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+
+
+class FieldProvenance(Base):
+    """Which import last wrote a contact field, and what it wrote.
+
+    An import may change a field again only while it still holds what an import
+    wrote: a value the user edited by hand is theirs.
+    """
+
+    __tablename__ = "field_provenance"
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
+    )
+    field: Mapped[str] = mapped_column(String(64), primary_key=True)
+    import_id: Mapped[int] = mapped_column(Integer)
+    value: Mapped[Any | None] = mapped_column(JSON)
+
+
+class Merge(Base):
+    """A record of two contacts merged into one (the other's id is gone)."""
+
+    __tablename__ = "merges"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    kept_contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    merged_contact_id: Mapped[int]
+    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    merged_at: Mapped[datetime]
+
+
+class DuplicateDismissal(Base):
+    """A duplicate suggestion the user said is not one (it does not come back)."""
+
+    __tablename__ = "duplicate_dismissals"
+    __table_args__ = (UniqueConstraint("owner_id", "contact_a_id", "contact_b_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    contact_a_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+    contact_b_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))

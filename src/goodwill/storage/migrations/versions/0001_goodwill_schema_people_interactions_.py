@@ -1,8 +1,8 @@
-"""core: people, organizations, interactions, notes, tasks, ledger, asks
+"""goodwill schema: people, interactions, ledger, asks, imports
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-25 02:28:04.995285
+Create Date: 2026-11-25 02:40:26.645637
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("timezone", sa.String(length=64), nullable=False),
         sa.Column("default_region", sa.String(length=2), nullable=False),
+        sa.Column("my_emails", sa.JSON(), nullable=True),
         sa.Column("password_hash", sa.String(length=255), nullable=True),
         sa.Column("created_at", goodwill.storage.schema.UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
@@ -64,6 +65,13 @@ def upgrade() -> None:
         sa.Column("archived_at", goodwill.storage.schema.UTCDateTime(), nullable=True),
         sa.Column("import_id", sa.Integer(), nullable=True),
         sa.Column("touch_anchor_day", sa.Integer(), nullable=True),
+        sa.Column("birthday_month", sa.Integer(), nullable=True),
+        sa.Column("birthday_day", sa.Integer(), nullable=True),
+        sa.Column("birthday_year", sa.Integer(), nullable=True),
+        sa.Column("addresses", sa.JSON(), nullable=True),
+        sa.Column("photo", sa.Text(), nullable=True),
+        sa.Column("vcard_extra", sa.JSON(), nullable=True),
+        sa.Column("vcard_uid", sa.String(length=255), nullable=True),
         sa.Column("workspace_id", sa.Integer(), nullable=False),
         sa.Column("owner_id", sa.Integer(), nullable=False),
         sa.Column("visibility", sa.String(length=16), nullable=False),
@@ -92,6 +100,31 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "imports",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("workspace_id", sa.Integer(), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=False),
+        sa.Column("format", sa.String(length=32), nullable=False),
+        sa.Column("source_name", sa.String(length=500), nullable=False),
+        sa.Column("source_hash", sa.String(length=64), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("options", sa.JSON(), nullable=False),
+        sa.Column("checkpoint", sa.Integer(), nullable=False),
+        sa.Column("counts", sa.JSON(), nullable=False),
+        sa.Column("started_at", goodwill.storage.schema.UTCDateTime(), nullable=False),
+        sa.Column("finished_at", goodwill.storage.schema.UTCDateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["owner_id"], ["users.id"], name=op.f("fk_imports_owner_id_users")),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"], ["workspaces.id"], name=op.f("fk_imports_workspace_id_workspaces")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_imports")),
+    )
+    with op.batch_alter_table("imports", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_imports_owner_id"), ["owner_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_imports_source_hash"), ["source_hash"], unique=False)
+        batch_op.create_index(batch_op.f("ix_imports_workspace_id"), ["workspace_id"], unique=False)
+
+    op.create_table(
         "interactions",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("occurred_at", goodwill.storage.schema.UTCDateTime(), nullable=False),
@@ -100,6 +133,8 @@ def upgrade() -> None:
         sa.Column("initiator", sa.String(length=8), nullable=False),
         sa.Column("recipients", sa.Integer(), nullable=False),
         sa.Column("import_id", sa.Integer(), nullable=True),
+        sa.Column("external_key", sa.String(length=500), nullable=True),
+        sa.Column("body", sa.Text(), nullable=True),
         sa.Column("workspace_id", sa.Integer(), nullable=False),
         sa.Column("owner_id", sa.Integer(), nullable=False),
         sa.Column("visibility", sa.String(length=16), nullable=False),
@@ -115,6 +150,7 @@ def upgrade() -> None:
             name=op.f("fk_interactions_workspace_id_workspaces"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_interactions")),
+        sa.UniqueConstraint("owner_id", "external_key", name=op.f("uq_interactions_owner_id")),
     )
     with op.batch_alter_table("interactions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_interactions_import_id"), ["import_id"], unique=False)
@@ -282,6 +318,27 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_contact_emails_email"), ["email"], unique=False)
 
     op.create_table(
+        "contact_links",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("contact_id", sa.Integer(), nullable=False),
+        sa.Column("url", sa.Text(), nullable=False),
+        sa.Column("key", sa.String(length=500), nullable=False),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["contact_id"],
+            ["contacts.id"],
+            name=op.f("fk_contact_links_contact_id_contacts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_contact_links")),
+    )
+    with op.batch_alter_table("contact_links", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_contact_links_contact_id"), ["contact_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_contact_links_key"), ["key"], unique=False)
+
+    op.create_table(
         "contact_phones",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("contact_id", sa.Integer(), nullable=False),
@@ -345,6 +402,103 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
+        "duplicate_dismissals",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=False),
+        sa.Column("contact_a_id", sa.Integer(), nullable=False),
+        sa.Column("contact_b_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["contact_a_id"],
+            ["contacts.id"],
+            name=op.f("fk_duplicate_dismissals_contact_a_id_contacts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["contact_b_id"],
+            ["contacts.id"],
+            name=op.f("fk_duplicate_dismissals_contact_b_id_contacts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["owner_id"], ["users.id"], name=op.f("fk_duplicate_dismissals_owner_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_duplicate_dismissals")),
+        sa.UniqueConstraint(
+            "owner_id",
+            "contact_a_id",
+            "contact_b_id",
+            name=op.f("uq_duplicate_dismissals_owner_id"),
+        ),
+    )
+    op.create_table(
+        "field_provenance",
+        sa.Column("contact_id", sa.Integer(), nullable=False),
+        sa.Column("field", sa.String(length=64), nullable=False),
+        sa.Column("import_id", sa.Integer(), nullable=False),
+        sa.Column("value", sa.JSON(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["contact_id"],
+            ["contacts.id"],
+            name=op.f("fk_field_provenance_contact_id_contacts"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("contact_id", "field", name=op.f("pk_field_provenance")),
+    )
+    op.create_table(
+        "import_changes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("import_id", sa.Integer(), nullable=False),
+        sa.Column("entity", sa.String(length=32), nullable=False),
+        sa.Column("entity_id", sa.Integer(), nullable=False),
+        sa.Column("contact_id", sa.Integer(), nullable=True),
+        sa.Column("action", sa.String(length=16), nullable=False),
+        sa.Column("field", sa.String(length=64), nullable=True),
+        sa.Column("old_value", sa.JSON(), nullable=True),
+        sa.Column("new_value", sa.JSON(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["contact_id"],
+            ["contacts.id"],
+            name=op.f("fk_import_changes_contact_id_contacts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["import_id"],
+            ["imports.id"],
+            name=op.f("fk_import_changes_import_id_imports"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_import_changes")),
+    )
+    with op.batch_alter_table("import_changes", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_import_changes_contact_id"), ["contact_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_import_changes_import_id"), ["import_id"], unique=False
+        )
+
+    op.create_table(
+        "import_keys",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=False),
+        sa.Column("key_hash", sa.String(length=64), nullable=False),
+        sa.Column("contact_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["contact_id"],
+            ["contacts.id"],
+            name=op.f("fk_import_keys_contact_id_contacts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["owner_id"], ["users.id"], name=op.f("fk_import_keys_owner_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_import_keys")),
+        sa.UniqueConstraint("owner_id", "key_hash", name=op.f("uq_import_keys_owner_id")),
+    )
+    with op.batch_alter_table("import_keys", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_import_keys_contact_id"), ["contact_id"], unique=False)
+
+    op.create_table(
         "interaction_participants",
         sa.Column("interaction_id", sa.Integer(), nullable=False),
         sa.Column("contact_id", sa.Integer(), nullable=False),
@@ -368,6 +522,33 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_participants_contact_interaction", ["contact_id", "interaction_id"], unique=False
         )
+
+    op.create_table(
+        "merges",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("workspace_id", sa.Integer(), nullable=False),
+        sa.Column("owner_id", sa.Integer(), nullable=False),
+        sa.Column("kept_contact_id", sa.Integer(), nullable=False),
+        sa.Column("merged_contact_id", sa.Integer(), nullable=False),
+        sa.Column("details", sa.JSON(), nullable=False),
+        sa.Column("merged_at", goodwill.storage.schema.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["kept_contact_id"],
+            ["contacts.id"],
+            name=op.f("fk_merges_kept_contact_id_contacts"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(["owner_id"], ["users.id"], name=op.f("fk_merges_owner_id_users")),
+        sa.ForeignKeyConstraint(
+            ["workspace_id"], ["workspaces.id"], name=op.f("fk_merges_workspace_id_workspaces")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_merges")),
+    )
+    with op.batch_alter_table("merges", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_merges_kept_contact_id"), ["kept_contact_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_merges_workspace_id"), ["workspace_id"], unique=False)
 
     op.create_table(
         "notes",
@@ -532,6 +713,8 @@ def upgrade() -> None:
         sa.Column("ask_id", sa.Integer(), nullable=True),
         sa.Column("step_order", sa.Integer(), nullable=True),
         sa.Column("channel", sa.String(length=100), nullable=True),
+        sa.Column("import_id", sa.Integer(), nullable=True),
+        sa.Column("external_key", sa.String(length=500), nullable=True),
         sa.Column("workspace_id", sa.Integer(), nullable=False),
         sa.Column("owner_id", sa.Integer(), nullable=False),
         sa.Column("visibility", sa.String(length=16), nullable=False),
@@ -552,10 +735,12 @@ def upgrade() -> None:
             ["workspace_id"], ["workspaces.id"], name=op.f("fk_tasks_workspace_id_workspaces")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tasks")),
+        sa.UniqueConstraint("owner_id", "external_key", name=op.f("uq_tasks_owner_id")),
     )
     with op.batch_alter_table("tasks", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_tasks_ask_id"), ["ask_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_tasks_contact_id"), ["contact_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_tasks_import_id"), ["import_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_tasks_owner_id"), ["owner_id"], unique=False)
         batch_op.create_index(
             "ix_tasks_owner_open_due", ["owner_id", "done_at", "due_at"], unique=False
@@ -571,6 +756,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_tasks_workspace_id"))
         batch_op.drop_index("ix_tasks_owner_open_due")
         batch_op.drop_index(batch_op.f("ix_tasks_owner_id"))
+        batch_op.drop_index(batch_op.f("ix_tasks_import_id"))
         batch_op.drop_index(batch_op.f("ix_tasks_contact_id"))
         batch_op.drop_index(batch_op.f("ix_tasks_ask_id"))
 
@@ -601,10 +787,26 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_notes_contact_id"))
 
     op.drop_table("notes")
+    with op.batch_alter_table("merges", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_merges_workspace_id"))
+        batch_op.drop_index(batch_op.f("ix_merges_kept_contact_id"))
+
+    op.drop_table("merges")
     with op.batch_alter_table("interaction_participants", schema=None) as batch_op:
         batch_op.drop_index("ix_participants_contact_interaction")
 
     op.drop_table("interaction_participants")
+    with op.batch_alter_table("import_keys", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_import_keys_contact_id"))
+
+    op.drop_table("import_keys")
+    with op.batch_alter_table("import_changes", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_import_changes_import_id"))
+        batch_op.drop_index(batch_op.f("ix_import_changes_contact_id"))
+
+    op.drop_table("import_changes")
+    op.drop_table("field_provenance")
+    op.drop_table("duplicate_dismissals")
     op.drop_table("contact_touches")
     with op.batch_alter_table("contact_tags", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contact_tags_tag_id"))
@@ -615,6 +817,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_contact_phones_contact_id"))
 
     op.drop_table("contact_phones")
+    with op.batch_alter_table("contact_links", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_contact_links_key"))
+        batch_op.drop_index(batch_op.f("ix_contact_links_contact_id"))
+
+    op.drop_table("contact_links")
     with op.batch_alter_table("contact_emails", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contact_emails_email"))
         batch_op.drop_index(batch_op.f("ix_contact_emails_contact_id"))
@@ -647,6 +854,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_interactions_import_id"))
 
     op.drop_table("interactions")
+    with op.batch_alter_table("imports", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_imports_workspace_id"))
+        batch_op.drop_index(batch_op.f("ix_imports_source_hash"))
+        batch_op.drop_index(batch_op.f("ix_imports_owner_id"))
+
+    op.drop_table("imports")
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_contacts_workspace_id"))
         batch_op.drop_index(batch_op.f("ix_contacts_sort_key"))
