@@ -35,6 +35,7 @@ from goodwill.storage.schema import (
     ImportChange,
     ImportKey,
     Note,
+    Organization,
     Position,
 )
 
@@ -146,6 +147,8 @@ class ContactSaver:
 
     def __init__(self, session: Session, actor: Actor, run: Import, visibility: str) -> None:
         self.session, self.actor, self.run, self.visibility = session, actor, run, visibility
+        self.created: list[int] = []  # their cadence anchors are set once per batch
+        self._orgs: dict[tuple[str, str], Organization] = {}
 
     def change(self, entity: str, entity_id: int, action: str, contact_id: int | None,
                field: str | None = None, old: Any = None, new: Any = None) -> None:  # fmt: skip
@@ -225,9 +228,11 @@ class ContactSaver:
         for url, key in item.links:
             kind = "linkedin" if "linkedin." in key else "web"
             self.session.add(ContactLink(contact_id=contact.id, url=url, key=key, kind=kind))
-        for name in SCALARS:
-            if item.values[name] is not None:
-                self._provenance(contact.id, name, item.values[name])
+        self.session.add_all(
+            FieldProvenance(contact_id=contact.id, field=name, import_id=self.run.id,
+                            value=_json(item.values[name]))
+            for name in SCALARS if item.values[name] is not None
+        )  # fmt: skip
         if item.organization:
             self._position(contact, item, end_others=False)
         if item.note:
@@ -240,8 +245,13 @@ class ContactSaver:
             ImportKey(owner_id=self.actor.user_id, key_hash=item.source_key, contact_id=contact.id)
         )
         self.change("contacts", contact.id, "created", contact.id)
+        self.created.append(contact.id)
+
+    def finish(self) -> None:
+        """End of a batch: the new contacts' cadence anchors, in one pass."""
         self.session.flush()
-        refresh_touch_anchors(self.session, [contact.id])
+        refresh_touch_anchors(self.session, self.created)
+        self.created.clear()
 
     def _provenance(self, contact_id: int, field: str, value: Any) -> None:
         row = self.session.get(FieldProvenance, (contact_id, field))
@@ -320,12 +330,22 @@ class ContactSaver:
         """The current position the source names; a new company ends the one an import
         recorded before (not positions the user entered)."""
         assert item.organization is not None
-        org = common.find_or_create_organization(
-            self.session, self.actor, item.organization, contact.visibility
+        cache_key = (fold(item.organization), contact.visibility)
+        org = self._orgs.get(cache_key)
+        if org is None:
+            org = common.find_or_create_organization(
+                self.session, self.actor, item.organization, contact.visibility
+            )
+            self._orgs[cache_key] = org
+        current = (
+            []
+            if not end_others  # a contact just created has no positions yet
+            else self.session.scalars(
+                select(Position).where(
+                    Position.contact_id == contact.id, Position.end_date.is_(None)
+                )
+            ).all()
         )
-        current = self.session.scalars(
-            select(Position).where(Position.contact_id == contact.id, Position.end_date.is_(None))
-        ).all()
         if any(p.organization_id == org.id for p in current):
             return False
         if end_others:

@@ -178,14 +178,17 @@ def _batch(
         if limit is not None and done >= limit:
             break
     else:
-        _finish(session, run, counts, touched)
+        _finish(session, run, counts, touched, contacts)
         return False
-    _finish(session, run, counts, touched)
+    _finish(session, run, counts, touched, contacts)
     return True
 
 
-def _finish(session: Session, run: Import, counts: dict[str, int], touched: set[int]) -> None:
+def _finish(
+    session: Session, run: Import, counts: dict[str, int], touched: set[int], saver: ContactSaver
+) -> None:
     run.counts = counts
+    saver.finish()
     rebuild_touches(session, touched)
     session.flush()
 

@@ -1,0 +1,5 @@
+"""`python -m goodwill` runs the CLI."""
+
+from goodwill.cli.main import run
+
+run()
