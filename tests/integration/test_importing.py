@@ -36,6 +36,7 @@ def test_import_creates_contacts_with_position_link_and_met_on(owner, uow, tmp_p
     assert zoe.display_name == "Zoë Ångström"
     assert [(p.organization.label, p.title) for p in zoe.positions] == [("Acme, Inc.", "CTO")]
     assert str(zoe.met_on) == "2022-03-01"
+    assert zoe.links == ["https://www.linkedin.com/in/zoë"]
     assert [c.display_name for c in contacts.search_contacts(owner, uow, "ada")] == ["Ada Lovelace"]
 
 

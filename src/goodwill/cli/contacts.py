@@ -44,6 +44,8 @@ def _show_contact(detail: ContactDetail, as_json: bool) -> None:
             ("phones", ", ".join(p.e164 for p in detail.phones)),
             ("tags", ", ".join(detail.tags)),
             ("tier", detail.tier and f"{detail.tier} (every {detail.cadence_days} days)"),
+            ("links", ", ".join(detail.links)),
+            ("birthday", detail.birthday),
             ("how met", detail.how_met),
             ("met on", detail.met_on),
             *[(k, v) for k, v in sorted(detail.custom_fields.items())],

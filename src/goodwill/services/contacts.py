@@ -38,6 +38,7 @@ from goodwill.storage.aggregates import refresh_touch_anchors
 from goodwill.storage.schema import (
     Contact,
     ContactEmail,
+    ContactLink,
     ContactPhone,
     Note,
     Organization,
@@ -278,6 +279,14 @@ def _detail(session: Session, actor: Actor, c: Contact) -> ContactDetail:
             for n in notes
         ],
         open_tasks=[common.task_view(t, actor, c) for t in tasks],
+        links=list(
+            session.scalars(
+                select(ContactLink.url)
+                .where(ContactLink.contact_id == c.id)
+                .order_by(ContactLink.id)
+            )
+        ),
+        birthday=_birthday(c),
         first_touch=touch[0] if touch else None,
         last_touch=touch[1] if touch else None,
         touches=touch[2] if touch else 0,
@@ -286,6 +295,13 @@ def _detail(session: Session, actor: Actor, c: Contact) -> ContactDetail:
         owner_id=c.owner_id,
         created_at=c.created_at,
     )
+
+
+def _birthday(c: Contact) -> str | None:
+    if c.birthday_month is None or c.birthday_day is None:
+        return None
+    year = f"{c.birthday_year:04d}" if c.birthday_year else "-"
+    return f"{year}-{c.birthday_month:02d}-{c.birthday_day:02d}"
 
 
 def list_contacts(

@@ -138,6 +138,8 @@ class ContactDetail:
     visibility: str
     owner_id: int
     created_at: datetime
+    links: list[str] = field(default_factory=list)
+    birthday: str | None = None  # YYYY-MM-DD, or --MM-DD when the year is unknown
 
 
 @dataclass(frozen=True)
