@@ -54,8 +54,6 @@ app.command("forget")(forget)
 app.command("export")(export_command)
 app.command("restore")(restore_command)
 # [dedupe-commands]
-app.add_typer(duplicates_app, name="duplicates")
-app.command("merge")(merge)
 app.command("import")(import_command)
 app.add_typer(config_app, name="config")
 
