@@ -5,12 +5,13 @@ Functions are looked up on their module at call time, so the canary's spy sees t
 
 from __future__ import annotations
 
+import io
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from goodwill.services import accounts, contacts, importing
+from goodwill.services import accounts, contacts, exporting, importing
 from goodwill.services.importing import ImportOptions
 
 MISSING = 999_999_999
@@ -58,10 +59,29 @@ def _undo_import(b: Any, uow: Any, c: Any) -> list[Any]:
     return [c.ok(importing.undo_import, mine, expect=lambda r: r.status == "undone")]
 
 
+def _written(c: Any, fn: Callable[..., Any], out: Any, **kwargs: Any) -> list[Any]:
+    """Call an exporter as B; what it wrote must hold no trace of A's private records."""
+    count = c.ok(fn, out, **kwargs)
+    text = out.getvalue()
+    text = text.decode("utf-8") if isinstance(text, bytes) else text
+    p = c.p
+    for secret in (p.canary, p.canary.lower(), p.email, p.phone):
+        assert secret not in text, f"{fn.__name__} wrote {secret!r} for the teammate"
+    assert "Shared" in text
+    return [count, text]
+
+
 IMPORT_CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
     "importing.run_import": _run_import,
     "importing.list_imports": _list_imports,
     "importing.undo_import": _undo_import,
+    "exporting.export_vcards": lambda b, uow, c: _written(
+        c, exporting.export_vcards, io.StringIO(), version="4.0"
+    ),
+    "exporting.export_csv": lambda b, uow, c: _written(c, exporting.export_csv, io.StringIO()),
+    "exporting.export_calendar": lambda b, uow, c: _written(
+        c, exporting.export_calendar, io.BytesIO()
+    ),
     "accounts.set_my_emails": lambda b, uow, c: [
         c.ok(accounts.set_my_emails, ["bea@home.example"], expect=lambda r: len(r) == 1)
     ],

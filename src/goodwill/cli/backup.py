@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -10,36 +12,72 @@ import typer
 from goodwill.cli import render
 from goodwill.cli.state import state
 from goodwill.errors import ImportFailed, ValidationFailed
-from goodwill.services import backup
+from goodwill.services import backup, exporting
 
-FORMATS = ("json",)
+EXPORT_FORMATS = ("json", "vcard", "csv", "ics")
 
 
 def export_command(
     ctx: typer.Context,
     format: Annotated[
-        str, typer.Option("--format", help=f"Backup format: {', '.join(FORMATS)}.")
+        str, typer.Option("--format", help=f"Format: {', '.join(EXPORT_FORMATS)}.")
     ] = "json",
     out: Annotated[
         str | None,
         typer.Option("--out", "-o", help="File to write ('-' or none: standard output)."),
     ] = None,
+    vcard_version: Annotated[
+        str, typer.Option("--vcard-version", help="vCard 3.0 (phones) or 4.0.")
+    ] = "3.0",
 ) -> None:
-    """Export everything you may see (the trash included) as one backup file."""
-    if format.strip().lower() not in FORMATS:
+    """Export: a json backup (everything you may see), or contacts as vCard or CSV, or
+    interactions and open tasks as iCalendar."""
+    fmt = format.strip().lower()
+    if fmt not in EXPORT_FORMATS:
         raise ValidationFailed(
-            "--format", f"'{format[:40]}' is not supported; supported formats: {', '.join(FORMATS)}"
+            "--format",
+            f"'{format[:40]}' is not supported; supported formats: {', '.join(EXPORT_FORMATS)}",
         )
     st = state(ctx)
-    data = backup.export_backup(st.actor, st.uow)
-    if out is None or out == "-":
-        typer.echo(data, nl=False)
+    if fmt == "json":
+        data = backup.export_backup(st.actor, st.uow)
+        if out is None or out == "-":
+            typer.echo(data, nl=False)
+            return
+        try:
+            Path(out).expanduser().write_bytes(data)
+        except OSError as exc:
+            raise ValidationFailed("--out", f"cannot write {out}: {exc.strerror or exc}") from None
+        render.ok(f"backup written to {out} ({len(data):,} bytes)")
         return
+    to_stdout = out is None or out == "-"
     try:
-        Path(out).expanduser().write_bytes(data)
+        if fmt == "ics":
+            with (
+                nullcontext(sys.stdout.buffer)
+                if to_stdout
+                else open(  # noqa: SIM115
+                    Path(str(out)).expanduser(), "wb"
+                ) as binary
+            ):
+                count = exporting.export_calendar(st.actor, st.uow, binary)
+        else:
+            with (
+                nullcontext(sys.stdout)
+                if to_stdout
+                else open(  # noqa: SIM115
+                    Path(str(out)).expanduser(), "w", encoding="utf-8", newline=""
+                ) as text
+            ):
+                if fmt == "vcard":
+                    count = exporting.export_vcards(st.actor, st.uow, text, version=vcard_version)
+                else:
+                    count = exporting.export_csv(st.actor, st.uow, text)
     except OSError as exc:
-        raise ValidationFailed("--out", f"cannot write {out}: {exc.strerror or exc}") from None
-    render.ok(f"backup written to {out} ({len(data):,} bytes)")
+        where = "standard output" if to_stdout else out
+        raise ValidationFailed("--out", f"cannot write {where}: {exc.strerror or exc}") from None
+    if not to_stdout:
+        render.ok(f"{count:,} record(s) written to {out}")
 
 
 def restore_command(

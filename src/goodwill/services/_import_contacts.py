@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -42,7 +42,7 @@ from goodwill.storage.schema import (
 # Scalar fields an import may fill, and change again while they hold what it wrote.
 SCALARS = (
     "first_name", "last_name", "nickname", "met_on", "birthday_month", "birthday_day",
-    "birthday_year", "photo", "vcard_uid",
+    "birthday_year", "photo", "vcard_uid", "addresses", "vcard_extra",
 )  # fmt: skip
 
 
@@ -122,6 +122,8 @@ def prepare(
         "birthday_year": birthday.year if birthday else None,
         "photo": record.photo,
         "vcard_uid": clean_text(record.source_uid, "UID", max_len=255),
+        "addresses": [asdict(a) for a in record.addresses] or None,
+        "vcard_extra": list(record.extra) or None,
     }
     organization = (
         clean_text(position.organization, "organization", max_len=NAME_MAX) if position else None

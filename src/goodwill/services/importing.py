@@ -91,53 +91,85 @@ def run_import(
     fmt = registry.detect_format(path) if opts.format == "auto" else opts.format
     parse = registry.parser_for(fmt, now=utcnow(), keep_bodies=opts.keep_bodies)
     fingerprint = _fingerprint(path)
-    run_id = _start(actor, uow, path, fmt, fingerprint, opts)
     records = parse(path)
+    if opts.dry_run:
+        try:
+            return _dry_run(actor, uow, path, fmt, fingerprint, records, opts)
+        finally:
+            _close(records)
+    run_id = _start(actor, uow, path, fmt, fingerprint, opts)
     try:
-        if opts.dry_run:
-            with uow.read() as session:  # everything in one transaction, rolled back
-                run = session.get_one(Import, run_id)
-                _batch(session, actor, run, records, opts, limit=None)
-                return _summary(run)
-        while True:
-            with uow.write() as session:
-                run = session.get_one(Import, run_id)
-                more = _batch(session, actor, run, records, opts, limit=opts.batch_size)
-                if not more:
-                    run.status, run.finished_at = "completed", utcnow()
-                    return _summary(run)
+        return _run(actor, uow, run_id, records, opts)
+    except ImportFailed:
+        # The file is not what it claims: the run is marked failed, nothing else kept.
+        with uow.write() as session:
+            failed = session.get_one(Import, run_id)
+            failed.status, failed.finished_at = "failed", utcnow()
+        raise
     finally:
-        close = getattr(records, "close", None)
-        if close is not None:
-            close()
+        _close(records)
+
+
+def _close(records: Iterator[ParseResult]) -> None:
+    close = getattr(records, "close", None)
+    if close is not None:
+        close()
+
+
+def _run(
+    actor: Actor, uow: UnitOfWork, run_id: int, records: Iterator[ParseResult], opts: ImportOptions
+) -> ImportSummary:
+    while True:
+        with uow.write() as session:
+            run = session.get_one(Import, run_id)
+            more = _batch(session, actor, run, records, opts, limit=opts.batch_size)
+            if not more:
+                run.status, run.finished_at = "completed", utcnow()
+                return _summary(run)
+
+
+def _dry_run(
+    actor: Actor, uow: UnitOfWork, path: Path, fmt: str, fingerprint: str,
+    records: Iterator[ParseResult], opts: ImportOptions,
+) -> ImportSummary:  # fmt: skip
+    """Everything an import would do, in one transaction that is rolled back."""
+    with uow.read() as session:
+        run = _new_run(session, actor, path, fmt, fingerprint, opts)
+        _batch(session, actor, run, records, opts, limit=None)
+        return _summary(run)
 
 
 def _start(
     actor: Actor, uow: UnitOfWork, path: Path, fmt: str, fingerprint: str, opts: ImportOptions
 ) -> int:
+    """The run to continue (the same file, interrupted) or a new one, committed."""
     with uow.write() as session:
-        if not opts.dry_run:
-            unfinished = session.scalars(
-                select(Import).where(
-                    Import.owner_id == actor.user_id,
-                    Import.workspace_id == actor.workspace_id,
-                    Import.source_hash == fingerprint,
-                    Import.format == fmt,
-                    Import.status == "running",
-                )
-            ).first()
-            if unfinished is not None:
-                return unfinished.id
-        run = Import(
-            workspace_id=actor.workspace_id, owner_id=actor.user_id, format=fmt,
-            source_name=path.name[:500], source_hash=fingerprint,
-            status="dry-run" if opts.dry_run else "running",
-            options={"create_contacts": opts.create_contacts, "keep_bodies": opts.keep_bodies},
-            checkpoint=0, counts=dict.fromkeys(COUNT_KEYS, 0), started_at=utcnow(),
-        )  # fmt: skip
-        session.add(run)
-        session.flush()
-        return run.id
+        unfinished = session.scalars(
+            select(Import).where(
+                Import.owner_id == actor.user_id,
+                Import.workspace_id == actor.workspace_id,
+                Import.source_hash == fingerprint,
+                Import.format == fmt,
+                Import.status == "running",
+            )
+        ).first()
+        if unfinished is not None:
+            return unfinished.id
+        return _new_run(session, actor, path, fmt, fingerprint, opts).id
+
+
+def _new_run(
+    session: Session, actor: Actor, path: Path, fmt: str, fingerprint: str, opts: ImportOptions
+) -> Import:
+    run = Import(
+        workspace_id=actor.workspace_id, owner_id=actor.user_id, format=fmt,
+        source_name=path.name[:500], source_hash=fingerprint, status="running",
+        options={"create_contacts": opts.create_contacts, "keep_bodies": opts.keep_bodies},
+        checkpoint=0, counts=dict.fromkeys(COUNT_KEYS, 0), started_at=utcnow(),
+    )  # fmt: skip
+    session.add(run)
+    session.flush()
+    return run
 
 
 def _batch(
@@ -236,8 +268,7 @@ def list_imports(actor: Actor, uow: UnitOfWork, *, limit: int = 50) -> list[Impo
     with uow.read() as session:
         runs = session.scalars(
             select(Import)
-            .where(Import.owner_id == actor.user_id, Import.workspace_id == actor.workspace_id,
-                   Import.status != "dry-run")
+            .where(Import.owner_id == actor.user_id, Import.workspace_id == actor.workspace_id)
             .order_by(Import.id.desc())
             .limit(max(1, limit))
         ).all()  # fmt: skip
