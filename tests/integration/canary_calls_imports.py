@@ -82,6 +82,11 @@ IMPORT_CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
     "exporting.export_calendar": lambda b, uow, c: _written(
         c, exporting.export_calendar, io.BytesIO()
     ),
+    "contacts.bulk_update_contacts": lambda b, uow, c: [
+        # A's private contact carries the tag too; B's bulk change must not reach it.
+        c.ok(contacts.bulk_update_contacts, tag=c.p.tag, add_tags=["x"], expect=lambda r: r == 0),
+        c.ok(contacts.bulk_update_contacts, imported=MISSING, tier="A", expect=lambda r: r == 0),
+    ],
     "accounts.set_my_emails": lambda b, uow, c: [
         c.ok(accounts.set_my_emails, ["bea@home.example"], expect=lambda r: len(r) == 1)
     ],

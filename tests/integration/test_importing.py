@@ -133,3 +133,16 @@ def test_forgetting_suppresses_imported_profile_urls(owner, uow, tmp_path):
     privacy.forget_contact(owner, uow, "zoe")
     again = run(owner, uow, linkedin(tmp_path, [ZOE], "again.csv"))
     assert again.counts["suppressed"] == 1 and contacts.list_contacts(owner, uow) == []
+
+
+def test_bulk_triage_of_what_an_import_created(owner, uow, tmp_path):
+    keep = make_contact(owner, uow, name="Kept Apart", tier="A")
+    summary = run(owner, uow, linkedin(tmp_path, [ADA, ZOE]))
+    count = contacts.bulk_update_contacts(
+        owner, uow, imported=summary.id, add_tags=["linkedin"], tier="network"
+    )
+    assert count == 2
+    tagged = contacts.list_contacts(owner, uow, tag="linkedin")
+    assert sorted(c.display_name for c in tagged) == ["Ada Lovelace", "Zoë Ångström"]
+    assert all(c.tier is None and c.cadence_days is None for c in tagged)
+    assert contacts.show_contact(owner, uow, keep.id).tags == []

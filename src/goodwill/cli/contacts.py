@@ -298,3 +298,21 @@ def contact_end_position(
     st = state(ctx)
     pos = position_service.end_position(st.actor, st.uow, position_id, end)
     render.ok(f"position #{pos.id} at {pos.organization.label} ended {pos.end_date}")
+
+
+@contact_app.command("bulk")
+def contact_bulk(
+    ctx: typer.Context,
+    imported: Annotated[int | None, typer.Option(help="Contacts this import created.")] = None,
+    tag: Annotated[str | None, typer.Option(help="Contacts with this tag.")] = None,
+    add_tag: Annotated[list[str] | None, typer.Option(help="Tag to add (repeatable).")] = None,
+    tier: Annotated[
+        str | None, typer.Option("--set-tier", help="A, B, C, or network/none (no cadence).")
+    ] = None,
+) -> None:
+    """Tag or re-tier many contacts at once (e.g. everything one import created)."""
+    st = state(ctx)
+    count = contact_service.bulk_update_contacts(
+        st.actor, st.uow, imported=imported, tag=tag, add_tags=add_tag or [], tier=tier
+    )
+    render.ok(f"updated {count:,} contact(s)")

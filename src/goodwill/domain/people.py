@@ -38,12 +38,13 @@ def parse_visibility(value: str, field: str = "visibility") -> Visibility:
 
 
 def parse_tier(value: str | None, field: str = "tier") -> Tier | None:
-    if value is None or value.strip().lower() in {"", "none", "-"}:
+    # "network": in your network, with no keep-in-touch cadence.
+    if value is None or value.strip().lower() in {"", "none", "-", "network"}:
         return None
     try:
         return Tier(value.strip().upper())
     except ValueError:
-        raise ValidationFailed(field, f"'{value}' is not one of A, B, C, none") from None
+        raise ValidationFailed(field, f"'{value}' is not one of A, B, C, none, network") from None
 
 
 _CADENCE = re.compile(r"^\s*(\d{1,6})\s*([dwmy]?)\s*$", re.IGNORECASE)

@@ -403,3 +403,37 @@ def delete_contact(actor: Actor, uow: UnitOfWork, ref: int | str) -> Ref:
         require_owner(contact, actor, "delete")
         contact.deleted_at = utcnow()
         return Ref(contact.id, contact.display_name)
+
+
+def bulk_update_contacts(
+    actor: Actor,
+    uow: UnitOfWork,
+    *,
+    imported: int | None = None,
+    tag: str | None = None,
+    add_tags: list[str] | None = None,
+    tier: str | None = None,
+) -> int:
+    """Tag or re-tier every contact (the actor may see) an import created or a tag holds,
+    e.g. so 2,000 fresh LinkedIn connections do not all land in `today`. One transaction."""
+    if imported is None and tag is None:
+        raise ValidationFailed("filter", "name the contacts: --imported ID or --tag TAG")
+    if not add_tags and tier is None:
+        raise ValidationFailed("change", "say what to change: --add-tag or --tier")
+    parsed = parse_tier(tier) if tier is not None else None
+    with uow.write() as session:
+        query = select(Contact).where(visible(Contact, actor))
+        if imported is not None:
+            query = query.where(Contact.import_id == imported)
+        if tag is not None:
+            query = query.where(Contact.tags.any(key=fold(tag)))
+        chosen = session.scalars(query.order_by(Contact.id)).all()
+        new_tags = common.tags_for(session, actor, add_tags or [])
+        now = utcnow()
+        for contact in chosen:
+            contact.tags = contact.tags + [t for t in new_tags if t not in contact.tags]
+            if tier is not None:
+                contact.tier = parsed.value if parsed else None
+                contact.cadence_days = resolve_cadence(parsed, None)
+            contact.updated_at = now
+        return len(chosen)
