@@ -119,10 +119,11 @@ def _close(records: Iterator[ParseResult]) -> None:
 def _run(
     actor: Actor, uow: UnitOfWork, run_id: int, records: Iterator[ParseResult], opts: ImportOptions
 ) -> ImportSummary:
+    position = [0]  # results taken from the stream so far, across batches
     while True:
         with uow.write() as session:
             run = session.get_one(Import, run_id)
-            more = _batch(session, actor, run, records, opts, limit=opts.batch_size)
+            more = _batch(session, actor, run, records, opts, opts.batch_size, position)
             if not more:
                 run.status, run.finished_at = "completed", utcnow()
                 return _summary(run)
@@ -135,7 +136,7 @@ def _dry_run(
     """Everything an import would do, in one transaction that is rolled back."""
     with uow.read() as session:
         run = _new_run(session, actor, path, fmt, fingerprint, opts)
-        _batch(session, actor, run, records, opts, limit=None)
+        _batch(session, actor, run, records, opts, None, [0])
         return _summary(run)
 
 
@@ -179,6 +180,7 @@ def _batch(
     records: Iterator[ParseResult],
     opts: ImportOptions,
     limit: int | None,
+    seen: list[int],
 ) -> bool:
     """Save up to `limit` records after the checkpoint; False when the file is done."""
     counts = dict(run.counts)
@@ -196,7 +198,10 @@ def _batch(
             opts.errors.append(str(error))
 
     for result in records:
-        number = result.location.record
+        # Position in the stream, not the record's number: one calendar event yields
+        # many occurrences. The parsers are deterministic, so positions are stable.
+        seen[0] += 1
+        number = seen[0]
         if number <= run.checkpoint:
             continue  # committed by an earlier, interrupted run of this file
         counts["read"] = counts.get("read", 0) + 1
