@@ -258,7 +258,7 @@ def test_parse_ics_reports_rule_on_a_day_its_months_lack(tmp_path: Path) -> None
         "BEGIN:VEVENT",
         "UID:feb30@x",
         "DTSTART:20240105T100000Z",
-        "RRULE:FREQ=DAILY;BYMONTH=2,4;BYMONTHDAY=30,31",  # dateutil would search to year 9999
+        "RRULE:FREQ=DAILY;BYMONTH=2,11;BYMONTHDAY=31,-31",  # dateutil would search to 9999
         "END:VEVENT",
     )
 
