@@ -85,7 +85,7 @@ def test_restore_of_an_unknown_version_or_missing_file_exits_6(gw, tmp_path):
     assert "cannot read" in failed(gw("b.db", "restore", str(tmp_path / "nope.json")), 6)
 
 
-def test_export_in_an_unsupported_format_exits_2_naming_json(gw, tmp_path):
-    message = failed(gw("a.db", "export", "--format", "csv", "--out", str(tmp_path / "x")), 2)
-    assert "'csv' is not supported; supported formats: json" in message
+def test_export_in_an_unsupported_format_exits_2_naming_the_supported_ones(gw, tmp_path):
+    message = failed(gw("a.db", "export", "--format", "xlsx", "--out", str(tmp_path / "x")), 2)
+    assert "'xlsx' is not supported; supported formats: json, vcard, csv, ics" in message
     assert not (tmp_path / "x").exists()

@@ -11,10 +11,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from goodwill.services import accounts, contacts, exporting, importing
+from goodwill.errors import PermissionDenied
+from goodwill.services import accounts, contacts, dedupe, exporting, importing
+from goodwill.services.contacts import ContactChanges as CC
 from goodwill.services.importing import ImportOptions
+from goodwill.services.views import Ref
 
 MISSING = 999_999_999
+PRIVATE_ORG = Ref(None, "a private organization")
 HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
 
 
@@ -71,6 +75,45 @@ def _written(c: Any, fn: Callable[..., Any], out: Any, **kwargs: Any) -> list[An
     return [count, text]
 
 
+def _list_duplicates(b: Any, uow: Any, c: Any) -> list[Any]:
+    p = c.p
+    hidden = {p.contact, p.trashed}
+    found = [c.hidden(c.contact_refs, lambda r: dedupe.list_duplicates(b, uow, contact=r))]
+    # B's own twin of A's private contact (same name, email, phone) pairs with nothing of A's.
+    twin = c.ok(
+        contacts.add_contact,
+        CC(first_name=p.canary, last_name="Hidden", add_emails=[p.email], add_phones=[p.phone]),
+        echoed=(p.canary, p.email),
+    )
+    return [
+        *found,
+        c.ok(
+            dedupe.list_duplicates,
+            limit=10_000,
+            expect=lambda r: not hidden & {i for x in r.candidates for i in (x.a.id, x.b.id)},
+        ),
+        c.ok(dedupe.list_duplicates, contact=twin.id, expect=lambda r: r.candidates == []),
+    ]
+
+
+def _merge_calls(name: str) -> Callable[[Any, Any, Any], Any]:
+    def calls(b: Any, uow: Any, c: Any) -> list[Any]:
+        fn = getattr(dedupe, name)  # looked up at call time: the canary's spy
+        return [
+            c.hidden(c.contact_refs, lambda r: fn(b, uow, r, c.p.b_contact)),
+            c.hidden(c.contact_refs, lambda r: fn(b, uow, c.p.shared, r)),
+            c.fails(PermissionDenied, fn, c.p.b_contact, c.p.shared),
+            c.ok(
+                fn,
+                c.p.shared,
+                c.p.b_contact,
+                expect=lambda r: PRIVATE_ORG in [x.organization for x in r.positions],
+            ),
+        ]
+
+    return calls
+
+
 IMPORT_CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
     "importing.run_import": _run_import,
     "importing.list_imports": _list_imports,
@@ -87,6 +130,14 @@ IMPORT_CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
         c.ok(contacts.bulk_update_contacts, tag=c.p.tag, add_tags=["x"], expect=lambda r: r == 0),
         c.ok(contacts.bulk_update_contacts, imported=MISSING, tier="A", expect=lambda r: r == 0),
     ],
+    "dedupe.list_duplicates": _list_duplicates,
+    "dedupe.dismiss_duplicate": lambda b, uow, c: [
+        c.hidden(c.contact_refs, lambda r: dedupe.dismiss_duplicate(b, uow, r, c.p.shared)),
+        c.hidden(c.contact_refs, lambda r: dedupe.dismiss_duplicate(b, uow, c.p.b_contact, r)),
+        c.ok(dedupe.dismiss_duplicate, c.p.shared, c.p.b_contact),
+    ],
+    "dedupe.preview_merge": _merge_calls("preview_merge"),
+    "dedupe.merge_contacts": _merge_calls("merge_contacts"),
     "accounts.set_my_emails": lambda b, uow, c: [
         c.ok(accounts.set_my_emails, ["bea@home.example"], expect=lambda r: len(r) == 1)
     ],

@@ -13,6 +13,7 @@ from goodwill.cli.activity import interaction_app, log, note_app, task_app, time
 from goodwill.cli.asks import ask, asks_app
 from goodwill.cli.backup import export_command, restore_command
 from goodwill.cli.contacts import contact_app
+from goodwill.cli.dedupe import duplicates_app, merge
 from goodwill.cli.imports import config_app, import_command
 from goodwill.cli.ledger import give, ledger_app, receive
 from goodwill.cli.orgs import org_app
@@ -54,6 +55,8 @@ app.command("forget")(forget)
 app.command("export")(export_command)
 app.command("restore")(restore_command)
 # [dedupe-commands]
+app.add_typer(duplicates_app, name="duplicates")
+app.command("merge")(merge)
 app.command("import")(import_command)
 app.add_typer(config_app, name="config")
 

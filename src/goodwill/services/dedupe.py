@@ -1,0 +1,332 @@
+"""Duplicates: likely pairs among the contacts you may see, dismissing them, merging two.
+
+Candidates are found set-based: the visible contacts' names, emails, phones and
+current organizations come in two queries, contacts are grouped in Python by
+blocking keys, and only contacts sharing a key are scored — never all n² pairs.
+A teammate's private contact is never loaded, so it can neither be suggested nor
+shape a suggestion. Merging is never automatic: it is asked for, pair by pair.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import String, literal, select, union_all
+from sqlalchemy.orm import Session
+
+from goodwill.domain.dedupe import DedupeProfile, likely_score, make_profile, score_pair
+from goodwill.domain.dedupe_blocking import blocking_keys, describe_block
+from goodwill.errors import ValidationFailed
+from goodwill.services import _common as common
+from goodwill.services import _merge
+from goodwill.services import contacts as contact_service
+from goodwill.services._visibility import require_owner, visible
+from goodwill.services.actor import Actor
+from goodwill.services.views import ContactDetail, PositionView, Ref
+from goodwill.storage.schema import (
+    Contact,
+    ContactEmail,
+    ContactPhone,
+    DuplicateDismissal,
+    Organization,
+    Position,
+)
+from goodwill.storage.unit_of_work import UnitOfWork
+
+# A block larger than this (a common name) is split by the names' first letters; a part
+# still larger (a switchboard shared by hundreds) is not compared, and said so. A block
+# of a few active members among many passive ones counts by the pairs it makes.
+MAX_BLOCK = 200
+MAX_LIMIT = 10_000
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    a: Ref
+    b: Ref
+    score: int
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class DuplicateList:
+    candidates: list[DuplicateCandidate]
+    notes: list[str] = field(default_factory=list)  # groups too large to compare
+
+
+@dataclass(frozen=True)
+class Dismissal:
+    a: Ref
+    b: Ref
+
+
+@dataclass(frozen=True)
+class MergeCounts:
+    """What moves from the other contact (records the actor may see)."""
+
+    emails: int
+    phones: int
+    links: int
+    tags: int
+    positions: int
+    interactions: int
+    ledger_entries: int
+    asks: int
+    tasks: int
+    notes: int
+
+
+@dataclass(frozen=True)
+class MergePreview:
+    keep: Ref
+    other: Ref
+    display_name: str
+    first_name: str | None
+    last_name: str | None
+    nickname: str | None
+    emails: list[str]
+    phones: list[str]
+    links: list[str]
+    tags: list[str]
+    positions: list[PositionView]
+    how_met: str | None
+    met_on: date | None
+    tier: str | None
+    cadence_days: int | None
+    birthday: str | None
+    custom_fields: dict[str, Any]
+    addresses: list[dict[str, Any]]
+    moves: MergeCounts
+    conflicts: list[str]
+
+
+def list_duplicates(
+    actor: Actor, uow: UnitOfWork, limit: int = 50, contact: int | str | None = None
+) -> DuplicateList:
+    """Likely duplicate pairs among the contacts the actor may see, best first.
+
+    With `contact`, only pairs that include that contact. Pairs the actor dismissed
+    do not come back.
+    """
+    with uow.read() as session:
+        target = None if contact is None else common.resolve_contact(session, actor, contact)
+        profiles = _profiles(session, actor)
+        dismissed = {
+            (a, b)
+            for a, b in session.execute(
+                select(DuplicateDismissal.contact_a_id, DuplicateDismissal.contact_b_id).where(
+                    DuplicateDismissal.owner_id == actor.user_id
+                )
+            )
+        }
+        notes: list[str] = []
+        if target is None:
+            pairs: Iterable[tuple[int, int]] = _blocked_pairs(profiles.values(), notes)
+        else:
+            pairs = _pairs_with(profiles, target.id)
+        scored = []
+        for a, b in pairs:
+            if (a, b) in dismissed:
+                continue
+            score = likely_score(profiles[a], profiles[b])
+            if score is not None:
+                scored.append((score, a, b))
+        scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+        shown = [
+            (score, a, b, score_pair(profiles[a], profiles[b])[1])
+            for score, a, b in scored[: max(1, min(limit, MAX_LIMIT))]
+        ]
+        shown_ids = {i for _, a, b, _ in shown for i in (a, b)}
+        names: dict[int, str] = dict(
+            session.execute(
+                select(Contact.id, Contact.display_name).where(Contact.id.in_(shown_ids))
+            ).all()
+        )
+        return DuplicateList(
+            [
+                DuplicateCandidate(Ref(a, names[a]), Ref(b, names[b]), score, reasons)
+                for score, a, b, reasons in shown
+            ],
+            notes,
+        )
+
+
+def _profiles(session: Session, actor: Actor) -> dict[int, DedupeProfile]:
+    """Every visible contact's dedupe profile, from two queries."""
+    people = session.execute(
+        select(Contact.id, Contact.first_name, Contact.last_name, Contact.nickname).where(
+            visible(Contact, actor)
+        )
+    ).all()
+    shown = visible(Contact, actor)
+    attributes = union_all(
+        select(ContactEmail.contact_id, literal("e", String), ContactEmail.email)
+        .join(Contact, Contact.id == ContactEmail.contact_id)
+        .where(shown),
+        select(ContactPhone.contact_id, literal("p", String), ContactPhone.e164)
+        .join(Contact, Contact.id == ContactPhone.contact_id)
+        .where(shown),
+        # Current positions at organizations the actor may see: a private
+        # organization's name must not show through a reason.
+        select(Position.contact_id, literal("o", String), Organization.name)
+        .join(Organization, Organization.id == Position.organization_id)
+        .join(Contact, Contact.id == Position.contact_id)
+        .where(shown, Position.end_date.is_(None), visible(Organization, actor)),
+    )
+    values: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for contact_id, kind, value in session.execute(attributes):
+        values[contact_id][kind].append(value)
+    profiles = {}
+    for contact_id, first, last, nickname in people:
+        got = values.get(contact_id, {})
+        profiles[contact_id] = make_profile(
+            contact_id,
+            first,
+            last,
+            nickname,
+            organizations=got.get("o", ()),
+            emails=got.get("e", ()),
+            phones=got.get("p", ()),
+        )
+    return profiles
+
+
+Member = tuple[int, str, bool]  # contact id, subkey, active
+
+
+def _pair_count(group: list[Member]) -> int:
+    active = sum(1 for _, _, is_active in group if is_active)
+    if active == len(group):
+        return active * (active - 1) // 2
+    return active * (len(group) - 1)
+
+
+def _blocked_pairs(profiles: Iterable[DedupeProfile], notes: list[str]) -> set[tuple[int, int]]:
+    blocks: dict[str, list[Member]] = defaultdict(list)
+    for profile in profiles:
+        for block in blocking_keys(profile):
+            blocks[block.key].append((profile.id, block.subkey, block.active))
+    most = MAX_BLOCK * (MAX_BLOCK - 1) // 2
+    pairs: set[tuple[int, int]] = set()
+    for key, members in blocks.items():
+        if _pair_count(members) == 0:
+            continue
+        groups = [members]
+        if _pair_count(members) > most:
+            split: dict[str, list[Member]] = defaultdict(list)
+            for member in members:
+                split[member[1]].append(member)
+            groups = list(split.values())
+        for group in groups:
+            if _pair_count(group) > most:
+                sub = f", those starting '{group[0][1]}'" if group[0][1] else ""
+                notes.append(
+                    f"{len(group)} contacts share the {describe_block(key)}{sub}: "
+                    "not compared with each other"
+                )
+                continue
+            ids = sorted(cid for cid, _, _ in group)
+            active = [cid for cid, _, is_active in group if is_active]
+            if len(active) == len(ids):
+                pairs.update(itertools.combinations(ids, 2))
+            else:
+                pairs.update((min(a, b), max(a, b)) for a in active for b in ids if a != b)
+    return pairs
+
+
+def _pairs_with(profiles: dict[int, DedupeProfile], target: int) -> set[tuple[int, int]]:
+    """One contact against everyone sharing a key with it (no block is too large for one)."""
+    keys = {k.key: k.active for k in blocking_keys(profiles[target])}
+    return {
+        (min(target, p.id), max(target, p.id))
+        for p in profiles.values()
+        if p.id != target
+        and any(k.key in keys and (k.active or keys[k.key]) for k in blocking_keys(p))
+    }
+
+
+def dismiss_duplicate(actor: Actor, uow: UnitOfWork, a: int | str, b: int | str) -> Dismissal:
+    """Say two contacts are different people: the pair is not suggested to you again."""
+    with uow.write() as session:
+        first, second = _two(session, actor, a, b, "dismiss")
+        low, high = sorted((first.id, second.id))
+        exists = session.scalar(
+            select(DuplicateDismissal.id).where(
+                DuplicateDismissal.owner_id == actor.user_id,
+                DuplicateDismissal.contact_a_id == low,
+                DuplicateDismissal.contact_b_id == high,
+            )
+        )
+        if exists is None:
+            session.add(
+                DuplicateDismissal(owner_id=actor.user_id, contact_a_id=low, contact_b_id=high)
+            )
+        return Dismissal(Ref(first.id, first.display_name), Ref(second.id, second.display_name))
+
+
+def _two(
+    session: Session, actor: Actor, a: int | str, b: int | str, action: str
+) -> tuple[Contact, Contact]:
+    first = common.resolve_contact(session, actor, a)
+    second = common.resolve_contact(session, actor, b)
+    if first.id == second.id:
+        raise ValidationFailed(action, f"both refer to #{first.id}: give two different contacts")
+    return first, second
+
+
+def preview_merge(actor: Actor, uow: UnitOfWork, keep: int | str, other: int | str) -> MergePreview:
+    """What `merge_contacts` would make of the two, without changing anything."""
+    with uow.read() as session:
+        kept, merged = _two(session, actor, keep, other, "merge")
+        require_owner(merged, actor, "merge")
+        plan = _merge.plan_merge(session, actor, kept, merged)
+        f = plan.fields
+        birthday = None
+        if f.birthday_month and f.birthday_day:
+            birthday = f"{f.birthday_month:02d}-{f.birthday_day:02d}"
+            birthday = f"{f.birthday_year:04d}-{birthday}" if f.birthday_year else f"--{birthday}"
+        return MergePreview(
+            keep=Ref(kept.id, kept.display_name),
+            other=Ref(merged.id, merged.display_name),
+            display_name=plan.display_name,
+            first_name=f.first_name,
+            last_name=f.last_name,
+            nickname=f.nickname,
+            emails=plan.emails,
+            phones=plan.phones,
+            links=plan.links,
+            tags=plan.tags,
+            positions=plan.positions,
+            how_met=f.how_met,
+            met_on=f.met_on,
+            tier=f.tier,
+            cadence_days=f.cadence_days,
+            birthday=birthday,
+            custom_fields=f.custom_fields,
+            addresses=f.addresses,
+            moves=MergeCounts(**plan.counts),
+            conflicts=plan.conflicts,
+        )
+
+
+def merge_contacts(
+    actor: Actor, uow: UnitOfWork, keep: int | str, other: int | str
+) -> ContactDetail:
+    """Merge `other` into `keep` in one transaction, and delete `other` for good.
+
+    Everything of `other` moves (emails, phones, links, tags, positions, interactions,
+    ledger entries, asks, tasks, notes, import keys and history); keep's values win
+    and fill their gaps from other's; the merge is recorded. Both must be visible;
+    merging away `other` takes its owner or a workspace admin.
+    """
+    with uow.write() as session:
+        kept, merged = _two(session, actor, keep, other, "merge")
+        require_owner(merged, actor, "merge")
+        plan = _merge.plan_merge(session, actor, kept, merged)
+        _merge.execute_merge(session, actor, kept, merged, plan)
+        return contact_service._detail(session, actor, kept)
