@@ -69,3 +69,25 @@ def test_exports_contain_only_what_the_actor_may_see(owner, teammate, uow):
     assert "Shared,,Person" in table.getvalue()
     ics = calendar.getvalue().decode()
     assert "team sync" in ics and "ping shared" in ics and "BEGIN:VTODO" in ics
+
+
+def test_backup_keeps_what_imports_bring(owner, uow, empty_database_url):
+    from goodwill.services import backup
+
+    importing.run_import(owner, uow, DATA / "apple_export.vcf", ImportOptions(format="vcard"))
+    mbox = DATA.parent / "email" / "archive.mbox"
+    make_contact(owner, uow, name="Ann Lee", add_emails=["ann@example.com"])
+    importing.run_import(owner, uow, mbox, ImportOptions())
+    before = _fields(owner, uow)
+    assert any(f[5] for f in before) and any(f[6] for f in before)  # birthdays and links
+    data = backup.export_backup(owner, uow)
+    fresh = open_database(empty_database_url, upgrade=True)
+    try:
+        backup.restore_backup(fresh.uow, data, "backup.json")
+        actor = accounts.local_actor(fresh.uow)
+        assert _fields(actor, fresh.uow) == before
+        assert backup.export_backup(actor, fresh.uow) == data
+        again = importing.run_import(actor, fresh.uow, mbox, ImportOptions())
+        assert again.counts["created"] == 0  # message ids survived the round trip
+    finally:
+        fresh.close()

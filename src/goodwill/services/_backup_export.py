@@ -31,6 +31,7 @@ from goodwill.storage.schema import (
     Ask,
     Contact,
     ContactEmail,
+    ContactLink,
     ContactPhone,
     ContactTag,
     Interaction,
@@ -102,6 +103,13 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
         .where(seen_contact)
         .order_by(ContactPhone.contact_id, ContactPhone.position, ContactPhone.e164),
     )
+    links = _grouped(
+        session,
+        select(ContactLink.contact_id, ContactLink.url, ContactLink.kind)
+        .join(Contact, Contact.id == ContactLink.contact_id)
+        .where(seen_contact)
+        .order_by(ContactLink.contact_id, ContactLink.id),
+    )
     contact_tags = _grouped(
         session,
         select(ContactTag.contact_id, Tag.name)
@@ -166,6 +174,7 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
                 emails=[{"email": e, "label": lb, "position": p} for e, lb, p in emails[row["id"]]],
                 phones=[{"e164": e, "label": lb, "position": p} for e, lb, p in phones[row["id"]]],
                 tags=contact_tags[row["id"]],
+                links=[{"url": u, "kind": k} for u, k in links[row["id"]]],
             )
             for row in contacts
         ],

@@ -140,6 +140,20 @@ class PhoneRecord(_Record):
     position: Count = 0
 
 
+class LinkRecord(_Record):
+    url: LongText
+    kind: Annotated[str, _text(32)]
+
+
+class AddressRecord(_Record):
+    label: Short | None = None
+    street: LongText | None = None
+    city: Short | None = None
+    region: Short | None = None
+    postal_code: Short | None = None
+    country: Short | None = None
+
+
 class ContactRecord(_Owned):
     display_name: DisplayName
     first_name: Name | None = None
@@ -151,9 +165,17 @@ class ContactRecord(_Owned):
     cadence_days: Annotated[int, Field(ge=1, le=MAX_CADENCE_DAYS, strict=True)] | None = None
     custom_fields: dict[FieldKey, FieldValue] = Field(default_factory=dict)
     archived_at: When | None = None
+    birthday_month: Annotated[int, Field(ge=1, le=12, strict=True)] | None = None
+    birthday_day: Annotated[int, Field(ge=1, le=31, strict=True)] | None = None
+    birthday_year: Annotated[int, Field(ge=1, le=9999, strict=True)] | None = None
+    addresses: list[AddressRecord] | None = None
+    photo: AnyText | None = None
+    vcard_extra: list[AnyText] | None = None
+    vcard_uid: Annotated[str, _text(255)] | None = None
     emails: list[EmailRecord] = Field(default_factory=list)
     phones: list[PhoneRecord] = Field(default_factory=list)
     tags: list[TagName] = Field(default_factory=list)
+    links: list[LinkRecord] = Field(default_factory=list)
 
 
 class OrganizationRecord(_Owned):
@@ -180,6 +202,8 @@ class InteractionRecord(_Owned):
     summary: LongText | None = None
     initiator: Initiator
     recipients: Annotated[int, Field(ge=1, le=MAX_RECIPIENTS, strict=True)] = 1
+    external_key: Short | None = None
+    body: AnyText | None = None
     participants: list[Id] = Field(default_factory=list)
 
 
@@ -201,6 +225,7 @@ class TaskRecord(_Owned):
     ask_id: Id | None = None
     step_order: Count | None = None
     channel: StepChannel | None = None
+    external_key: Short | None = None
 
 
 class LedgerRecord(_Owned):
@@ -280,7 +305,7 @@ RECORD_LISTS = (
     "asks",
     "suppressions",
 )
-NESTED = frozenset({"emails", "phones", "tags", "participants"})
+NESTED = frozenset({"emails", "phones", "tags", "participants", "links"})
 
 
 def document_fields(model: type[BaseModel]) -> tuple[str, ...]:

@@ -23,6 +23,7 @@ from goodwill.errors import Conflict
 from goodwill.services._backup_export import collect_document
 from goodwill.services._backup_format import NESTED, BackupDocument
 from goodwill.services._backup_parse import parse_backup
+from goodwill.services._import_contacts import url_key
 from goodwill.services.actor import Actor, utcnow
 from goodwill.storage.aggregates import rebuild_touches
 from goodwill.storage.bulk import analyze, deferred_indexes, insert_rows, sync_sequences
@@ -131,7 +132,7 @@ def _restore_plan(doc: BackupDocument) -> list[tuple[str, Sequence[dict[str, Any
         {"id": n, "user_id": u.id, "role": u.role, **ws} for n, u in enumerate(members, 1)
     ]
     tag_ids = _tag_ids(doc)
-    contacts, emails, phones, contact_tags = [], [], [], []
+    contacts, emails, phones, contact_tags, links = [], [], [], [], []
     for c in doc.contacts:
         ordered = sorted(c.emails, key=lambda e: e.position)
         search = contact_search_key(c.display_name, c.nickname, [e.email for e in ordered])
@@ -142,9 +143,15 @@ def _restore_plan(doc: BackupDocument) -> list[tuple[str, Sequence[dict[str, Any
             _columns(p, contact_id=c.id, digits_reversed=p.e164.lstrip("+")[::-1]) for p in c.phones
         ]
         contact_tags += [{"contact_id": c.id, "tag_id": tag_ids[fold(t)]} for t in c.tags]
+        links += [
+            {"contact_id": c.id, "url": ln.url, "kind": ln.kind, "key": url_key(ln.url) or ln.url}
+            for ln in c.links
+        ]
     for n, row in enumerate(emails, 1):
         row["id"] = n
     for n, row in enumerate(phones, 1):
+        row["id"] = n
+    for n, row in enumerate(links, 1):
         row["id"] = n
     organizations = [
         _columns(o, name_key=fold(o.name), import_id=None, **ws) for o in doc.organizations
@@ -174,6 +181,7 @@ def _restore_plan(doc: BackupDocument) -> list[tuple[str, Sequence[dict[str, Any
         ("contact_emails", emails),
         ("contact_phones", phones),
         ("contact_tags", contact_tags),
+        ("contact_links", links),
         ("positions", [_columns(p) for p in doc.positions]),
         ("interactions", [_columns(i, import_id=None, **ws) for i in doc.interactions]),
         ("interaction_participants", participants),
