@@ -6,6 +6,7 @@ Run on demand, never in CI:
     python bench/bench_imports.py                                # 100k records, every format
     python bench/bench_imports.py --records 5000 --formats linkedin,vcard
     python bench/bench_imports.py --records 5000 --profile /tmp/gw-prof  # cProfile each import
+    python bench/bench_imports.py --floor-only                   # floors and parsers, no import
     python bench/bench_imports.py --formats mbox --db postgresql+psycopg://postgres@127.0.0.1:5432/gw_bench
 
 Floor = the parse-only cost of the same kind of library (csv.reader over every row,
