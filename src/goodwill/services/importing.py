@@ -6,14 +6,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from goodwill.errors import Conflict, ImportFailed, NotFound, ValidationFailed
+from goodwill.errors import ImportFailed, ValidationFailed
 from goodwill.importers import registry
 from goodwill.importers.records import (
     ImportedContact,
@@ -23,27 +21,26 @@ from goodwill.importers.records import (
     RecordError,
 )
 from goodwill.services import _common as common
+from goodwill.services import _import_undo
 from goodwill.services._import_activity import ActivitySaver
 from goodwill.services._import_contacts import ContactSaver, is_profile, prepare
+from goodwill.services._import_summary import COUNT_KEYS, ImportSummary, summary_of
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.privacy import suppression_checker
 from goodwill.storage.aggregates import rebuild_touches
-from goodwill.storage.schema import Base, Import, ImportChange, InteractionParticipant
+from goodwill.storage.schema import Import
 from goodwill.storage.unit_of_work import UnitOfWork
 
 BATCH = 500
-COUNT_KEYS = ("read", "created", "updated", "unchanged", "skipped", "suppressed", "failed")
 
-
-@dataclass(frozen=True)
-class ImportSummary:
-    id: int
-    format: str
-    source: str
-    status: str
-    counts: dict[str, int]
-    started_at: datetime
-    finished_at: datetime | None
+__all__ = [
+    "COUNT_KEYS",
+    "ImportOptions",
+    "ImportSummary",
+    "list_imports",
+    "run_import",
+    "undo_import",
+]
 
 
 @dataclass
@@ -57,13 +54,6 @@ class ImportOptions:
     progress: Callable[[dict[str, int]], None] | None = None
     on_error: Callable[[RecordError], None] | None = None
     errors: list[str] = field(default_factory=list)  # the first few, for the summary
-
-
-def _summary(run: Import) -> ImportSummary:
-    return ImportSummary(
-        run.id, run.format, run.source_name, run.status,
-        {k: int(run.counts.get(k, 0)) for k in COUNT_KEYS}, run.started_at, run.finished_at,
-    )  # fmt: skip
 
 
 def _fingerprint(path: Path) -> str:
@@ -126,7 +116,7 @@ def _run(
             more = _batch(session, actor, run, records, opts, opts.batch_size, position)
             if not more:
                 run.status, run.finished_at = "completed", utcnow()
-                return _summary(run)
+                return summary_of(run)
 
 
 def _dry_run(
@@ -137,7 +127,7 @@ def _dry_run(
     with uow.read() as session:
         run = _new_run(session, actor, path, fmt, fingerprint, opts)
         _batch(session, actor, run, records, opts, None, [0])
-        return _summary(run)
+        return summary_of(run)
 
 
 def _start(
@@ -277,57 +267,10 @@ def list_imports(actor: Actor, uow: UnitOfWork, *, limit: int = 50) -> list[Impo
             .order_by(Import.id.desc())
             .limit(max(1, limit))
         ).all()  # fmt: skip
-        return [_summary(r) for r in runs]
+        return [summary_of(r) for r in runs]
 
 
 def undo_import(actor: Actor, uow: UnitOfWork, import_id: int) -> ImportSummary:
     """Remove exactly what an import created and revert what it changed (unless the
     value has been changed since, which is the user's)."""
-    with uow.write() as session:
-        run = session.get(Import, import_id)
-        if run is None or run.owner_id != actor.user_id or run.workspace_id != actor.workspace_id:
-            raise NotFound(f"no import #{import_id}")
-        if run.status == "undone":
-            raise Conflict(f"import #{import_id} is already undone")
-        changes = session.scalars(
-            select(ImportChange).where(ImportChange.import_id == run.id)
-            .order_by(ImportChange.id.desc())
-        ).all()  # fmt: skip
-        touched: set[int] = set()
-        for change in changes:
-            table = Base.metadata.tables[change.entity]
-            if change.action == "created":
-                if change.entity == "interactions":
-                    participants = select(InteractionParticipant.contact_id).where(
-                        InteractionParticipant.interaction_id == change.entity_id
-                    )
-                    touched.update(session.scalars(participants))
-                session.execute(delete(table).where(table.c.id == change.entity_id))
-            elif change.field is not None:
-                column = table.c[change.field]
-                session.execute(
-                    update(table)
-                    .where(table.c.id == change.entity_id,
-                           column == _typed(column, change.new_value))
-                    .values({change.field: _typed(column, change.old_value)})
-                )  # fmt: skip
-            if change.contact_id is not None and change.entity != "contacts":
-                touched.add(change.contact_id)
-        session.execute(delete(ImportChange).where(ImportChange.import_id == run.id))
-        run.status, run.finished_at = "undone", utcnow()
-        existing = set(session.scalars(
-            select(Base.metadata.tables["contacts"].c.id).where(
-                Base.metadata.tables["contacts"].c.id.in_(touched))))  # fmt: skip
-        rebuild_touches(session, existing)
-        return _summary(run)
-
-
-def _typed(column: Any, value: Any) -> Any:
-    """Undo values come back from JSON: dates as ISO strings."""
-    try:
-        is_date = column.type.python_type is date
-    except NotImplementedError:
-        is_date = False
-    if is_date and isinstance(value, str):
-        return date.fromisoformat(value)
-    return value
+    return _import_undo.undo(actor, uow, import_id)
