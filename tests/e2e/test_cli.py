@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from goodwill.cli.main import app
+from goodwill.storage import migrate
 
 
 @pytest.fixture
@@ -235,7 +236,8 @@ def test_settings_timezone_drives_today(gw):
 
 def test_db_current_reports_revision(gw):
     ok(gw("contact", "list"))
-    assert "database: 0001" in ok(gw("db", "current")).stdout
+    head = migrate.head_revision()
+    assert f"database: {head}  goodwill: {head}" in ok(gw("db", "current")).stdout
 
 
 def test_postgresql_needs_db_upgrade_first(empty_database_url):

@@ -1,14 +1,22 @@
-"""Saving imported contacts: match by identity keys, create or update, record for undo."""
+"""Saving imported contacts: match by identity keys, create or update, record for undo.
+
+A batch is saved set-wise: its identity keys are matched in a few IN queries, new
+contacts and their rows are written table by table (RETURNING gives the ids), and
+only contacts that already exist go through the ORM, loaded together. A record
+whose content is what this source said last time is "unchanged" without reading
+its contact (ImportKey.content_hash), so re-running a big file costs little.
+"""
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
-from typing import Any
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session
 
 from goodwill.domain.people import (
@@ -25,18 +33,17 @@ from goodwill.services import _common as common
 from goodwill.services._visibility import visible
 from goodwill.services.actor import Actor, utcnow
 from goodwill.storage.aggregates import refresh_touch_anchors
+from goodwill.storage.bulk import insert_rows
 from goodwill.storage.schema import (
     Contact,
     ContactEmail,
     ContactLink,
     ContactPhone,
     FieldProvenance,
-    Import,
-    ImportChange,
     ImportKey,
-    Note,
     Organization,
     Position,
+    Tag,
 )
 
 # Scalar fields an import may fill, and change again while they hold what it wrote.
@@ -44,6 +51,9 @@ SCALARS = (
     "first_name", "last_name", "nickname", "met_on", "birthday_month", "birthday_day",
     "birthday_year", "photo", "vcard_uid", "addresses", "vcard_extra",
 )  # fmt: skip
+CHUNK = 2_000  # values per IN list
+CUSTOM_MAX = 2_000
+T = TypeVar("T")
 
 
 def url_key(url: str) -> str | None:
@@ -79,13 +89,23 @@ class Prepared:
     tags: list[str]
     note: str | None
     source_key: str
+    custom: dict[str, str] = field(default_factory=dict)
+    content_hash: str = ""
+
+    def identity(self) -> list[str]:
+        """Every key this record may be matched on, tagged by kind."""
+        keys = [f"k:{self.source_key}"]
+        keys += [f"e:{e}" for e, _ in self.emails]
+        keys += [f"u:{k}" for _, k in self.links if is_profile(k)]
+        return keys
 
 
 def prepare(
     record: ImportedContact, fmt: str, actor: Actor, report: Callable[[RecordError], None]
 ) -> Prepared:
-    """Normalize one record; a bad email or phone is reported and dropped, a record
-    without a usable name raises ValidationFailed (the record is skipped)."""
+    """Normalize one record: everything that can make a record fail is checked here,
+    before anything is written. A bad email, phone or tag is reported and dropped; a
+    record without a usable name raises ValidationFailed (the record is skipped)."""
     first, last = record.first_name, record.last_name
     if not (first or last) and record.full_name:
         first, last = split_full_name(record.full_name)
@@ -109,7 +129,32 @@ def prepare(
         if phone.e164 not in {p for p, _, _ in phones}:
             label = clean_text(item.label, "label", max_len=50)
             phones.append((phone.e164, phone.digits_reversed, label))
-    links = [(u, k) for u in record.profile_urls if (k := url_key(u))]
+    links: list[tuple[str, str]] = []
+    for url in record.profile_urls:
+        key = url_key(url)
+        if key and key not in {k for _, k in links}:
+            links.append((url, key))
+    tags: list[str] = []
+    for raw in record.tags:
+        tag = clean_text(raw, "tag", max_len=100)
+        if not tag:
+            continue
+        if not fold(tag):
+            report(RecordError(record.location, "tag", f"'{tag}' has no letters or digits"))
+        elif fold(tag) not in {fold(t) for t in tags}:
+            tags.append(tag)
+    custom: dict[str, str] = {}
+    for raw_name, raw_value in getattr(record, "custom", ()):
+        if len(raw_value) > CUSTOM_MAX:
+            raw_value = raw_value[: CUSTOM_MAX - 1] + "…"
+        try:
+            name = clean_text(raw_name[:100], "field name", max_len=100)
+            value = clean_text(raw_value, f"field {raw_name}", max_len=CUSTOM_MAX, multiline=True)
+        except ValidationFailed as exc:
+            report(RecordError(record.location, exc.field or raw_name, exc.reason))
+            continue
+        if name and value:
+            custom[name] = f"{custom[name]} · {value}" if name in custom else value
     position = record.positions[0] if record.positions else None
     birthday = record.birthday
     values: dict[str, Any] = {
@@ -128,196 +173,444 @@ def prepare(
     organization = (
         clean_text(position.organization, "organization", max_len=NAME_MAX) if position else None
     )
+    if organization is not None and not fold(organization):
+        report(RecordError(record.location, "organization", f"'{organization}' has no letters"))
+        organization = None
     identity = record.source_uid or "|".join(
         [fold(display), fold(organization or ""), *sorted(k for _, k in links)]
     )
-    return Prepared(
+    prepared = Prepared(
         values=values,
         emails=emails,
         phones=phones,
         links=links,
         organization=organization,
         title=clean_text(position.title, "title", max_len=NAME_MAX) if position else None,
-        tags=[t for t in (clean_text(t, "tag", max_len=100) for t in record.tags) if t],
+        tags=tags,
         note=clean_text(record.note, "note", max_len=SHORT_MAX * 200, multiline=True),
         source_key=hashlib.sha256(f"{fmt}|{identity}".encode()).hexdigest(),
+        custom=custom,
     )
+    content = [
+        values, emails, phones, links, organization, prepared.title, tags, prepared.note, custom,
+    ]  # fmt: skip
+    prepared.content_hash = hashlib.sha256(
+        json.dumps(content, default=str, sort_keys=True).encode()
+    ).hexdigest()
+    return prepared
+
+
+def _chunked(values: Sequence[T]) -> Iterable[Sequence[T]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+@dataclass
+class Existing:
+    """What an update needs about the batch's matched contacts, read set-wise."""
+
+    contacts: dict[int, Contact]
+    provenance: dict[tuple[int, str], FieldProvenance]
+    links: dict[int, set[str]]
+    open_positions: dict[int, list[Position]]
 
 
 class ContactSaver:
-    """Creates or updates contacts for one import, inside the caller's transaction."""
+    """Creates or updates contacts for one import run, one batch (transaction) at a time.
 
-    def __init__(self, session: Session, actor: Actor, run: Import, visibility: str) -> None:
-        self.session, self.actor, self.run, self.visibility = session, actor, run, visibility
+    Organizations and tags found or created are remembered for the whole run (an
+    import never deletes them); `begin` points the saver at the next batch's session.
+    """
+
+    def __init__(self, actor: Actor, run_id: int, visibility: str) -> None:
+        self.actor, self.run_id, self.visibility = actor, run_id, visibility
+        self.orgs: dict[str, int] = {}  # name_key -> organization id
+        self.tags: dict[str, int] = {}  # tag key -> tag id
+        self._session: Session | None = None
         self.created: list[int] = []  # their cadence anchors are set once per batch
-        self._orgs: dict[tuple[str, str], Organization] = {}
+        self.changes: list[dict[str, Any]] = []
+
+    @property
+    def session(self) -> Session:
+        assert self._session is not None, "begin() first"
+        return self._session
+
+    def begin(self, session: Session) -> None:
+        self._session = session
+        self.created, self.changes = [], []
+
+    def snapshot(self) -> tuple[dict[str, int], dict[str, int]]:
+        return dict(self.orgs), dict(self.tags)
+
+    def restore(self, state: tuple[dict[str, int], dict[str, int]]) -> None:
+        """After a rolled-back write: forget ids that were never committed."""
+        self.orgs, self.tags = dict(state[0]), dict(state[1])
+        self.created, self.changes = [], []
 
     def change(self, entity: str, entity_id: int, action: str, contact_id: int | None,
                field: str | None = None, old: Any = None, new: Any = None) -> None:  # fmt: skip
-        self.session.add(
-            ImportChange(
-                import_id=self.run.id, entity=entity, entity_id=entity_id, action=action,
-                contact_id=contact_id, field=field, old_value=_json(old), new_value=_json(new),
-            )
+        self.changes.append(
+            {"import_id": self.run_id, "entity": entity, "entity_id": entity_id,
+             "action": action, "contact_id": contact_id, "field": field,
+             "old_value": _json(old), "new_value": _json(new)}
         )  # fmt: skip
 
-    def match(self, item: Prepared) -> Contact | None:
-        """By this source's own key, then by email, then by profile URL — among the
-        contacts the actor may see (dedupe never reaches hidden ones)."""
-        seen = visible(Contact, self.actor)
-        by_key = select(ImportKey.contact_id).where(
-            ImportKey.owner_id == self.actor.user_id, ImportKey.key_hash == item.source_key
-        )
-        found = self.session.scalars(select(Contact).where(seen, Contact.id.in_(by_key))).first()
-        if found is None and item.emails:
-            emails = select(ContactEmail.contact_id).where(
-                ContactEmail.email.in_([e for e, _ in item.emails])
-            )
-            found = self.session.scalars(
-                select(Contact).where(seen, Contact.id.in_(emails)).order_by(Contact.id)
-            ).first()
-        profiles = [k for _, k in item.links if is_profile(k)]
-        if found is None and profiles:
-            links = select(ContactLink.contact_id).where(ContactLink.key.in_(profiles))
-            found = self.session.scalars(
-                select(Contact).where(seen, Contact.id.in_(links)).order_by(Contact.id)
-            ).first()
+    # -- matching ---------------------------------------------------------------
+
+    def _first_by(self, stmt: Select[str, int]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for key, contact_id in self.session.execute(stmt):
+            if key not in found or contact_id < found[key]:
+                found[key] = contact_id
         return found
 
-    def save(self, item: Prepared) -> str:
-        """'created', 'updated' or 'unchanged'."""
-        contact = self.match(item)
-        if contact is None:
-            self._create(item)
-            return "created"
-        changed = self._update(contact, item)
-        if not self.session.scalars(
-            select(ImportKey.id).where(
-                ImportKey.owner_id == self.actor.user_id, ImportKey.key_hash == item.source_key
+    def match(self, items: Sequence[Prepared]) -> tuple[list[int | None], dict[str, str | None]]:
+        """The visible contact each record names — by this source's own key, then by
+        email, then by profile URL (dedupe never reaches contacts the actor cannot
+        see) — and the content hash stored with each source key found."""
+        seen = visible(Contact, self.actor)
+        me = self.actor.user_id
+        by_key: dict[str, int] = {}
+        hashes: dict[str, str | None] = {}
+        by_email: dict[str, int] = {}
+        by_url: dict[str, int] = {}
+        source_keys = sorted({i.source_key for i in items})
+        for chunk in _chunked(source_keys):
+            rows = self.session.execute(
+                select(ImportKey.key_hash, ImportKey.contact_id, ImportKey.content_hash)
+                .join(Contact, Contact.id == ImportKey.contact_id)
+                .where(ImportKey.owner_id == me, ImportKey.key_hash.in_(chunk), seen)
             )
-        ).first():
-            self.session.add(
-                ImportKey(owner_id=self.actor.user_id, key_hash=item.source_key,
-                          contact_id=contact.id)
-            )  # fmt: skip
-        return "updated" if changed else "unchanged"
+            for key, contact_id, content in rows:
+                by_key[key], hashes[key] = contact_id, content
+        emails = sorted({e for i in items for e, _ in i.emails})
+        for chunk in _chunked(emails):
+            by_email.update(self._first_by(
+                select(ContactEmail.email, ContactEmail.contact_id)
+                .join(Contact, Contact.id == ContactEmail.contact_id)
+                .where(ContactEmail.email.in_(chunk), seen)
+            ))  # fmt: skip
+        urls = sorted({k for i in items for _, k in i.links if is_profile(k)})
+        for chunk in _chunked(urls):
+            by_url.update(self._first_by(
+                select(ContactLink.key, ContactLink.contact_id)
+                .join(Contact, Contact.id == ContactLink.contact_id)
+                .where(ContactLink.key.in_(chunk), seen)
+            ))  # fmt: skip
+        matches: list[int | None] = []
+        for item in items:
+            found: int | None = by_key.get(item.source_key)
+            if found is None:
+                found = min((by_email[e] for e, _ in item.emails if e in by_email), default=None)
+            if found is None:
+                profiles = [k for _, k in item.links if is_profile(k) and k in by_url]
+                found = min((by_url[k] for k in profiles), default=None)
+            matches.append(found)
+        return matches, hashes
 
-    def _create(self, item: Prepared) -> None:
-        now = utcnow()
-        display = " ".join(p for p in (item.values["first_name"], item.values["last_name"]) if p)
-        contact = Contact(
-            workspace_id=self.actor.workspace_id, owner_id=self.actor.user_id,
-            visibility=self.visibility, display_name=display, custom_fields={},
-            search_key=contact_search_key(display, item.values["nickname"],
-                                          [e for e, _ in item.emails]),
-            sort_key=fold(" ".join(p for p in (item.values["last_name"],
-                                                item.values["first_name"]) if p)),
-            import_id=self.run.id, created_at=now, updated_at=now,
-            **{k: v for k, v in item.values.items() if k not in {"first_name", "last_name"}},
-            first_name=item.values["first_name"], last_name=item.values["last_name"],
-        )  # fmt: skip
-        contact.emails = [
-            ContactEmail(email=e, label=label, position=n)
-            for n, (e, label) in enumerate(item.emails)
-        ]
-        contact.phones = [
-            ContactPhone(e164=p, digits_reversed=r, label=label, position=n)
-            for n, (p, r, label) in enumerate(item.phones)
-        ]
-        contact.tags = common.tags_for(self.session, self.actor, item.tags)
-        self.session.add(contact)
-        self.session.flush()
-        for url, key in item.links:
-            kind = "linkedin" if "linkedin." in key else "web"
-            self.session.add(ContactLink(contact_id=contact.id, url=url, key=key, kind=kind))
-        self.session.add_all(
-            FieldProvenance(contact_id=contact.id, field=name, import_id=self.run.id,
-                            value=_json(item.values[name]))
-            for name in SCALARS if item.values[name] is not None
-        )  # fmt: skip
-        if item.organization:
-            self._position(contact, item, end_others=False)
-        if item.note:
-            self.session.add(
-                Note(workspace_id=contact.workspace_id, owner_id=contact.owner_id,
-                     visibility=self.visibility, contact_id=contact.id, body=item.note,
-                     created_at=now, updated_at=now)
-            )  # fmt: skip
-        self.session.add(
-            ImportKey(owner_id=self.actor.user_id, key_hash=item.source_key, contact_id=contact.id)
-        )
-        self.change("contacts", contact.id, "created", contact.id)
-        self.created.append(contact.id)
+    # -- a batch ----------------------------------------------------------------
+
+    def save_batch(self, items: Sequence[Prepared]) -> list[tuple[str, int]]:
+        """('created' | 'updated' | 'unchanged', contact id) per record, in order."""
+        results: list[tuple[str, int] | None] = [None] * len(items)
+        matches, hashes = self.match(items)
+        self._organizations([i.organization for i in items if i.organization])
+        self._tags([t for i in items for t in i.tags])
+        updates = [(n, cid) for n, cid in enumerate(matches) if cid is not None]
+        existing = self._load([cid for _, cid in updates])
+        pending: list[int] = []  # new records not written yet
+        claimed: dict[str, int] = {}  # identity key -> index of the new record holding it
+        for n, item in enumerate(items):
+            contact_id = matches[n]
+            if contact_id is None:
+                keys = item.identity()
+                first = next((claimed[k] for k in keys if k in claimed), None)
+                if first is None:
+                    pending.append(n)
+                    claimed.update(dict.fromkeys(keys, n))
+                    continue
+                # A repeat of a record new in this batch: write those, then treat
+                # this one as an update of the contact just created.
+                self._create(items, pending, results)
+                pending, claimed = [], {}
+                written = results[first]
+                assert written is not None
+                contact_id = written[1]
+                existing = self._merge_loaded(existing, self._load([contact_id]))
+            elif item.source_key in hashes and hashes[item.source_key] == item.content_hash:
+                # What this source said last time, word for word: nothing to do.
+                results[n] = ("unchanged", contact_id)
+                continue
+            results[n] = (self._update(existing, contact_id, item), contact_id)
+        self._create(items, pending, results)
+        return [r for r in results if r is not None]
 
     def finish(self) -> None:
-        """End of a batch: the new contacts' cadence anchors, in one pass."""
+        """End of a batch: the change log, then the new contacts' cadence anchors."""
         self.session.flush()
+        if self.changes:
+            insert_rows(self.session, "import_changes", self.changes)
+            self.changes = []
         refresh_touch_anchors(self.session, self.created)
-        self.created.clear()
+        self.created = []
 
-    def _provenance(self, contact_id: int, field: str, value: Any) -> None:
-        row = self.session.get(FieldProvenance, (contact_id, field))
-        if row is None:
-            self.session.add(
-                FieldProvenance(
-                    contact_id=contact_id, field=field, import_id=self.run.id, value=_json(value)
+    # -- organizations and tags, run-wide ----------------------------------------
+
+    def _organizations(self, names: Iterable[str]) -> None:
+        wanted: dict[str, str] = {}
+        for name in names:
+            key = common.organization_key(name)
+            if key not in self.orgs:
+                wanted.setdefault(key, name)
+        if not wanted:
+            return
+        for chunk in _chunked(sorted(wanted)):
+            rows = self.session.execute(
+                select(Organization.name_key, Organization.id).where(
+                    visible(Organization, self.actor), Organization.name_key.in_(chunk)
                 )
             )
-        else:
-            row.import_id, row.value = self.run.id, _json(value)
+            for key, org_id in rows:
+                if key not in self.orgs or org_id < self.orgs[key]:
+                    self.orgs[key] = org_id
+        missing = [k for k in wanted if k not in self.orgs]
+        if not missing:
+            return
+        now = utcnow()
+        rows_in = [
+            {"workspace_id": self.actor.workspace_id, "owner_id": self.actor.user_id,
+             "visibility": self.visibility, "name": wanted[k], "name_key": k,
+             "custom_fields": {}, "import_id": self.run_id, "created_at": now, "updated_at": now}
+            for k in missing
+        ]  # fmt: skip
+        ids = self.session.scalars(
+            insert(Organization).returning(Organization.id, sort_by_parameter_order=True),
+            rows_in,
+        ).all()
+        for key, org_id in zip(missing, ids, strict=True):
+            self.orgs[key] = org_id
+            self.change("organizations", org_id, "created", None)
 
-    def _may_write(self, contact: Contact, field: str) -> bool:
+    def _tags(self, names: Iterable[str]) -> None:
+        wanted = {fold(n): n for n in names if fold(n) not in self.tags}
+        if not wanted:
+            return
+        rows = self.session.execute(
+            select(Tag.key, Tag.id).where(
+                Tag.workspace_id == self.actor.workspace_id, Tag.key.in_(sorted(wanted))
+            )
+        )
+        self.tags.update((key, tag_id) for key, tag_id in rows)
+        missing = [k for k in wanted if k not in self.tags]
+        if missing:
+            ids = self.session.scalars(
+                insert(Tag).returning(Tag.id, sort_by_parameter_order=True),
+                [{"workspace_id": self.actor.workspace_id, "name": wanted[k], "key": k}
+                 for k in missing],
+            ).all()  # fmt: skip
+            self.tags.update(zip(missing, ids, strict=True))
+
+    # -- new contacts, table by table -------------------------------------------
+
+    def _create(
+        self, items: Sequence[Prepared], which: list[int], results: list[tuple[str, int] | None]
+    ) -> None:
+        if not which:
+            return
+        self.session.flush()  # updates made through the ORM go first
+        now = utcnow()
+        rows = []
+        for n in which:
+            item = items[n]
+            values = item.values
+            display = " ".join(p for p in (values["first_name"], values["last_name"]) if p)
+            sort_name = " ".join(p for p in (values["last_name"], values["first_name"]) if p)
+            rows.append(
+                {**values, "workspace_id": self.actor.workspace_id,
+                 "owner_id": self.actor.user_id, "visibility": self.visibility,
+                 "display_name": display,
+                 "search_key": contact_search_key(display, values["nickname"],
+                                                  [e for e, _ in item.emails]),
+                 "sort_key": fold(sort_name), "custom_fields": dict(item.custom),
+                 "import_id": self.run_id, "created_at": now, "updated_at": now}
+            )  # fmt: skip
+        ids = self.session.scalars(
+            insert(Contact).returning(Contact.id, sort_by_parameter_order=True), rows
+        ).all()
+        emails, phones, links, tags, notes, provenance, keys = [], [], [], [], [], [], []
+        positions: list[tuple[int, dict[str, Any]]] = []
+        for n, contact_id in zip(which, ids, strict=True):
+            item = items[n]
+            results[n] = ("created", contact_id)
+            self.created.append(contact_id)
+            self.change("contacts", contact_id, "created", contact_id)
+            emails += [{"contact_id": contact_id, "email": e, "label": label, "position": k}
+                       for k, (e, label) in enumerate(item.emails)]  # fmt: skip
+            phones += [
+                {"contact_id": contact_id, "e164": p, "digits_reversed": r, "label": label,
+                 "position": k}
+                for k, (p, r, label) in enumerate(item.phones)
+            ]  # fmt: skip
+            links += [{"contact_id": contact_id, "url": url, "key": key, "kind": _kind(key)}
+                      for url, key in item.links]  # fmt: skip
+            tags += [{"contact_id": contact_id, "tag_id": self.tags[fold(t)]} for t in item.tags]
+            provenance += [
+                {"contact_id": contact_id, "field": name, "import_id": self.run_id,
+                 "value": _json(item.values[name])}
+                for name in SCALARS if item.values[name] is not None
+            ]  # fmt: skip
+            keys.append({"owner_id": self.actor.user_id, "key_hash": item.source_key,
+                         "contact_id": contact_id, "content_hash": item.content_hash})  # fmt: skip
+            if item.note:
+                notes.append(
+                    {"workspace_id": self.actor.workspace_id, "owner_id": self.actor.user_id,
+                     "visibility": self.visibility, "contact_id": contact_id,
+                     "organization_id": None, "body": item.note, "created_at": now,
+                     "updated_at": now, "deleted_at": None}
+                )  # fmt: skip
+            if item.organization:
+                org_id = self.orgs[common.organization_key(item.organization)]
+                positions.append(
+                    (contact_id, {"contact_id": contact_id, "organization_id": org_id,
+                                  "title": item.title, "start_date": None, "end_date": None})
+                )  # fmt: skip
+        for table, table_rows in (
+            ("contact_emails", emails), ("contact_phones", phones), ("contact_links", links),
+            ("contact_tags", tags), ("notes", notes), ("import_keys", keys),
+        ):  # fmt: skip
+            insert_rows(self.session, table, table_rows)
+        if positions:
+            position_ids = self.session.scalars(
+                insert(Position).returning(Position.id, sort_by_parameter_order=True),
+                [row for _, row in positions],
+            ).all()
+            for (contact_id, _), position_id in zip(positions, position_ids, strict=True):
+                self.change("positions", position_id, "created", contact_id)
+                provenance.append(
+                    {"contact_id": contact_id, "field": "current_position",
+                     "import_id": self.run_id, "value": position_id}
+                )  # fmt: skip
+        insert_rows(self.session, "field_provenance", provenance)
+
+    # -- contacts that exist: through the ORM, loaded together -------------------
+
+    def _load(self, ids: Sequence[int]) -> Existing:
+        loaded = Existing({}, {}, {}, {})
+        unique = sorted(set(ids))
+        for chunk in _chunked(unique):
+            for contact in self.session.scalars(select(Contact).where(Contact.id.in_(chunk))):
+                loaded.contacts[contact.id] = contact
+            for row in self.session.scalars(
+                select(FieldProvenance).where(FieldProvenance.contact_id.in_(chunk))
+            ):
+                loaded.provenance[(row.contact_id, row.field)] = row
+            for contact_id, key in self.session.execute(
+                select(ContactLink.contact_id, ContactLink.key).where(
+                    ContactLink.contact_id.in_(chunk)
+                )
+            ):
+                loaded.links.setdefault(contact_id, set()).add(key)
+            for position in self.session.scalars(
+                select(Position)
+                .where(Position.contact_id.in_(chunk), Position.end_date.is_(None))
+                .order_by(Position.id)
+            ):
+                loaded.open_positions.setdefault(position.contact_id, []).append(position)
+        return loaded
+
+    @staticmethod
+    def _merge_loaded(into: Existing, more: Existing) -> Existing:
+        into.contacts.update(more.contacts)
+        into.provenance.update(more.provenance)
+        into.links.update(more.links)
+        into.open_positions.update(more.open_positions)
+        return into
+
+    def _provenance(self, existing: Existing, contact_id: int, field: str, value: Any) -> None:
+        row = existing.provenance.get((contact_id, field))
+        if row is None:
+            row = FieldProvenance(
+                contact_id=contact_id, field=field, import_id=self.run_id, value=_json(value)
+            )
+            self.session.add(row)
+            existing.provenance[(contact_id, field)] = row
+        else:
+            row.import_id, row.value = self.run_id, _json(value)
+
+    def _may_write(self, existing: Existing, contact: Contact, field: str) -> bool:
         """Empty, or still holding what an import wrote: not a value the user edited."""
         current = getattr(contact, field)
         if current is None:
             return True
-        row = self.session.get(FieldProvenance, (contact.id, field))
+        row = existing.provenance.get((contact.id, field))
         return row is not None and row.value == _json(current)
 
-    def _update(self, contact: Contact, item: Prepared) -> bool:
+    def _update(self, existing: Existing, contact_id: int, item: Prepared) -> str:
+        contact = existing.contacts[contact_id]
         changed = False
         for name in SCALARS:
             new = item.values[name]
             old = getattr(contact, name)
-            if new is None or new == old or not self._may_write(contact, name):
+            if new is None or new == old or not self._may_write(existing, contact, name):
                 continue
             setattr(contact, name, new)
-            self._provenance(contact.id, name, new)
+            self._provenance(existing, contact.id, name, new)
             self.change("contacts", contact.id, "updated", contact.id, name, old, new)
             changed = True
         if changed and (contact.first_name or contact.last_name):
             contact.first_name, contact.last_name, contact.display_name = person_name(
                 contact.first_name, contact.last_name
             )
+        added = {k: v for k, v in item.custom.items() if k not in (contact.custom_fields or {})}
+        if added:
+            old_fields = dict(contact.custom_fields or {})
+            contact.custom_fields = {**old_fields, **added}
+            self.change("contacts", contact.id, "updated", contact.id, "custom_fields",
+                        old_fields, contact.custom_fields)  # fmt: skip
+            changed = True
+        new_rows: list[tuple[str, Any]] = []
         known = {e.email for e in contact.emails}
         for email, label in item.emails:
             if email not in known:
                 row = ContactEmail(email=email, label=label, position=len(contact.emails))
                 contact.emails.append(row)
-                self.session.flush()
-                self.change("contact_emails", row.id, "created", contact.id)
-                changed = True
+                new_rows.append(("contact_emails", row))
         numbers = {p.e164 for p in contact.phones}
         for e164, reversed_digits, label in item.phones:
             if e164 not in numbers:
                 phone = ContactPhone(e164=e164, digits_reversed=reversed_digits, label=label,
                                      position=len(contact.phones))  # fmt: skip
                 contact.phones.append(phone)
-                self.session.flush()
-                self.change("contact_phones", phone.id, "created", contact.id)
-                changed = True
-        keys = set(self.session.scalars(
-            select(ContactLink.key).where(ContactLink.contact_id == contact.id)))  # fmt: skip
+                new_rows.append(("contact_phones", phone))
+        keys = existing.links.setdefault(contact.id, set())
         for url, key in item.links:
             if key not in keys:
-                link = ContactLink(contact_id=contact.id, url=url, key=key,
-                                   kind="linkedin" if "linkedin." in key else "web")  # fmt: skip
+                link = ContactLink(contact_id=contact.id, url=url, key=key, kind=_kind(key))
                 self.session.add(link)
-                self.session.flush()
-                self.change("contact_links", link.id, "created", contact.id)
-                changed = True
+                keys.add(key)
+                new_rows.append(("contact_links", link))
+        have_tags = {t.key for t in contact.tags}
+        new_tags = [fold(t) for t in item.tags if fold(t) not in have_tags]
+        if new_tags:
+            # Tags are the user's to curate: added, never removed, not undone.
+            self.session.flush()
+            insert_rows(
+                self.session, "contact_tags",
+                [{"contact_id": contact.id, "tag_id": self.tags[k]} for k in new_tags],
+            )  # fmt: skip
+            self.session.expire(contact, ["tags"])
+            changed = True
         if item.organization:
-            changed = self._position(contact, item, end_others=True) or changed
+            position = self._position(existing, contact, item)
+            if position is not None:
+                new_rows.append(("positions", position))
+        if new_rows:
+            self.session.flush()
+            for entity, row in new_rows:
+                self.change(entity, row.id, "created", contact.id)
+            if any(entity == "positions" for entity, _ in new_rows):
+                self._provenance(existing, contact.id, "current_position", new_rows[-1][1].id)
+            changed = True
         if changed:
             contact.search_key = contact_search_key(
                 contact.display_name, contact.nickname, [e.email for e in contact.emails]
@@ -326,44 +619,47 @@ class ContactSaver:
                 " ".join(p for p in (contact.last_name, contact.first_name) if p)
             )
             contact.updated_at = utcnow()
-        return changed
+        self._remember_key(contact.id, item)
+        return "updated" if changed else "unchanged"
 
-    def _position(self, contact: Contact, item: Prepared, *, end_others: bool) -> bool:
+    def _remember_key(self, contact_id: int, item: Prepared) -> None:
+        row = self.session.scalars(
+            select(ImportKey).where(
+                ImportKey.owner_id == self.actor.user_id, ImportKey.key_hash == item.source_key
+            )
+        ).first()
+        if row is None:
+            self.session.add(
+                ImportKey(owner_id=self.actor.user_id, key_hash=item.source_key,
+                          contact_id=contact_id, content_hash=item.content_hash)
+            )  # fmt: skip
+        elif row.contact_id == contact_id:
+            row.content_hash = item.content_hash
+
+    def _position(self, existing: Existing, contact: Contact, item: Prepared) -> Position | None:
         """The current position the source names; a new company ends the one an import
         recorded before (not positions the user entered)."""
         assert item.organization is not None
-        cache_key = (fold(item.organization), contact.visibility)
-        org = self._orgs.get(cache_key)
-        if org is None:
-            org = common.find_or_create_organization(
-                self.session, self.actor, item.organization, contact.visibility
-            )
-            self._orgs[cache_key] = org
-        current = (
-            []
-            if not end_others  # a contact just created has no positions yet
-            else self.session.scalars(
-                select(Position).where(
-                    Position.contact_id == contact.id, Position.end_date.is_(None)
-                )
-            ).all()
-        )
-        if any(p.organization_id == org.id for p in current):
-            return False
-        if end_others:
-            mine = self.session.get(FieldProvenance, (contact.id, "current_position"))
-            for position in current:
-                if mine is not None and mine.value == position.id:
-                    today = common.as_date("today", "to", self.actor)
-                    position.end_date = today
-                    self.change("positions", position.id, "updated", contact.id, "end_date",
-                                None, today)  # fmt: skip
-        position = Position(contact_id=contact.id, organization_id=org.id, title=item.title)
+        org_id = self.orgs[common.organization_key(item.organization)]
+        current = existing.open_positions.setdefault(contact.id, [])
+        if any(p.organization_id == org_id for p in current):
+            return None
+        mine = existing.provenance.get((contact.id, "current_position"))
+        for position in list(current):
+            if mine is not None and mine.value == position.id:
+                today = common.as_date("today", "to", self.actor)
+                position.end_date = today
+                current.remove(position)
+                self.change("positions", position.id, "updated", contact.id, "end_date",
+                            None, today)  # fmt: skip
+        position = Position(contact_id=contact.id, organization_id=org_id, title=item.title)
         self.session.add(position)
-        self.session.flush()
-        self.change("positions", position.id, "created", contact.id)
-        self._provenance(contact.id, "current_position", position.id)
-        return True
+        current.append(position)
+        return position
+
+
+def _kind(key: str) -> str:
+    return "linkedin" if "linkedin." in key else "web"
 
 
 def _json(value: Any) -> Any:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
 from goodwill.errors import ImportFailed, ValidationFailed
@@ -23,7 +24,7 @@ from goodwill.importers.records import (
 from goodwill.services import _common as common
 from goodwill.services import _import_undo
 from goodwill.services._import_activity import ActivitySaver
-from goodwill.services._import_contacts import ContactSaver, is_profile, prepare
+from goodwill.services._import_contacts import ContactSaver, Prepared, is_profile, prepare
 from goodwill.services._import_summary import COUNT_KEYS, ImportSummary, summary_of
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.privacy import suppression_checker
@@ -106,17 +107,53 @@ def _close(records: Iterator[ParseResult]) -> None:
         close()
 
 
+class _Savers:
+    """The savers of one run: they keep run-wide caches across its batches."""
+
+    def __init__(self, session: Session, actor: Actor, run: Import, opts: ImportOptions) -> None:
+        visibility = common.choose_visibility(session, actor, opts.visibility)
+        self.contacts = ContactSaver(actor, run.id, visibility)
+        self.activity = ActivitySaver(actor, run.id, run.source_name, visibility, opts,
+                                      self.contacts)  # fmt: skip
+
+    def begin(self, session: Session) -> None:
+        self.contacts.begin(session)
+        self.activity.begin(session)
+
+
 def _run(
     actor: Actor, uow: UnitOfWork, run_id: int, records: Iterator[ParseResult], opts: ImportOptions
 ) -> ImportSummary:
     position = [0]  # results taken from the stream so far, across batches
+    savers: _Savers | None = None
     while True:
         with uow.write() as session:
             run = session.get_one(Import, run_id)
-            more = _batch(session, actor, run, records, opts, opts.batch_size, position)
-            if not more:
+            savers = savers or _Savers(session, actor, run, opts)
+            batch = _take(records, run.checkpoint, opts.batch_size, position)
+            _batch(session, actor, run, batch, savers, opts)
+            if len(batch) < opts.batch_size:
                 run.status, run.finished_at = "completed", utcnow()
                 return summary_of(run)
+
+
+def _take(
+    records: Iterator[ParseResult], checkpoint: int, size: int, position: list[int]
+) -> list[tuple[int, ParseResult]]:
+    """The next `size` results after the checkpoint, with their stream positions.
+
+    Positions count results, not records: one calendar event yields many
+    occurrences. The parsers are deterministic, so positions are stable.
+    """
+    batch: list[tuple[int, ParseResult]] = []
+    for result in records:
+        position[0] += 1
+        if position[0] <= checkpoint:
+            continue  # committed by an earlier, interrupted run of this file
+        batch.append((position[0], result))
+        if len(batch) >= size:
+            break
+    return batch
 
 
 def _dry_run(
@@ -126,8 +163,13 @@ def _dry_run(
     """Everything an import would do, in one transaction that is rolled back."""
     with uow.read() as session:
         run = _new_run(session, actor, path, fmt, fingerprint, opts)
-        _batch(session, actor, run, records, opts, None, [0])
-        return summary_of(run)
+        savers = _Savers(session, actor, run, opts)
+        position = [0]
+        while True:
+            batch = _take(records, 0, opts.batch_size, position)
+            _batch(session, actor, run, batch, savers, opts)
+            if len(batch) < opts.batch_size:
+                return summary_of(run)
 
 
 def _start(
@@ -167,19 +209,22 @@ def _batch(
     session: Session,
     actor: Actor,
     run: Import,
-    records: Iterator[ParseResult],
+    batch: list[tuple[int, ParseResult]],
+    savers: _Savers,
     opts: ImportOptions,
-    limit: int | None,
-    seen: list[int],
-) -> bool:
-    """Save up to `limit` records after the checkpoint; False when the file is done."""
+) -> None:
+    """Save one batch set-wise and move the checkpoint past it.
+
+    Everything that can make a record fail is checked before writing. Should the
+    batch's write still fail in the database, it is rolled back and retried record
+    by record, so the bad record is reported and the others are saved.
+    """
+    if not batch:
+        _finish(session, run, dict(run.counts), set(), savers)
+        return
     counts = dict(run.counts)
-    visibility = common.choose_visibility(session, actor, opts.visibility)
-    contacts = ContactSaver(session, actor, run, visibility)
-    activity = ActivitySaver(session, actor, run, visibility, opts, contacts)
+    savers.begin(session)
     suppressed = suppression_checker(session, actor.workspace_id)
-    done = 0
-    touched: set[int] = set()
 
     def report(error: RecordError) -> None:
         if opts.on_error:
@@ -187,75 +232,90 @@ def _batch(
         if len(opts.errors) < 20:
             opts.errors.append(str(error))
 
-    for result in records:
-        # Position in the stream, not the record's number: one calendar event yields
-        # many occurrences. The parsers are deterministic, so positions are stable.
-        seen[0] += 1
-        number = seen[0]
-        if number <= run.checkpoint:
-            continue  # committed by an earlier, interrupted run of this file
+    outcomes: dict[int, str] = {}
+    ready: list[tuple[int, Prepared | ImportedMessage | ImportedEvent]] = []
+    for number, result in batch:
         counts["read"] = counts.get("read", 0) + 1
-        outcome = _save(session, result, run.format, actor, contacts, activity, suppressed,
-                        report, touched)  # fmt: skip
-        counts[outcome] = counts.get(outcome, 0) + 1
-        run.checkpoint = number
-        done += 1
         if opts.progress:
-            opts.progress(counts)
-        if limit is not None and done >= limit:
-            break
-    else:
-        _finish(session, run, counts, touched, contacts)
-        return False
-    _finish(session, run, counts, touched, contacts)
-    return True
-
-
-def _finish(
-    session: Session, run: Import, counts: dict[str, int], touched: set[int], saver: ContactSaver
-) -> None:
-    run.counts = counts
-    saver.finish()
-    rebuild_touches(session, touched)
-    session.flush()
-
-
-def _save(
-    session: Session,
-    result: ParseResult,
-    fmt: str,
-    actor: Actor,
-    contacts: ContactSaver,
-    activity: ActivitySaver,
-    suppressed: Callable[[str, str], bool],
-    report: Callable[[RecordError], None],
-    touched: set[int],
-) -> str:
-    if isinstance(result, RecordError):
-        report(result)
-        return "failed"
-    savepoint = session.begin_nested()  # a record that fails leaves nothing behind
-    try:
-        if isinstance(result, ImportedContact):
-            item = prepare(result, fmt, actor, report)
+            opts.progress(counts)  # records read move the bar; outcomes follow per batch
+        if isinstance(result, RecordError):
+            report(result)
+            outcomes[number] = "failed"
+        elif isinstance(result, ImportedContact):
+            try:
+                item = prepare(result, run.format, actor, report)
+            except ValidationFailed as exc:
+                report(RecordError(result.location, exc.field or None, exc.reason))
+                outcomes[number] = "failed"
+                continue
             keys = [("email", e) for e, _ in item.emails]
             keys += [("url", u) for u, k in item.links if is_profile(k)]
             if any(suppressed(kind, value) for kind, value in keys):
-                savepoint.rollback()
-                return "suppressed"
-            outcome = contacts.save(item)
-        elif isinstance(result, ImportedMessage):
-            outcome = activity.save_message(result, suppressed, touched)
-        elif isinstance(result, ImportedEvent):
-            outcome = activity.save_event(result, touched)
-        else:  # pragma: no cover - the parsers yield only these
-            raise ValidationFailed("record", f"unknown record {type(result).__name__}")
-        savepoint.commit()
-        return outcome
-    except ValidationFailed as exc:
-        savepoint.rollback()
-        report(RecordError(result.location, exc.field or None, exc.reason))
-        return "failed"
+                outcomes[number] = "suppressed"
+            else:
+                ready.append((number, item))
+        else:
+            ready.append((number, result))
+    touched: set[int] = set()
+    state = savers.contacts.snapshot()
+    try:
+        with session.begin_nested():
+            outcomes.update(_write(ready, savers, suppressed, report, touched))
+            savers.contacts.finish()
+    except (IntegrityError, DataError):
+        savers.contacts.restore(state)
+        savers.activity.forget_cache()
+        touched.clear()
+        locations = {n: r.location for n, r in batch if not isinstance(r, RecordError)}
+        for number, one in ready:
+            state = savers.contacts.snapshot()
+            try:
+                with session.begin_nested():
+                    outcomes.update(_write([(number, one)], savers, suppressed, report, touched))
+                    savers.contacts.finish()
+            except (IntegrityError, DataError) as exc:
+                savers.contacts.restore(state)
+                savers.activity.forget_cache()
+                reason = str(exc.orig).splitlines()[0] if exc.orig else "could not be saved"
+                report(RecordError(locations[number], None, f"not saved: {reason}"))
+                outcomes[number] = "failed"
+    for number, _ in batch:
+        counts[outcomes[number]] = counts.get(outcomes[number], 0) + 1
+    run.checkpoint = batch[-1][0]
+    _finish(session, run, counts, touched, savers)
+    if opts.progress:
+        opts.progress(counts)
+
+
+def _write(
+    ready: list[tuple[int, Prepared | ImportedMessage | ImportedEvent]],
+    savers: _Savers,
+    suppressed: Callable[[str, str], bool],
+    report: Callable[[RecordError], None],
+    touched: set[int],
+) -> dict[int, str]:
+    contacts = [(n, r) for n, r in ready if isinstance(r, Prepared)]
+    messages = [(n, r) for n, r in ready if isinstance(r, ImportedMessage)]
+    events = [(n, r) for n, r in ready if isinstance(r, ImportedEvent)]
+    outcomes: dict[int, str] = {}
+    if contacts:
+        saved = savers.contacts.save_batch([r for _, r in contacts])
+        outcomes.update((n, outcome) for (n, _), (outcome, _) in zip(contacts, saved, strict=True))
+    if messages:
+        done = savers.activity.save_messages([r for _, r in messages], suppressed, touched)
+        outcomes.update(zip((n for n, _ in messages), done, strict=True))
+    if events:
+        done = savers.activity.save_events([r for _, r in events], report, touched)
+        outcomes.update(zip((n for n, _ in events), done, strict=True))
+    return outcomes
+
+
+def _finish(
+    session: Session, run: Import, counts: dict[str, int], touched: set[int], savers: _Savers
+) -> None:
+    run.counts = counts
+    rebuild_touches(session, touched)
+    session.flush()
 
 
 def list_imports(actor: Actor, uow: UnitOfWork, *, limit: int = 50) -> list[ImportSummary]:

@@ -104,6 +104,9 @@ class Owned:
 
 class Organization(Owned, Base):
     __tablename__ = "organizations"
+    # Name lookups are always within a workspace: without the pair, the planner takes
+    # the workspace index and reads every organization of it (bench/README.md).
+    __table_args__ = (Index("ix_organizations_workspace_name_key", "workspace_id", "name_key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     name_key: Mapped[str] = mapped_column(FoldedKey, index=True)
@@ -437,6 +440,9 @@ class ImportKey(Base):
     contact_id: Mapped[int] = mapped_column(
         ForeignKey("contacts.id", ondelete="CASCADE"), index=True
     )
+    # What the record said when last imported: an identical record is "unchanged"
+    # without reading the contact (a re-run of a 100k-row file reads only these).
+    content_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class FieldProvenance(Base):
