@@ -30,7 +30,9 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "csv"
 Parser = Callable[[Path], Iterator[ParseResult]]
 
 HEADERS: dict[str, list[str]] = {
-    "linkedin": "First Name,Last Name,URL,Email Address,Company,Position,Connected On".split(","),
+    "linkedin": (
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On,Location"
+    ).split(","),
     "google": [
         "First Name",
         "Last Name",
@@ -42,6 +44,10 @@ HEADERS: dict[str, list[str]] = {
         "Birthday",
         "Address 1 - Street",
         "Address 1 - City",
+        "Middle Name",
+        "Custom Field 1 - Label",
+        "Custom Field 1 - Value",
+        "Hobby",
     ],
     "outlook": [
         "First Name",
@@ -53,6 +59,10 @@ HEADERS: dict[str, list[str]] = {
         "Categories",
         "Birthday",
         "Web Page",
+        "Department",
+        "Initials",
+        "Anniversary",
+        "E-mail Display Name",
     ],
 }
 PARSERS: dict[str, Parser] = {
@@ -67,6 +77,10 @@ FIXTURES = {
     "google_legacy.csv": ("google", 1),
     "outlook_desktop.csv": ("outlook", 1),
     "outlook_com.csv": ("outlook", 1),
+    "google_legacy_extras.csv": ("google", 1),
+    "google_current_extras.csv": ("google", 1),
+    "outlook_extras.csv": ("outlook", 1),
+    "linkedin_extra_columns.csv": ("linkedin", 1),
 }
 
 cell_text = st.text(
@@ -93,6 +107,11 @@ def assert_well_formed(results: list[ParseResult]) -> None:
     for result in results:
         if isinstance(result, ImportedContact):
             assert all(e.value == e.value.lower() and e.value.strip() for e in result.emails)
+            names = [name.casefold() for name, _ in result.custom]
+            assert len(names) == len(set(names))  # repeated names are numbered
+            for name, value in result.custom:
+                assert name == name.strip() and 0 < len(name) <= 100
+                assert value == value.strip() and 0 < len(value) <= 2000
 
 
 @pytest.mark.parametrize("fmt", PARSERS)

@@ -56,7 +56,9 @@ def clean_text(
         raise ValidationFailed(field, "contains a NUL byte")
     stripped = value.strip()
     allowed = _MULTILINE_CONTROLS if multiline else ""
-    for ch in stripped:
+    # isprintable() is False for every control character (and for some harmless
+    # ones): only then is each character looked at.
+    for ch in "" if stripped.isprintable() else stripped:
         if ch not in allowed and unicodedata.category(ch) == "Cc":
             raise ValidationFailed(field, f"contains a control character (U+{ord(ch):04X})")
     if not stripped:
@@ -80,6 +82,8 @@ def fold(value: str) -> str:
     Search compares folded strings stored in ordinary columns, so SQLite and
     PostgreSQL give identical results without relying on collations.
     """
+    if value.isascii():  # the common case, and what the general path gives for it
+        return collapse_spaces(value.lower())
     # Decompose and drop marks, fold case, map the letters Unicode keeps whole
     # (ø, æ, ł…), then decompose once more: casefold can itself produce marks
     # ('İ' -> 'i̇'), and a mapped letter may have come from a decomposition ('Ǿ' -> 'ø').
@@ -89,6 +93,8 @@ def fold(value: str) -> str:
 
 def _strip_marks(value: str) -> str:
     decomposed = unicodedata.normalize("NFKD", value)
+    if decomposed.isascii():
+        return decomposed
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

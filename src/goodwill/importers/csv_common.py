@@ -207,6 +207,7 @@ def finish_contact(
     tags: tuple[str, ...],
     note: str | None,
     addresses: list[Address],
+    custom: tuple[tuple[str, str], ...] = (),
 ) -> ParseResult:
     """An address-book contact, or a RecordError when nothing in it says who it is."""
     if full_name == join_name(first_name, last_name):
@@ -227,6 +228,7 @@ def finish_contact(
         tags=tags,
         note=note,
         addresses=tuple(addresses),
+        custom=custom,
     )
 
 

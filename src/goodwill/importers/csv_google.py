@@ -34,6 +34,14 @@ from goodwill.importers.csv_common import (
     squash,
     text_block,
 )
+from goodwill.importers.csv_custom import (
+    Cells,
+    Column,
+    CustomFields,
+    Who,
+    add_unread,
+    spare_columns,
+)
 from goodwill.importers.records import (
     Address,
     ImportedPosition,
@@ -49,6 +57,23 @@ _GROUP = re.compile(
 _NAME_KEYS = frozenset({"name", "givenname", "firstname", "familyname", "lastname"})
 _TAG_KEYS = ("groupmembership", "labels")
 _SYSTEM_GROUPS = frozenset({"mycontacts", "starred"})  # Google's own, not the user's tags
+_ADDRESS_ATTRIBUTES = frozenset(
+    {"label", "type", "formatted", "street", "extended address", "po box"}
+    | {"city", "region", "postal code", "country"}
+)
+# Organization details the record has no field for: custom fields, by these names.
+_ORGANIZATION_DETAILS = {
+    "department": "Department",
+    "location": "Office location",
+    "job description": "Job description",
+    "symbol": "Organization symbol",
+    "yomi name": "Organization yomi name",
+    "phonetic name": "Organization phonetic name",
+}
+_NAMED_KINDS = {"relation": "Relation", "event": "Event", "custom field": "Custom field"}
+_PLAIN_LABELS = frozenset({"other"})  # Google's catch-all label: no name of its own
+_PLAIN_ORGANIZATION_LABELS = frozenset({"work", "other"})  # Google's default organization types
+_PLAIN_WEBSITE_LABELS = frozenset({"profile", "home page", "homepage", "other", "website"})
 
 Group = dict[str, int]  # attribute ("value", "type", "label", "name"…) -> column index
 
@@ -82,10 +107,11 @@ class _Columns:
     groups: dict[str, dict[int, Group]] = field(
         default_factory=lambda: defaultdict(lambda: defaultdict(dict))
     )
+    spare: list[Column] = field(default_factory=list)  # custom-field names of unread cells
 
     @classmethod
     def from_header(cls, header: list[str]) -> _Columns:
-        columns = cls()
+        columns = cls(spare=spare_columns(header))
         for index, cell in enumerate(header):
             found = _group_of(cell)
             if found:
@@ -95,7 +121,7 @@ class _Columns:
                 columns.simple.setdefault(column_key(cell), index)
         return columns
 
-    def value(self, cells: list[str], *keys: str) -> str | None:
+    def value(self, cells: Cells, *keys: str) -> str | None:
         index = next((self.simple[key] for key in keys if key in self.simple), None)
         return None if index is None else cells[index]
 
@@ -108,12 +134,12 @@ def _label(value: str) -> str | None:
     return clean(value.lstrip("*"))  # "* Home": the star marks the primary value
 
 
-def _parts(cells: list[str], group: Group, *attributes: str) -> list[str]:
+def _parts(cells: Cells, group: Group, *attributes: str) -> list[str]:
     index = next((group[a] for a in attributes if a in group), None)
     return [] if index is None else split_multi(cells[index])
 
 
-def _labeled(cells: list[str], group: Group) -> Iterator[tuple[str, str | None]]:
+def _labeled(cells: Cells, group: Group) -> Iterator[tuple[str, str | None]]:
     labels = [_label(label) for label in _parts(cells, group, "label", "type")]
     for position, value in enumerate(_parts(cells, group, "value")):
         # One label for several values applies to them all.
@@ -121,14 +147,23 @@ def _labeled(cells: list[str], group: Group) -> Iterator[tuple[str, str | None]]
         yield value, label
 
 
-def _positions(columns: _Columns, cells: list[str]) -> Iterator[ImportedPosition]:
+def _positions(columns: _Columns, cells: Cells, custom: CustomFields) -> Iterator[ImportedPosition]:
     for group in columns.each("organization"):
         titles = [squash(t) for t in _parts(cells, group, "title")]
-        for position, name in enumerate(_parts(cells, group, "name")):
+        names = _parts(cells, group, "name")
+        for position, name in enumerate(names):
             organization = squash(name)
             if organization:
                 title = titles[position] if position < len(titles) else None
                 yield ImportedPosition(organization, title)
+        for title in titles[len(names) :]:  # a title without an organization to hang on
+            custom.add("Job title", title)
+        for attribute, name in _ORGANIZATION_DETAILS.items():
+            for part in _parts(cells, group, attribute):
+                custom.add(name, part)
+        for label in _parts(cells, group, "label", "type"):
+            if (text := _label(label)) and text.casefold() not in _PLAIN_ORGANIZATION_LABELS:
+                custom.add("Organization label", text)
 
 
 def _nth(parts: dict[str, list[str | None]], attribute: str, position: int) -> str | None:
@@ -143,12 +178,15 @@ def _nth_label(parts: dict[str, list[str | None]], position: int) -> str | None:
     return _label(label) if label else None
 
 
-def _addresses(columns: _Columns, cells: list[str]) -> Iterator[Address]:
+def _addresses(columns: _Columns, cells: Cells) -> Iterator[Address]:
     for group in columns.each("address"):
         # Several addresses of one kind share the cells, part by part: " ::: " again.
+        # "Formatted" is Google's rendering of the parts, read only when they are empty;
+        # an attribute not listed here stays unread and becomes a custom field.
         parts = {
             attribute: [clean(p) for p in cells[index].split(":::")]
             for attribute, index in group.items()
+            if attribute in _ADDRESS_ATTRIBUTES
         }
         count = max((len(values) for values in parts.values()), default=0)
         for i in range(count):
@@ -166,7 +204,7 @@ def _addresses(columns: _Columns, cells: list[str]) -> Iterator[Address]:
                 yield address
 
 
-def _tags(columns: _Columns, cells: list[str]) -> tuple[str, ...]:
+def _tags(columns: _Columns, cells: Cells) -> tuple[str, ...]:
     tags: dict[str, None] = {}
     for raw in split_multi(columns.value(cells, *_TAG_KEYS)):
         tag = squash(raw.lstrip("*"))
@@ -175,13 +213,51 @@ def _tags(columns: _Columns, cells: list[str]) -> tuple[str, ...]:
     return tuple(tags)
 
 
-def _contact(columns: _Columns, location: Location, cells: list[str]) -> ParseResult:
+def _websites(columns: _Columns, cells: Cells, custom: CustomFields) -> list[str]:
+    urls = []
+    for group in columns.each("website"):
+        for value, label in _labeled(cells, group):
+            url = profile_url(value)
+            if url:
+                urls.append(url)
+            if label and label.casefold() not in _PLAIN_WEBSITE_LABELS:
+                custom.add(f"Website ({label})", url or value)  # "Blog", "Portfolio"…
+    return urls
+
+
+def _named_values(columns: _Columns, cells: Cells, custom: CustomFields) -> None:
+    """Relations, events, custom fields and IMs: each value under its own label."""
+    for kind, fallback in _NAMED_KINDS.items():
+        for group in columns.each(kind):
+            for value, label in _labeled(cells, group):
+                plain = not label or label.casefold() in _PLAIN_LABELS
+                custom.add(fallback if plain else label, value)
+    for group in columns.each("im"):
+        services = [_label(s) for s in _parts(cells, group, "service")]
+        for position, (value, label) in enumerate(_labeled(cells, group)):
+            service = services[min(position, len(services) - 1)] if services else None
+            name = service or "IM"
+            if label and label.casefold() not in _PLAIN_LABELS:
+                name = f"{name} ({label})"
+            custom.add(name, value)
+
+
+def _contact(columns: _Columns, location: Location, row: list[str]) -> ParseResult:
+    cells = Cells(row)
+    custom = CustomFields()
     first = squash(columns.value(cells, "givenname", "firstname"))
     middle = squash(columns.value(cells, "additionalname", "middlename"))
     last = squash(columns.value(cells, "familyname", "lastname"))
     prefix = squash(columns.value(cells, "nameprefix"))
     suffix = squash(columns.value(cells, "namesuffix"))
-    full = squash(columns.value(cells, "name")) or join_name(prefix, first, middle, last, suffix)
+    custom.add("Name prefix", prefix)
+    custom.add("Middle name", middle)
+    custom.add("Name suffix", suffix)
+    written = squash(columns.value(cells, "name"))
+    parts_name = join_name(prefix, first, middle, last, suffix)
+    if (first or last) and written and written not in (parts_name, join_name(first, last)):
+        custom.add("Full name", written)  # the saver names the contact from first and last
+    full = written or parts_name
     raw_birthday = clean(columns.value(cells, "birthday"))
     try:
         birthday = parse_birthday(raw_birthday) if raw_birthday else None
@@ -198,26 +274,37 @@ def _contact(columns: _Columns, location: Location, cells: list[str]) -> ParseRe
         for group in columns.each("phone")
         for value, label in _labeled(cells, group)
     ]
-    urls = [
-        url
-        for group in columns.each("website")
-        for value, _ in _labeled(cells, group)
-        if (url := profile_url(value))
-    ]
+    positions = list(_positions(columns, cells, custom))
+    urls = _websites(columns, cells, custom)
+    _named_values(columns, cells, custom)
+    nickname = squash(columns.value(cells, "nickname"))
+    tags = _tags(columns, cells)
+    note = text_block(columns.value(cells, "notes", "note"))
+    addresses = list(_addresses(columns, cells))
+    contact = Who(
+        first,
+        middle,
+        last,
+        full=full,
+        organization=positions[0].organization if positions else None,
+        emails=(e.value for e in emails),
+    )
+    add_unread(custom, columns.spare, cells, contact)
     return finish_contact(
         location,
         first_name=first,
         last_name=last,
         full_name=full,
-        nickname=squash(columns.value(cells, "nickname")),
+        nickname=nickname,
         emails=emails,
         phones=phones,
         profile_urls=urls,
-        positions=list(_positions(columns, cells)),
+        positions=positions,
         birthday=birthday,
-        tags=_tags(columns, cells),
-        note=text_block(columns.value(cells, "notes")),
-        addresses=list(_addresses(columns, cells)),
+        tags=tags,
+        note=note,
+        addresses=addresses,
+        custom=custom.fields(),
     )
 
 

@@ -25,6 +25,14 @@ from goodwill.importers.csv_common import (
     read_rows,
     squash,
 )
+from goodwill.importers.csv_custom import (
+    Cells,
+    Column,
+    CustomFields,
+    Who,
+    add_unread,
+    spare_columns,
+)
 from goodwill.importers.records import (
     ImportedContact,
     ImportedPosition,
@@ -58,6 +66,7 @@ class _Columns:
     email: int
     company: int
     position: int
+    spare: list[Column]  # some exports add columns: their cells become custom fields
 
     @classmethod
     def from_header(cls, header: list[str]) -> _Columns:
@@ -77,6 +86,7 @@ class _Columns:
             email=find("emailaddress", "email"),
             company=find("company"),
             position=find("position", "title"),
+            spare=spare_columns(header),
         )
 
 
@@ -92,8 +102,8 @@ def _find_header(path: Path, rows: Iterator[RowOrError]) -> list[str]:
     )
 
 
-def _contact(columns: _Columns, location: Location, cells: list[str]) -> ParseResult:
-    cells.append("")  # the value of any column this export lacks
+def _contact(columns: _Columns, location: Location, row: list[str]) -> ParseResult:
+    cells = Cells([*row, ""])  # the "" is the value of any column this export lacks
     first_name = squash(cells[columns.first_name])
     last_name = squash(cells[columns.last_name])
     if first_name is None and last_name is None:
@@ -108,15 +118,23 @@ def _contact(columns: _Columns, location: Location, cells: list[str]) -> ParseRe
     address = email(cells[columns.email])
     url = profile_url(cells[columns.url])
     company = squash(cells[columns.company])
+    title = squash(cells[columns.position])
+    custom = CustomFields()
+    if title and not company:
+        custom.add("Job title", title)  # LinkedIn rarely does this: no organization to hang on
+    contact = Who(
+        first_name, None, last_name, organization=company, emails=[address] if address else []
+    )
+    add_unread(custom, columns.spare, cells, contact)
     return ImportedContact(
         location=location,
         first_name=first_name,
         last_name=last_name,
         emails=(LabeledValue(address),) if address else (),
         profile_urls=(url,) if url else (),
-        # A title without a company has no organization to hang on; LinkedIn rarely does this.
-        positions=(ImportedPosition(company, squash(cells[columns.position])),) if company else (),
+        positions=(ImportedPosition(company, title),) if company else (),
         met_on=met_on,
+        custom=custom.fields(),
     )
 
 

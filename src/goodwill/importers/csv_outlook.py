@@ -32,6 +32,14 @@ from goodwill.importers.csv_common import (
     squash,
     text_block,
 )
+from goodwill.importers.csv_custom import (
+    Cells,
+    Column,
+    CustomFields,
+    Who,
+    add_unread,
+    spare_columns,
+)
 from goodwill.importers.records import (
     Address,
     ImportedPosition,
@@ -100,7 +108,7 @@ def sniff_outlook(head: bytes) -> bool:
 
 
 class _Row:
-    def __init__(self, index: dict[str, int], cells: list[str]) -> None:
+    def __init__(self, index: dict[str, int], cells: Cells) -> None:
         self.index = index
         self.cells = cells
 
@@ -110,13 +118,17 @@ class _Row:
                 return self.cells[self.index[key]]
         return None
 
+    def peek(self, key: str) -> str | None:
+        """A value read without using it up: unless it restates the contact, it is kept."""
+        return self.cells.peek(self.index[key]) if key in self.index else None
+
 
 def _emails(row: _Row) -> Iterator[LabeledValue]:
     for keys in _EMAILS:
         value = clean(row.get(*keys))
         if value and _EXCHANGE_PATH.match(value):
             stem = keys[0].removesuffix("address")
-            found = _ADDRESS_IN_DISPLAY_NAME.search(row.get(stem + "displayname") or "")
+            found = _ADDRESS_IN_DISPLAY_NAME.search(row.peek(stem + "displayname") or "")
             value = found[1] if found else None
         if value and (address := email(value)):
             yield LabeledValue(address)
@@ -148,11 +160,21 @@ def _tags(raw: str | None) -> tuple[str, ...]:
     return tuple(tags)
 
 
-def _contact(index: dict[str, int], location: Location, cells: list[str]) -> ParseResult:
+def _contact(
+    index: dict[str, int], spare: list[Column], location: Location, row_cells: list[str]
+) -> ParseResult:
+    cells = Cells(row_cells)
     row = _Row(index, cells)
+    custom = CustomFields()
+    # Outlook's "Title" column is the name prefix (Mr., Dr.), not the job title.
+    prefix = squash(row.get("title"))
     first = squash(row.get("firstname"))
     middle = squash(row.get("middlename"))
     last = squash(row.get("lastname"))
+    suffix = squash(row.get("suffix"))
+    custom.add("Name prefix", prefix)
+    custom.add("Middle name", middle)
+    custom.add("Name suffix", suffix)
     raw_birthday = clean(row.get("birthday"))
     try:
         birthday = parse_birthday(raw_birthday) if raw_birthday else None
@@ -160,26 +182,37 @@ def _contact(index: dict[str, int], location: Location, cells: list[str]) -> Par
         return RecordError(location, "Birthday", f"unreadable date {raw_birthday!r}")
     company = squash(row.get("company"))
     title = squash(row.get("jobtitle"))
+    if title and not company:
+        custom.add("Job title", title)  # no organization to hang it on
     urls = [url for key in _WEB_PAGES if (url := profile_url(row.get(key) or ""))]
+    emails = list(_emails(row))
+    phones = [
+        LabeledValue(value, label) for key, label in _PHONES if (value := clean(row.get(key)))
+    ]
+    nickname = squash(row.get("nickname"))
+    tags = _tags(row.get("categories"))
+    note = text_block(row.get("notes", "note"))
+    addresses = list(_addresses(row))
+    full = join_name(prefix, first, middle, last, suffix)
+    contact = Who(
+        first, middle, last, full=full, organization=company, emails=(e.value for e in emails)
+    )
+    add_unread(custom, spare, cells, contact)
     return finish_contact(
         location,
         first_name=first,
         last_name=last,
-        # Outlook's "Title" column is the name prefix (Mr., Dr.), not the job title.
-        full_name=join_name(
-            squash(row.get("title")), first, middle, last, squash(row.get("suffix"))
-        ),
-        nickname=squash(row.get("nickname")),
-        emails=list(_emails(row)),
-        phones=[
-            LabeledValue(value, label) for key, label in _PHONES if (value := clean(row.get(key)))
-        ],
+        full_name=full,
+        nickname=nickname,
+        emails=emails,
+        phones=phones,
         profile_urls=list(dict.fromkeys(urls)),
         positions=[ImportedPosition(company, title)] if company else [],
         birthday=birthday,
-        tags=_tags(row.get("categories")),
-        note=text_block(row.get("notes")),
-        addresses=list(_addresses(row)),
+        tags=tags,
+        note=note,
+        addresses=addresses,
+        custom=custom.fields(),
     )
 
 
@@ -200,6 +233,6 @@ def parse_outlook(path: Path) -> Iterator[ParseResult]:
                 f"{path.name}: not an Outlook contacts CSV (its header lacks 'First Name', "
                 "'Last Name', 'E-mail Address' or the Outlook phone and company columns)"
             )
-        index = _keys(header)
+        index, spare = _keys(header), spare_columns(header)
         for item in numbered_records(path, rows, len(header)):
-            yield item if isinstance(item, RecordError) else _contact(index, *item)
+            yield item if isinstance(item, RecordError) else _contact(index, spare, *item)

@@ -80,6 +80,10 @@ class ImportedContact:
     photo: str | None = None  # the PHOTO property verbatim (vCard line), kept not lost
     extra: tuple[str, ...] = ()  # unknown and X- properties, verbatim vCard lines
     source_uid: str | None = None  # a stable id the source gives the record (vCard UID)
+    # (name, value) pairs for the contact's custom fields: what the source holds and no
+    # field above takes (middle name, department, a CSV column no parser maps). Names
+    # are unique (a repeated one gets " 2", " 3"), values trimmed, at most 2,000 chars.
+    custom: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

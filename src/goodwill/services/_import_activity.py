@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from goodwill.domain.text import SUMMARY_MAX
@@ -32,7 +32,7 @@ from goodwill.importers.records import (
 from goodwill.services._import_contacts import CHUNK, ContactSaver, Prepared, prepare
 from goodwill.services._visibility import visible
 from goodwill.services.actor import Actor, utcnow
-from goodwill.storage.bulk import insert_rows
+from goodwill.storage.bulk import insert_rows, insert_with_ids
 from goodwill.storage.schema import Contact, ContactEmail, Interaction, Task, User
 
 if TYPE_CHECKING:
@@ -178,9 +178,7 @@ class ActivitySaver:
              "external_key": r.key, "body": r.body, "created_at": now, "updated_at": now}
             for r in rows
         ]  # fmt: skip
-        ids = self.session.scalars(
-            insert(Interaction).returning(Interaction.id, sort_by_parameter_order=True), values
-        ).all()
+        ids = insert_with_ids(self.session, "interactions", values)
         participants: list[dict[str, Any]] = []
         for row, interaction_id in zip(rows, ids, strict=True):
             participants += [{"interaction_id": interaction_id, "contact_id": c}
@@ -291,10 +289,7 @@ class ActivitySaver:
             )  # fmt: skip
             outcomes[n] = "created"
         if tasks:
-            ids = self.session.scalars(
-                insert(Task).returning(Task.id, sort_by_parameter_order=True),
-                [values for _, values in tasks],
-            ).all()
+            ids = insert_with_ids(self.session, "tasks", [values for _, values in tasks])
             for task_id in ids:
                 self.contacts.change("tasks", task_id, "created", None)
         return outcomes

@@ -10,15 +10,16 @@ its contact (ImportKey.content_hash), so re-running a big file costs little.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from sqlalchemy import Select, insert, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from goodwill.domain.agenda import cadence_anchor, day_number
+from goodwill.domain.dates import local_date_of, zone
 from goodwill.domain.people import (
     contact_search_key,
     normalize_email,
@@ -32,8 +33,7 @@ from goodwill.importers.records import ImportedContact, RecordError
 from goodwill.services import _common as common
 from goodwill.services._visibility import visible
 from goodwill.services.actor import Actor, utcnow
-from goodwill.storage.aggregates import refresh_touch_anchors
-from goodwill.storage.bulk import insert_rows
+from goodwill.storage.bulk import insert_rows, insert_with_ids
 from goodwill.storage.schema import (
     Contact,
     ContactEmail,
@@ -91,12 +91,20 @@ class Prepared:
     source_key: str
     custom: dict[str, str] = field(default_factory=dict)
     content_hash: str = ""
+    profiles: list[str] = field(default_factory=list)  # link keys that name one person
+    # Organizations after the first (Google and vCard allow several): kept as positions.
+    more_positions: list[tuple[str, str | None]] = field(default_factory=list)
+
+    def organizations(self) -> list[str]:
+        return ([self.organization] if self.organization else []) + [
+            o for o, _ in self.more_positions
+        ]
 
     def identity(self) -> list[str]:
         """Every key this record may be matched on, tagged by kind."""
         keys = [f"k:{self.source_key}"]
         keys += [f"e:{e}" for e, _ in self.emails]
-        keys += [f"u:{k}" for _, k in self.links if is_profile(k)]
+        keys += [f"u:{k}" for k in self.profiles]
         return keys
 
 
@@ -144,7 +152,7 @@ def prepare(
         elif fold(tag) not in {fold(t) for t in tags}:
             tags.append(tag)
     custom: dict[str, str] = {}
-    for raw_name, raw_value in getattr(record, "custom", ()):
+    for raw_name, raw_value in record.custom:
         if len(raw_value) > CUSTOM_MAX:
             raw_value = raw_value[: CUSTOM_MAX - 1] + "…"
         try:
@@ -176,6 +184,12 @@ def prepare(
     if organization is not None and not fold(organization):
         report(RecordError(record.location, "organization", f"'{organization}' has no letters"))
         organization = None
+    more_positions: list[tuple[str, str | None]] = []
+    for extra in record.positions[1:]:
+        name = clean_text(extra.organization, "organization", max_len=NAME_MAX)
+        if name and fold(name) and fold(name) not in {fold(o) for o, _ in more_positions}:
+            if organization is None or fold(name) != fold(organization):
+                more_positions.append((name, clean_text(extra.title, "title", max_len=NAME_MAX)))
     identity = record.source_uid or "|".join(
         [fold(display), fold(organization or ""), *sorted(k for _, k in links)]
     )
@@ -190,13 +204,15 @@ def prepare(
         note=clean_text(record.note, "note", max_len=SHORT_MAX * 200, multiline=True),
         source_key=hashlib.sha256(f"{fmt}|{identity}".encode()).hexdigest(),
         custom=custom,
+        profiles=[k for _, k in links if is_profile(k)],
+        more_positions=more_positions,
     )
     content = [
         values, emails, phones, links, organization, prepared.title, tags, prepared.note, custom,
+        more_positions,
     ]  # fmt: skip
-    prepared.content_hash = hashlib.sha256(
-        json.dumps(content, default=str, sort_keys=True).encode()
-    ).hexdigest()
+    # repr, not JSON: every part is built in a fixed order from plain values.
+    prepared.content_hash = hashlib.sha256(repr(content).encode()).hexdigest()
     return prepared
 
 
@@ -227,7 +243,6 @@ class ContactSaver:
         self.orgs: dict[str, int] = {}  # name_key -> organization id
         self.tags: dict[str, int] = {}  # tag key -> tag id
         self._session: Session | None = None
-        self.created: list[int] = []  # their cadence anchors are set once per batch
         self.changes: list[dict[str, Any]] = []
 
     @property
@@ -237,7 +252,7 @@ class ContactSaver:
 
     def begin(self, session: Session) -> None:
         self._session = session
-        self.created, self.changes = [], []
+        self.changes = []
 
     def snapshot(self) -> tuple[dict[str, int], dict[str, int]]:
         return dict(self.orgs), dict(self.tags)
@@ -245,7 +260,7 @@ class ContactSaver:
     def restore(self, state: tuple[dict[str, int], dict[str, int]]) -> None:
         """After a rolled-back write: forget ids that were never committed."""
         self.orgs, self.tags = dict(state[0]), dict(state[1])
-        self.created, self.changes = [], []
+        self.changes = []
 
     def change(self, entity: str, entity_id: int, action: str, contact_id: int | None,
                field: str | None = None, old: Any = None, new: Any = None) -> None:  # fmt: skip
@@ -290,7 +305,7 @@ class ContactSaver:
                 .join(Contact, Contact.id == ContactEmail.contact_id)
                 .where(ContactEmail.email.in_(chunk), seen)
             ))  # fmt: skip
-        urls = sorted({k for i in items for _, k in i.links if is_profile(k)})
+        urls = sorted({k for i in items for k in i.profiles})
         for chunk in _chunked(urls):
             by_url.update(self._first_by(
                 select(ContactLink.key, ContactLink.contact_id)
@@ -303,8 +318,7 @@ class ContactSaver:
             if found is None:
                 found = min((by_email[e] for e, _ in item.emails if e in by_email), default=None)
             if found is None:
-                profiles = [k for _, k in item.links if is_profile(k) and k in by_url]
-                found = min((by_url[k] for k in profiles), default=None)
+                found = min((by_url[k] for k in item.profiles if k in by_url), default=None)
             matches.append(found)
         return matches, hashes
 
@@ -314,7 +328,7 @@ class ContactSaver:
         """('created' | 'updated' | 'unchanged', contact id) per record, in order."""
         results: list[tuple[str, int] | None] = [None] * len(items)
         matches, hashes = self.match(items)
-        self._organizations([i.organization for i in items if i.organization])
+        self._organizations([o for i in items for o in i.organizations()])
         self._tags([t for i in items for t in i.tags])
         updates = [(n, cid) for n, cid in enumerate(matches) if cid is not None]
         existing = self._load([cid for _, cid in updates])
@@ -346,13 +360,11 @@ class ContactSaver:
         return [r for r in results if r is not None]
 
     def finish(self) -> None:
-        """End of a batch: the change log, then the new contacts' cadence anchors."""
+        """End of a batch: the change log."""
         self.session.flush()
         if self.changes:
             insert_rows(self.session, "import_changes", self.changes)
             self.changes = []
-        refresh_touch_anchors(self.session, self.created)
-        self.created = []
 
     # -- organizations and tags, run-wide ----------------------------------------
 
@@ -383,10 +395,7 @@ class ContactSaver:
              "custom_fields": {}, "import_id": self.run_id, "created_at": now, "updated_at": now}
             for k in missing
         ]  # fmt: skip
-        ids = self.session.scalars(
-            insert(Organization).returning(Organization.id, sort_by_parameter_order=True),
-            rows_in,
-        ).all()
+        ids = insert_with_ids(self.session, "organizations", rows_in)
         for key, org_id in zip(missing, ids, strict=True):
             self.orgs[key] = org_id
             self.change("organizations", org_id, "created", None)
@@ -403,11 +412,11 @@ class ContactSaver:
         self.tags.update((key, tag_id) for key, tag_id in rows)
         missing = [k for k in wanted if k not in self.tags]
         if missing:
-            ids = self.session.scalars(
-                insert(Tag).returning(Tag.id, sort_by_parameter_order=True),
+            ids = insert_with_ids(
+                self.session, "tags",
                 [{"workspace_id": self.actor.workspace_id, "name": wanted[k], "key": k}
                  for k in missing],
-            ).all()  # fmt: skip
+            )  # fmt: skip
             self.tags.update(zip(missing, ids, strict=True))
 
     # -- new contacts, table by table -------------------------------------------
@@ -419,6 +428,7 @@ class ContactSaver:
             return
         self.session.flush()  # updates made through the ORM go first
         now = utcnow()
+        today = local_date_of(now, zone(self.actor.timezone))
         rows = []
         for n in which:
             item = items[n]
@@ -432,17 +442,16 @@ class ContactSaver:
                  "search_key": contact_search_key(display, values["nickname"],
                                                   [e for e, _ in item.emails]),
                  "sort_key": fold(sort_name), "custom_fields": dict(item.custom),
+                 # No touches yet: the cadence counts from when met, else from today.
+                 "touch_anchor_day": day_number(cadence_anchor(None, values["met_on"], today)),
                  "import_id": self.run_id, "created_at": now, "updated_at": now}
             )  # fmt: skip
-        ids = self.session.scalars(
-            insert(Contact).returning(Contact.id, sort_by_parameter_order=True), rows
-        ).all()
+        ids = insert_with_ids(self.session, "contacts", rows)
         emails, phones, links, tags, notes, provenance, keys = [], [], [], [], [], [], []
         positions: list[tuple[int, dict[str, Any]]] = []
         for n, contact_id in zip(which, ids, strict=True):
             item = items[n]
             results[n] = ("created", contact_id)
-            self.created.append(contact_id)
             self.change("contacts", contact_id, "created", contact_id)
             emails += [{"contact_id": contact_id, "email": e, "label": label, "position": k}
                        for k, (e, label) in enumerate(item.emails)]  # fmt: skip
@@ -474,18 +483,24 @@ class ContactSaver:
                     (contact_id, {"contact_id": contact_id, "organization_id": org_id,
                                   "title": item.title, "start_date": None, "end_date": None})
                 )  # fmt: skip
+            for name, title in item.more_positions:
+                org_id = self.orgs[common.organization_key(name)]
+                positions.append(
+                    (-contact_id, {"contact_id": contact_id, "organization_id": org_id,
+                                   "title": title, "start_date": None, "end_date": None})
+                )  # fmt: skip
         for table, table_rows in (
             ("contact_emails", emails), ("contact_phones", phones), ("contact_links", links),
             ("contact_tags", tags), ("notes", notes), ("import_keys", keys),
         ):  # fmt: skip
             insert_rows(self.session, table, table_rows)
         if positions:
-            position_ids = self.session.scalars(
-                insert(Position).returning(Position.id, sort_by_parameter_order=True),
-                [row for _, row in positions],
-            ).all()
-            for (contact_id, _), position_id in zip(positions, position_ids, strict=True):
+            position_ids = insert_with_ids(self.session, "positions", [r for _, r in positions])
+            for (tagged, _), position_id in zip(positions, position_ids, strict=True):
+                contact_id = abs(tagged)
                 self.change("positions", position_id, "created", contact_id)
+                if tagged < 0:
+                    continue  # a further organization: not the one updates follow
                 provenance.append(
                     {"contact_id": contact_id, "field": "current_position",
                      "import_id": self.run_id, "value": position_id}
@@ -600,16 +615,26 @@ class ContactSaver:
             )  # fmt: skip
             self.session.expire(contact, ["tags"])
             changed = True
+        position: Position | None = None
         if item.organization:
-            position = self._position(existing, contact, item)
+            position, retitled = self._position(existing, contact, item)
             if position is not None:
                 new_rows.append(("positions", position))
+            changed = changed or retitled
+        for name, title in item.more_positions:
+            org_id = self.orgs[common.organization_key(name)]
+            held = existing.open_positions.setdefault(contact.id, [])
+            if not any(p.organization_id == org_id for p in held):
+                extra = Position(contact_id=contact.id, organization_id=org_id, title=title)
+                self.session.add(extra)
+                held.append(extra)
+                new_rows.append(("positions", extra))
         if new_rows:
             self.session.flush()
             for entity, row in new_rows:
                 self.change(entity, row.id, "created", contact.id)
-            if any(entity == "positions" for entity, _ in new_rows):
-                self._provenance(existing, contact.id, "current_position", new_rows[-1][1].id)
+            if position is not None:
+                self._provenance(existing, contact.id, "current_position", position.id)
             changed = True
         if changed:
             contact.search_key = contact_search_key(
@@ -636,15 +661,27 @@ class ContactSaver:
         elif row.contact_id == contact_id:
             row.content_hash = item.content_hash
 
-    def _position(self, existing: Existing, contact: Contact, item: Prepared) -> Position | None:
-        """The current position the source names; a new company ends the one an import
-        recorded before (not positions the user entered)."""
+    def _position(
+        self, existing: Existing, contact: Contact, item: Prepared
+    ) -> tuple[Position | None, bool]:
+        """The current position the source names, when new, and whether an existing one
+        changed; a new company ends the one an import recorded before (not positions
+        the user entered)."""
         assert item.organization is not None
         org_id = self.orgs[common.organization_key(item.organization)]
         current = existing.open_positions.setdefault(contact.id, [])
-        if any(p.organization_id == org_id for p in current):
-            return None
         mine = existing.provenance.get((contact.id, "current_position"))
+        same = [p for p in current if p.organization_id == org_id]
+        if same:
+            # Same company: a new title (a promotion) updates the position an import
+            # recorded; a position the user entered is theirs.
+            ours = next((p for p in same if mine is not None and mine.value == p.id), None)
+            if ours is not None and item.title and ours.title != item.title:
+                self.change("positions", ours.id, "updated", contact.id, "title",
+                            ours.title, item.title)  # fmt: skip
+                ours.title = item.title
+                return None, True
+            return None, False
         for position in list(current):
             if mine is not None and mine.value == position.id:
                 today = common.as_date("today", "to", self.actor)
@@ -655,7 +692,7 @@ class ContactSaver:
         position = Position(contact_id=contact.id, organization_id=org_id, title=item.title)
         self.session.add(position)
         current.append(position)
-        return position
+        return position, False
 
 
 def _kind(key: str) -> str:

@@ -24,7 +24,7 @@ from goodwill.importers.records import (
 from goodwill.services import _common as common
 from goodwill.services import _import_undo
 from goodwill.services._import_activity import ActivitySaver
-from goodwill.services._import_contacts import ContactSaver, Prepared, is_profile, prepare
+from goodwill.services._import_contacts import ContactSaver, Prepared, prepare
 from goodwill.services._import_summary import COUNT_KEYS, ImportSummary, summary_of
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.privacy import suppression_checker
@@ -32,7 +32,7 @@ from goodwill.storage.aggregates import rebuild_touches
 from goodwill.storage.schema import Import
 from goodwill.storage.unit_of_work import UnitOfWork
 
-BATCH = 500
+BATCH = 1000
 
 __all__ = [
     "COUNT_KEYS",
@@ -249,7 +249,7 @@ def _batch(
                 outcomes[number] = "failed"
                 continue
             keys = [("email", e) for e, _ in item.emails]
-            keys += [("url", u) for u, k in item.links if is_profile(k)]
+            keys += [("url", u) for u, k in item.links if k in item.profiles]
             if any(suppressed(kind, value) for kind, value in keys):
                 outcomes[number] = "suppressed"
             else:

@@ -26,6 +26,32 @@ def next_id(session: Session, table_name: str) -> int:
     return int(session.scalar(select(func.coalesce(func.max(table.c.id), 0))) or 0) + 1
 
 
+def reserve_ids(session: Session, table_name: str, count: int) -> list[int]:
+    """Ids for `count` rows about to be inserted with `insert_rows`, in order.
+
+    PostgreSQL hands them out from the table's sequence, so concurrent writers never
+    collide. SQLite continues after the largest id, as it would itself: goodwill's
+    writes hold the database's write lock (BEGIN IMMEDIATE) from their start. One
+    query either way, where INSERT … RETURNING in parameter order falls back to one
+    statement per row on SQLite.
+    """
+    if count <= 0:
+        return []
+    if table_name not in Base.metadata.tables:
+        raise ValueError(f"unknown table {table_name}")
+    if session.get_bind().dialect.name == "postgresql":
+        rows = session.execute(
+            text(
+                f"SELECT nextval(pg_get_serial_sequence('{table_name}', 'id')) "
+                "FROM generate_series(1, :n)"
+            ),
+            {"n": count},
+        )
+        return sorted(int(r[0]) for r in rows)
+    start = next_id(session, table_name)
+    return list(range(start, start + count))
+
+
 def _sqlite_utc(value: datetime) -> str:
     # The text SQLAlchemy's SQLite DateTime stores (six fractional digits), without a
     # TypeDecorator and a dialect processor call per value.
@@ -109,6 +135,13 @@ def insert_rows(
                 progress(len(batch))
     finally:
         cursor.close()
+
+
+def insert_with_ids(session: Session, table_name: str, rows: Sequence[dict[str, Any]]) -> list[int]:
+    """`insert_rows` for rows that need their ids back: the ids, in row order."""
+    ids = reserve_ids(session, table_name, len(rows))
+    insert_rows(session, table_name, [{**row, "id": i} for row, i in zip(rows, ids, strict=True)])
+    return ids
 
 
 @contextmanager
