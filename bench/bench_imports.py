@@ -99,6 +99,7 @@ class Figures:
     import_s: float = 0.0
     peak_mb: float = 0.0
     base_mb: float = 0.0
+    worker_mb: float = 0.0
     counts: dict[str, int] | None = None
 
     @property
@@ -303,14 +304,19 @@ def child(spec: dict[str, Any]) -> None:
     start = time.perf_counter()
     if profiler:
         profiler.enable()
-    summary = run_import(actor, db.uow, Path(spec["path"]), ImportOptions(format=spec["format"]))
+    options = ImportOptions(format=spec["format"], workers=spec.get("workers"))
+    summary = run_import(actor, db.uow, Path(spec["path"]), options)
     if profiler:
         profiler.disable()
     elapsed = time.perf_counter() - start
     if profiler:
         profiler.dump_stats(spec["profile"])
     db.close()
-    figures = {"seconds": elapsed, "peak_mb": rss_mb(), "base_mb": base, "counts": summary.counts}
+    # The parser worker (a child, when the import used one): ru_maxrss of waited-for
+    # children, an upper bound (it includes what this process held when it started it).
+    worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    figures = {"seconds": elapsed, "peak_mb": rss_mb(), "base_mb": base, "worker_mb": worker_mb,
+               "counts": summary.counts}  # fmt: skip
     print(json.dumps(figures))
 
 
@@ -364,10 +370,13 @@ def bench_format(fmt: str, args: argparse.Namespace, work: Path) -> Figures:
         print(f"mbox: {known['counts']['created']} correspondents imported first "
               f"in {known['seconds']:.1f} s (not timed)")  # fmt: skip
     profile = str(args.profile / f"{fmt}.prof") if args.profile else None
-    result = run_child({"url": url, "path": str(path), "format": fmt, "profile": profile})
+    result = run_child({"url": url, "path": str(path), "format": fmt, "profile": profile,
+                        "workers": args.workers})  # fmt: skip
     figures.import_s, figures.peak_mb = result["seconds"], result["peak_mb"]
+    figures.worker_mb = result["worker_mb"]
     figures.base_mb, figures.counts = result["base_mb"], result["counts"]
-    print(f"{fmt}: import {figures.import_s:.1f} s, peak RSS {figures.peak_mb:.0f} MB, "
+    print(f"{fmt}: import {figures.import_s:.1f} s, peak RSS {figures.peak_mb:.0f} MB "
+          f"(+ parser worker ≤ {figures.worker_mb:.0f} MB), "
           f"counts {figures.counts}  [load {load()}]")  # fmt: skip
     if profile:
         stats = pstats.Stats(profile)
@@ -378,23 +387,26 @@ def bench_format(fmt: str, args: argparse.Namespace, work: Path) -> Figures:
 
 def report(results: list[Figures]) -> None:
     head = ("format", "records", "parse s", "insert s", "floor s", "import s", "ratio",
-            "peak MB", "rec/s", "ratio≤1.5", "peak<300", "gw parse s")  # fmt: skip
+            "peak MB", "worker MB", "rec/s", "ratio≤1.5", "peak<300", "gw parse s")  # fmt: skip
     print("\n" + " | ".join(head))
     print(" | ".join("---" for _ in head))
     for f in results:
         if not f.import_s:  # --floor-only
             print(f"{f.fmt} | {f.records:,} | {f.parse_s:.2f} | {f.insert_s:.2f} | "
-                  f"{f.floor_s:.2f} | - | - | - | - | - | - | {f.own_parse_s:.2f}")  # fmt: skip
+                  f"{f.floor_s:.2f} | - | - | - | - | - | - | - | {f.own_parse_s:.2f}")  # fmt: skip
             continue
         ratio = f.import_s / f.floor_s
         verdicts = ("PASS" if ratio <= RATIO_TARGET else "MISS",
-                    "PASS" if f.peak_mb < PEAK_TARGET_MB else "MISS")  # fmt: skip
+                    "PASS" if f.peak_mb + f.worker_mb < PEAK_TARGET_MB else "MISS")  # fmt: skip
         cells = (f.fmt, f"{f.records:,}", f"{f.parse_s:.2f}", f"{f.insert_s:.2f}",
                  f"{f.floor_s:.2f}", f"{f.import_s:.1f}", f"{ratio:.1f}", f"{f.peak_mb:.0f}",
+                 f"{f.worker_mb:.0f}",
                  f"{f.records / f.import_s:,.0f}", *verdicts, f"{f.own_parse_s:.2f}")  # fmt: skip
         print(" | ".join(cells))
     if imported := [f for f in results if f.import_s]:
-        print("\n(peak MB: the import child's peak RSS, VmHWM; before run_import it held "
+        print("\n(peak MB: the import child's peak RSS, VmHWM; worker MB: its parser worker's,"
+              " an upper bound (RUSAGE_CHILDREN); peak<300 judges their sum. Before"
+              " run_import the child held "
               + ", ".join(f"{f.fmt} {f.base_mb:.0f} MB" for f in imported) + ")")  # fmt: skip
 
 
@@ -408,6 +420,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--profile", type=Path, help="folder for a cProfile of each import")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (files, dbs)")
     parser.add_argument("--floor-only", action="store_true", help="skip the imports")
+    parser.add_argument("--workers", type=int, help="1: parse inline; 2: parse in a worker "
+                        "process (default: goodwill decides by file size)")  # fmt: skip
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     args.formats = [f.strip() for f in args.formats.split(",") if f.strip()]

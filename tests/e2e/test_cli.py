@@ -264,3 +264,28 @@ def test_unusable_database_gets_one_line_and_an_exit_code(url, code, fragment):
     result = CliRunner().invoke(app, ["--db", url, "contact", "list"])
     assert result.exit_code == code
     assert fragment in result.stderr and "Traceback" not in result.stderr
+
+
+def test_import_undo_says_what_it_removed_and_what_it_kept(gw, tmp_path):
+    def vcf(name: str, *people: tuple[str, str]) -> str:
+        path = tmp_path / name
+        path.write_text("".join(
+            f"BEGIN:VCARD\r\nVERSION:3.0\r\nN:{last};{first};;;\r\nFN:{first} {last}\r\n"
+            f"EMAIL:{first.lower()}@example.com\r\nORG:Engines\r\nEND:VCARD\r\n"
+            for first, last in people
+        ), encoding="utf-8")  # fmt: skip
+        return str(path)
+
+    ok(gw("import", vcf("one.vcf", ("Ada", "Lovelace"), ("Zoe", "Sato"))))
+    first = as_json(gw("import", "list", "--json"))[0]["id"]
+    ok(gw("note", "add", "met at the RI", "--contact", "ada@example.com"))
+    text = ok(gw("import", "undo", str(first))).stdout
+    assert "removed 1 contact, 1 email, 2 positions, 1 organization; reverted 0 fields" in text
+    assert "kept 1 contact you have since added notes (1) to: #" in text
+    assert gw("import", "undo", str(first)).exit_code == 4  # already undone
+
+    ok(gw("import", vcf("two.vcf", ("Bob", "Ross"))))
+    second = as_json(gw("import", "list", "--json"))[0]["id"]
+    undone = as_json(gw("import", "undo", str(second), "--json"))
+    assert undone["status"] == "undone"
+    assert undone["undo"]["removed"]["contacts"] == 1 and undone["undo"]["kept_contacts"] == 0

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import event, func, select
 from sqlalchemy.exc import IntegrityError
 
+from goodwill.errors import ImportFailed
 from goodwill.services import _import_contacts, contacts, importing, organizations
 from goodwill.services.contacts import ContactChanges
 from goodwill.services.importing import ImportOptions
@@ -154,3 +156,27 @@ def test_every_organization_of_a_record_becomes_a_position(owner, uow, tmp_path)
     again = importing.run_import(owner, uow, path, ImportOptions(format="vcard"))
     assert again.counts["unchanged"] == 1
     assert len(contacts.show_contact(owner, uow, "grace@example.com").positions) == 2
+
+
+def test_a_worker_process_gives_the_same_import_as_inline(owner, uow, tmp_path):
+    rows = [person(n, company=f"C{n % 7}") for n in range(40)]
+    rows.append("Bad,Row,,not-an-email,X,Y,01 Jan 2020")
+    path = linkedin(tmp_path, rows)
+    errors: list[str] = []
+    options = ImportOptions(
+        format="linkedin", workers=2, batch_size=7, on_error=lambda e: errors.append(str(e))
+    )
+    summary = importing.run_import(owner, uow, path, options)
+    assert summary.counts["created"] == 41 and summary.counts["read"] == 41
+    assert any("not-an-email" in e for e in errors)  # warnings travel from the worker
+    again = importing.run_import(owner, uow, path, ImportOptions(format="linkedin", workers=1))
+    assert again.counts["unchanged"] == 41 and again.counts["created"] == 0
+
+
+def test_a_worker_reports_a_file_that_is_not_the_claimed_format(owner, uow, tmp_path):
+    path = tmp_path / "notes.vcf"
+    path.write_text("this is not a vCard\n" * 10, encoding="utf-8")
+    with pytest.raises(ImportFailed) as caught:
+        importing.run_import(owner, uow, path, ImportOptions(format="vcard", workers=2))
+    assert "notes.vcf" in caught.value.message
+    assert [r.status for r in importing.list_imports(owner, uow)] == ["failed"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -16,6 +16,9 @@ from goodwill.importers.records import RecordError
 from goodwill.services import accounts
 from goodwill.services import importing as import_service
 from goodwill.services.importing import ImportOptions, ImportSummary
+
+if TYPE_CHECKING:
+    from goodwill.services._import_summary import UndoReport
 
 config_app = typer.Typer(help="Import settings: the addresses you send from.")
 
@@ -29,6 +32,56 @@ def _show(summary: ImportSummary, as_json: bool) -> None:
         list(summary.counts),
         [list(summary.counts.values())],
     )
+    if summary.undo is not None:
+        for line in undo_lines(summary.undo):
+            console.print(line, markup=False, soft_wrap=True)
+
+
+# How `import undo` names the tables it removed rows from: (one, many).
+ROWS = {
+    "fields": ("field", "fields"),
+    "contacts": ("contact", "contacts"), "contact_emails": ("email", "emails"),
+    "contact_phones": ("phone", "phones"), "contact_links": ("link", "links"),
+    "positions": ("position", "positions"), "organizations": ("organization", "organizations"),
+    "interactions": ("interaction", "interactions"), "tasks": ("task", "tasks"),
+    "notes": ("note", "notes"), "ledger_entries": ("ledger entry", "ledger entries"),
+    "asks": ("ask", "asks"),
+}  # fmt: skip
+REASONS = {
+    "notes": "notes", "interactions": "interactions", "positions": "positions",
+    "tasks": "tasks", "ledger_entries": "ledger entries", "asks": "asks",
+    "merges": "other contacts (merged)",
+}  # fmt: skip
+
+
+def _many(n: int, table: str) -> str:
+    one, many = ROWS.get(table, (table.replace("_", " "),) * 2)
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def undo_lines(undo: UndoReport) -> list[str]:
+    """'removed 1,204 contacts, 2,311 emails; reverted 14 fields', then what stayed."""
+    order = list(ROWS)
+    tables = sorted(undo.removed, key=lambda t: (order.index(t) if t in ROWS else len(order), t))
+    removed = ", ".join(_many(undo.removed[t], t) for t in tables) or "nothing"
+    lines = [f"removed {removed}; reverted {_many(undo.reverted, 'fields')}"]
+    if undo.left_changed:
+        lines.append(f"left {_many(undo.left_changed, 'fields')} you have changed since")
+    if undo.kept_contacts:
+        why = ", ".join(f"{REASONS.get(r, r)} ({n:,})" for r, n in undo.kept_because.items())
+        ids = ", ".join(f"#{i}" for i in undo.kept_contact_ids[:20])
+        more = ", …" if len(undo.kept_contact_ids) > 20 else ""
+        lines.append(
+            f"kept {_many(undo.kept_contacts, 'contacts')} you have since added {why} to: "
+            f"{ids}{more}"
+        )
+    if undo.kept_organizations:
+        lines.append(f"kept {_many(undo.kept_organizations, 'organizations')} still in use")
+    if undo.gone_contacts:
+        lines.append(
+            f"{_many(undo.gone_contacts, 'contacts')} it created were gone (merged, deleted)"
+        )
+    return lines
 
 
 def import_command(

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 import phonenumbers
-from email_validator import EmailNotValidError, validate_email
+from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 
 from goodwill.domain.text import NAME_MAX, SHORT_MAX, clean_text, collapse_spaces, fold
 from goodwill.errors import ValidationFailed
@@ -69,9 +69,28 @@ def resolve_cadence(tier: Tier | None, cadence_days: int | None) -> int | None:
     return cadence_days if cadence_days is not None else DEFAULT_CADENCE_DAYS[tier]
 
 
+# The everyday address (ASCII atoms, letter TLD, no special-use domain), which
+# email-validator accepts unchanged but for case; a property test holds the two equal.
+_PLAIN_EMAIL = re.compile(
+    r"(?=[^@]{1,64}@)[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}",
+    re.IGNORECASE,
+)
+
+
 def normalize_email(raw: str, field: str = "email") -> str:
     text = clean_text(raw, field, max_len=SHORT_MAX, required=True)
     assert text is not None
+    if (
+        len(text) <= 254
+        and _PLAIN_EMAIL.fullmatch(text)
+        and text.rsplit(".", 1)[1].lower() not in SPECIAL_USE_DOMAIN_NAMES
+        and not any(
+            text.lower().endswith(f".{name}") or text.lower().endswith(f"@{name}")
+            for name in SPECIAL_USE_DOMAIN_NAMES
+        )
+    ):
+        return text.lower()  # what validate_email gives, 30x faster (bench/README.md)
     try:
         result = validate_email(text, check_deliverability=False)
     except EmailNotValidError as exc:

@@ -29,8 +29,13 @@ from goodwill.importers.records import (
     Location,
     RecordError,
 )
-from goodwill.services._import_contacts import CHUNK, ContactSaver, Prepared, prepare
-from goodwill.services._visibility import visible
+from goodwill.services._import_contacts import (
+    CHUNK,
+    ContactSaver,
+    Prepared,
+    prepare,
+    visible_ids,
+)
 from goodwill.services.actor import Actor, utcnow
 from goodwill.storage.bulk import insert_rows, insert_with_ids
 from goodwill.storage.schema import Contact, ContactEmail, Interaction, Task, User
@@ -45,9 +50,13 @@ def summary_text(value: str | None, limit: int = SUMMARY_MAX) -> str | None:
     """A subject or event title as a summary: control characters dropped, cut to size."""
     if value is None:
         return None
-    kept = "".join(
-        ch if ch in "\n\t" or unicodedata.category(ch) != "Cc" else " " for ch in value
-    ).strip()
+    kept = (
+        value.strip()
+        if value.isprintable()
+        else "".join(
+            ch if ch in "\n\t" or unicodedata.category(ch) != "Cc" else " " for ch in value
+        ).strip()
+    )
     if len(kept) > limit:
         kept = kept[: limit - 1] + "…"
     return kept or None
@@ -117,20 +126,21 @@ class ActivitySaver:
         return found
 
     def _resolve(self, addresses: set[str]) -> None:
-        """Fill the cache for these addresses: the first visible contact holding each."""
+        """Fill the cache for these addresses: the first visible contact holding each
+        (emails on their index, then visibility by id: see ContactSaver.match)."""
         missing = sorted(a for a in addresses if a not in self.people)
-        seen = visible(Contact, self.actor)
         for start in range(0, len(missing), CHUNK):
             chunk = missing[start : start + CHUNK]
             self.people.update(dict.fromkeys(chunk))
             rows = self.session.execute(
-                select(ContactEmail.email, ContactEmail.contact_id)
-                .join(Contact, Contact.id == ContactEmail.contact_id)
-                .where(ContactEmail.email.in_(chunk), seen)
-            )
+                select(ContactEmail.email, ContactEmail.contact_id).where(
+                    ContactEmail.email.in_(chunk)
+                )
+            ).all()
+            seen = visible_ids(self.session, self.actor, [cid for _, cid in rows])
             for email, contact_id in rows:
                 current = self.people.get(email)
-                if current is None or contact_id < current:
+                if contact_id in seen and (current is None or contact_id < current):
                     self.people[email] = contact_id
 
     def _create_people(self, people: dict[str, Correspondent]) -> None:

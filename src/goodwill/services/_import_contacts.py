@@ -221,6 +221,16 @@ def _chunked(values: Sequence[T]) -> Iterable[Sequence[T]]:
         yield values[start : start + CHUNK]
 
 
+def visible_ids(session: Session, actor: Actor, ids: Iterable[int]) -> set[int]:
+    """Those of these contact ids the actor may see (looked up by primary key)."""
+    unique = sorted(set(ids))
+    found: set[int] = set()
+    for chunk in _chunked(unique):
+        query = select(Contact.id).where(Contact.id.in_(chunk), visible(Contact, actor))
+        found.update(session.scalars(query))
+    return found
+
+
 @dataclass
 class Existing:
     """What an update needs about the batch's matched contacts, read set-wise."""
@@ -273,17 +283,24 @@ class ContactSaver:
     # -- matching ---------------------------------------------------------------
 
     def _first_by(self, stmt: Select[str, int]) -> dict[str, int]:
+        """key -> the smallest visible contact id holding it."""
+        pairs = self.session.execute(stmt).all()
+        seen = visible_ids(self.session, self.actor, [cid for _, cid in pairs])
         found: dict[str, int] = {}
-        for key, contact_id in self.session.execute(stmt):
-            if key not in found or contact_id < found[key]:
+        for key, contact_id in pairs:
+            if contact_id in seen and (key not in found or contact_id < found[key]):
                 found[key] = contact_id
         return found
 
     def match(self, items: Sequence[Prepared]) -> tuple[list[int | None], dict[str, str | None]]:
         """The visible contact each record names — by this source's own key, then by
         email, then by profile URL (dedupe never reaches contacts the actor cannot
-        see) — and the content hash stored with each source key found."""
-        seen = visible(Contact, self.actor)
+        see) — and the content hash stored with each source key found.
+
+        Each key is looked up on its own index, then the contacts found are checked
+        for visibility by id: joined in one query, SQLite plans a long IN list by
+        reading every contact of the workspace instead (bench/README.md).
+        """
         me = self.actor.user_id
         by_key: dict[str, int] = {}
         hashes: dict[str, str | None] = {}
@@ -292,25 +309,24 @@ class ContactSaver:
         source_keys = sorted({i.source_key for i in items})
         for chunk in _chunked(source_keys):
             rows = self.session.execute(
-                select(ImportKey.key_hash, ImportKey.contact_id, ImportKey.content_hash)
-                .join(Contact, Contact.id == ImportKey.contact_id)
-                .where(ImportKey.owner_id == me, ImportKey.key_hash.in_(chunk), seen)
-            )
+                select(ImportKey.key_hash, ImportKey.contact_id, ImportKey.content_hash).where(
+                    ImportKey.owner_id == me, ImportKey.key_hash.in_(chunk)
+                )
+            ).all()
+            seen = visible_ids(self.session, self.actor, [cid for _, cid, _ in rows])
             for key, contact_id, content in rows:
-                by_key[key], hashes[key] = contact_id, content
+                if contact_id in seen:
+                    by_key[key], hashes[key] = contact_id, content
         emails = sorted({e for i in items for e, _ in i.emails})
         for chunk in _chunked(emails):
             by_email.update(self._first_by(
                 select(ContactEmail.email, ContactEmail.contact_id)
-                .join(Contact, Contact.id == ContactEmail.contact_id)
-                .where(ContactEmail.email.in_(chunk), seen)
+                .where(ContactEmail.email.in_(chunk))
             ))  # fmt: skip
         urls = sorted({k for i in items for k in i.profiles})
         for chunk in _chunked(urls):
             by_url.update(self._first_by(
-                select(ContactLink.key, ContactLink.contact_id)
-                .join(Contact, Contact.id == ContactLink.contact_id)
-                .where(ContactLink.key.in_(chunk), seen)
+                select(ContactLink.key, ContactLink.contact_id).where(ContactLink.key.in_(chunk))
             ))  # fmt: skip
         matches: list[int | None] = []
         for item in items:
@@ -330,12 +346,23 @@ class ContactSaver:
         matches, hashes = self.match(items)
         self._organizations([o for i in items for o in i.organizations()])
         self._tags([t for i in items for t in i.tags])
-        updates = [(n, cid) for n, cid in enumerate(matches) if cid is not None]
-        existing = self._load([cid for _, cid in updates])
+        same = [
+            n for n, item in enumerate(items)
+            if matches[n] is not None and hashes.get(item.source_key, "") == item.content_hash
+        ]  # fmt: skip
+        for n in same:
+            # What this source said last time, word for word: nothing to read or do.
+            results[n] = ("unchanged", matches[n])  # type: ignore[assignment]
+        skip = set(same)
+        existing = self._load(
+            [cid for n, cid in enumerate(matches) if cid is not None and n not in skip]
+        )
         pending: list[int] = []  # new records not written yet
         claimed: dict[str, int] = {}  # identity key -> index of the new record holding it
         for n, item in enumerate(items):
             contact_id = matches[n]
+            if n in skip:
+                continue
             if contact_id is None:
                 keys = item.identity()
                 first = next((claimed[k] for k in keys if k in claimed), None)
@@ -351,10 +378,6 @@ class ContactSaver:
                 assert written is not None
                 contact_id = written[1]
                 existing = self._merge_loaded(existing, self._load([contact_id]))
-            elif item.source_key in hashes and hashes[item.source_key] == item.content_hash:
-                # What this source said last time, word for word: nothing to do.
-                results[n] = ("unchanged", contact_id)
-                continue
             results[n] = (self._update(existing, contact_id, item), contact_id)
         self._create(items, pending, results)
         return [r for r in results if r is not None]

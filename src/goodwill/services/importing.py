@@ -12,19 +12,19 @@ from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session
 
-from goodwill.errors import ImportFailed, ValidationFailed
+from goodwill.errors import ImportFailed
 from goodwill.importers import registry
 from goodwill.importers.records import (
     ImportedContact,
     ImportedEvent,
     ImportedMessage,
-    ParseResult,
     RecordError,
 )
 from goodwill.services import _common as common
 from goodwill.services import _import_undo
 from goodwill.services._import_activity import ActivitySaver
-from goodwill.services._import_contacts import ContactSaver, Prepared, prepare
+from goodwill.services._import_contacts import ContactSaver, Prepared
+from goodwill.services._import_pipeline import PreparedContact, Streamed, open_stream, prepared
 from goodwill.services._import_summary import COUNT_KEYS, ImportSummary, summary_of
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.privacy import suppression_checker
@@ -52,6 +52,7 @@ class ImportOptions:
     keep_bodies: bool = False
     visibility: str | None = None
     batch_size: int = BATCH
+    workers: int | None = None  # 2: parse in a second process; None: when the file is big
     progress: Callable[[dict[str, int]], None] | None = None
     on_error: Callable[[RecordError], None] | None = None
     errors: list[str] = field(default_factory=list)  # the first few, for the summary
@@ -80,14 +81,15 @@ def run_import(
     if not path.exists():
         raise ImportFailed(f"{path}: no such file or folder")
     fmt = registry.detect_format(path) if opts.format == "auto" else opts.format
-    parse = registry.parser_for(fmt, now=utcnow(), keep_bodies=opts.keep_bodies)
+    registry.parser_for(fmt, now=utcnow())  # an unknown format fails here, before a run
     fingerprint = _fingerprint(path)
-    records = parse(path)
+    stream = open_stream(fmt, path, utcnow(), opts.keep_bodies, actor, opts.workers)
+    records = iter(stream)
     if opts.dry_run:
         try:
             return _dry_run(actor, uow, path, fmt, fingerprint, records, opts)
         finally:
-            _close(records)
+            stream.close()
     run_id = _start(actor, uow, path, fmt, fingerprint, opts)
     try:
         return _run(actor, uow, run_id, records, opts)
@@ -98,13 +100,7 @@ def run_import(
             failed.status, failed.finished_at = "failed", utcnow()
         raise
     finally:
-        _close(records)
-
-
-def _close(records: Iterator[ParseResult]) -> None:
-    close = getattr(records, "close", None)
-    if close is not None:
-        close()
+        stream.close()
 
 
 class _Savers:
@@ -122,7 +118,7 @@ class _Savers:
 
 
 def _run(
-    actor: Actor, uow: UnitOfWork, run_id: int, records: Iterator[ParseResult], opts: ImportOptions
+    actor: Actor, uow: UnitOfWork, run_id: int, records: Iterator[Streamed], opts: ImportOptions
 ) -> ImportSummary:
     position = [0]  # results taken from the stream so far, across batches
     savers: _Savers | None = None
@@ -138,14 +134,14 @@ def _run(
 
 
 def _take(
-    records: Iterator[ParseResult], checkpoint: int, size: int, position: list[int]
-) -> list[tuple[int, ParseResult]]:
+    records: Iterator[Streamed], checkpoint: int, size: int, position: list[int]
+) -> list[tuple[int, Streamed]]:
     """The next `size` results after the checkpoint, with their stream positions.
 
     Positions count results, not records: one calendar event yields many
     occurrences. The parsers are deterministic, so positions are stable.
     """
-    batch: list[tuple[int, ParseResult]] = []
+    batch: list[tuple[int, Streamed]] = []
     for result in records:
         position[0] += 1
         if position[0] <= checkpoint:
@@ -158,7 +154,7 @@ def _take(
 
 def _dry_run(
     actor: Actor, uow: UnitOfWork, path: Path, fmt: str, fingerprint: str,
-    records: Iterator[ParseResult], opts: ImportOptions,
+    records: Iterator[Streamed], opts: ImportOptions,
 ) -> ImportSummary:  # fmt: skip
     """Everything an import would do, in one transaction that is rolled back."""
     with uow.read() as session:
@@ -209,7 +205,7 @@ def _batch(
     session: Session,
     actor: Actor,
     run: Import,
-    batch: list[tuple[int, ParseResult]],
+    batch: list[tuple[int, Streamed]],
     savers: _Savers,
     opts: ImportOptions,
 ) -> None:
@@ -241,13 +237,18 @@ def _batch(
         if isinstance(result, RecordError):
             report(result)
             outcomes[number] = "failed"
-        elif isinstance(result, ImportedContact):
-            try:
-                item = prepare(result, run.format, actor, report)
-            except ValidationFailed as exc:
-                report(RecordError(result.location, exc.field or None, exc.reason))
+        elif isinstance(result, ImportedContact | PreparedContact):
+            if isinstance(result, ImportedContact):  # parsed but not prepared yet
+                result = prepared(result, run.format, actor)
+                assert isinstance(result, PreparedContact)
+            for warning in result.warnings:
+                report(warning)
+            if result.item is None:
+                assert result.error is not None
+                report(result.error)
                 outcomes[number] = "failed"
                 continue
+            item = result.item
             keys = [("email", e) for e, _ in item.emails]
             keys += [("url", u) for u, k in item.links if k in item.profiles]
             if any(suppressed(kind, value) for kind, value in keys):

@@ -425,4 +425,7 @@ def suppression_checker(session: Session, workspace_id: int) -> Callable[[str, s
     def check(kind: str, value: str) -> bool:
         return suppression_hash(salt, kind, identity_key(kind, value)) in hashes
 
-    return check
+    def nobody(kind: str, value: str) -> bool:
+        return False
+
+    return check if hashes else nobody  # most workspaces have forgotten no one
