@@ -34,6 +34,7 @@ from goodwill.services.organizations import OrganizationChanges as OC
 from goodwill.services.views import Ref
 from tests.integration.canary_calls_giving import GIVING_CALLS, restore_giving_from_trash
 from tests.integration.canary_calls_imports import IMPORT_CALLS
+from tests.integration.canary_calls_strength import STRENGTH_CALLS
 
 MISSING = 999_999_999  # an id no record has
 PRIVATE_CONTACT = Ref(None, "a private contact")
@@ -397,4 +398,5 @@ CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
     "trash.restore_from_trash": _restore_from_trash,
     **GIVING_CALLS,
     **IMPORT_CALLS,
+    **STRENGTH_CALLS,
 }

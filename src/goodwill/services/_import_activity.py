@@ -194,7 +194,7 @@ class ActivitySaver:
             participants += [{"interaction_id": interaction_id, "contact_id": c}
                              for c in row.people]  # fmt: skip
             self.contacts.change("interactions", interaction_id, "created", None)
-            touched.update(row.people)
+            touched.add(interaction_id)  # its touches are added at the batch's end
         insert_rows(self.session, "interaction_participants", participants)
 
     def save_messages(

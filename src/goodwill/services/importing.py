@@ -28,7 +28,7 @@ from goodwill.services._import_pipeline import PreparedContact, Streamed, open_s
 from goodwill.services._import_summary import COUNT_KEYS, ImportSummary, summary_of
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.privacy import suppression_checker
-from goodwill.storage.aggregates import rebuild_touches
+from goodwill.storage.aggregates import add_touches
 from goodwill.storage.schema import Import
 from goodwill.storage.unit_of_work import UnitOfWork
 
@@ -257,7 +257,7 @@ def _batch(
                 ready.append((number, item))
         else:
             ready.append((number, result))
-    touched: set[int] = set()
+    touched: set[int] = set()  # ids of the interactions this batch creates
     state = savers.contacts.snapshot()
     try:
         with session.begin_nested():
@@ -315,7 +315,7 @@ def _finish(
     session: Session, run: Import, counts: dict[str, int], touched: set[int], savers: _Savers
 ) -> None:
     run.counts = counts
-    rebuild_touches(session, touched)
+    add_touches(session, sorted(touched))  # the batch's new interactions, O(new)
     session.flush()
 
 

@@ -17,7 +17,7 @@ from goodwill.services import _common as common
 from goodwill.services._visibility import get_visible, require_owner, visible
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.views import InteractionView, LoggedInteraction, Ref
-from goodwill.storage.aggregates import rebuild_touches
+from goodwill.storage.aggregates import add_touches, rebuild_touches
 from goodwill.storage.schema import Contact, Interaction, InteractionParticipant, Task
 from goodwill.storage.unit_of_work import UnitOfWork
 
@@ -73,7 +73,7 @@ def log_interaction(
             InteractionParticipant(interaction_id=interaction.id, contact_id=c.id) for c in contacts
         )
         session.flush()
-        rebuild_touches(session, [c.id for c in contacts])
+        add_touches(session, [interaction.id])  # O(1) per contact, whatever the history
         follow_ups = session.scalars(
             select(Task)
             .where(

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, bindparam, delete, func, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from goodwill.domain.agenda import cadence_anchor, day_number
 from goodwill.domain.dates import local_date_of, zone
+from goodwill.domain.strength import CLASSES, Touches, add_touch, parse_settings
+from goodwill.storage.bulk import insert_rows
 from goodwill.storage.schema import (
     Base,
     Contact,
@@ -17,6 +21,7 @@ from goodwill.storage.schema import (
     Interaction,
     InteractionParticipant,
     User,
+    Workspace,
 )
 
 CHUNK = 5_000  # ids per IN list: under every database's bound-parameter limit
@@ -30,6 +35,83 @@ def _chunks(ids: Sequence[int] | None) -> Iterable[Sequence[int] | None]:
         yield ids[start : start + CHUNK]
 
 
+FLOATS = ("d_meeting", "d_call", "d_message", "d_email", "d_social")
+INSERT_CHUNK = 20_000
+
+
+def half_lives(bind: Session | Connection) -> dict[int, float]:
+    """Each workspace's decay half-life (days) for the strength aggregates."""
+    return {
+        ws: parse_settings(settings).half_life_days
+        for ws, settings in bind.execute(select(Workspace.id, Workspace.strength_settings))
+    }
+
+
+def _row(key: tuple[int, int, str], touches: Touches) -> dict[str, Any]:
+    contact_id, owner_id, visibility = key
+    row: dict[str, Any] = {
+        "contact_id": contact_id, "owner_id": owner_id, "visibility": visibility,
+        "first_at": touches.first_at, "last_at": touches.last_at, "touches": touches.touches,
+        "by_me": touches.by_me, "by_them": touches.by_them, "d_them": touches.decayed_them,
+    }  # fmt: skip
+    for cls in CLASSES:
+        row[f"d_{cls}"] = touches.decayed[cls]
+    return row
+
+
+def as_touches(row: Any) -> Touches:
+    """A contact_touches row (or a dict of one) as the domain's aggregate."""
+    get: Callable[[str], Any] = row.__getitem__ if isinstance(row, dict) else row.__getattribute__
+    return Touches(
+        get("first_at"), get("last_at"), get("touches"), get("by_me"), get("by_them"),
+        {cls: get(f"d_{cls}") for cls in CLASSES}, get("d_them"),
+    )  # fmt: skip
+
+
+def touch_rows(
+    bind: Session | Connection,
+    contact_ids: Sequence[int] | None,
+    *,
+    default_half_life: bool = False,
+    before: datetime | None = None,
+) -> Iterator[dict[str, Any]]:
+    """contact_touches rows folded from the interactions (of some contacts, or all),
+    oldest touch first with `domain.strength.add_touch`; `before` limits them to
+    touches before a moment (a score as it was)."""
+    lives = {} if default_half_life else half_lives(bind)
+    default = parse_settings(None).half_life_days
+    query = (
+        select(
+            InteractionParticipant.contact_id, Interaction.owner_id, Interaction.visibility,
+            Interaction.workspace_id, Interaction.occurred_at, Interaction.channel,
+            Interaction.initiator, Interaction.recipients,
+        )
+        .join(Interaction, Interaction.id == InteractionParticipant.interaction_id)
+        .where(Interaction.deleted_at.is_(None))
+        .order_by(
+            InteractionParticipant.contact_id, Interaction.owner_id, Interaction.visibility,
+            Interaction.occurred_at, Interaction.id,
+        )
+    )  # fmt: skip
+    if before is not None:
+        query = query.where(Interaction.occurred_at < before)
+    for chunk in _chunks(None if contact_ids is None else sorted(set(contact_ids))):
+        stmt = query if chunk is None else query.where(InteractionParticipant.contact_id.in_(chunk))
+        key: tuple[int, int, str] | None = None
+        current: Touches | None = None
+        result = bind.execute(stmt.execution_options(yield_per=10_000))
+        for contact_id, owner_id, visibility, ws, at, channel, initiator, recipients in result:
+            here = (contact_id, owner_id, visibility)
+            if here != key:
+                if key is not None and current is not None:
+                    yield _row(key, current)
+                key, current = here, None
+            current = add_touch(current, at, channel, initiator, recipients,
+                                lives.get(ws, default))  # fmt: skip
+        if key is not None and current is not None:
+            yield _row(key, current)
+
+
 def rebuild_touches(session: Session, contact_ids: Iterable[int] | None = None) -> None:
     """Recompute contact_touches from the interactions (for some contacts, or all),
     then the contacts' cadence anchors."""
@@ -38,31 +120,76 @@ def rebuild_touches(session: Session, contact_ids: Iterable[int] | None = None) 
         return
     for chunk in _chunks(ids):
         clear = delete(ContactTouch)
-        source = (
-            select(
-                InteractionParticipant.contact_id,
-                Interaction.owner_id,
-                Interaction.visibility,
-                func.min(Interaction.occurred_at),
-                func.max(Interaction.occurred_at),
-                func.count(),
-            )
-            .join(Interaction, Interaction.id == InteractionParticipant.interaction_id)
-            .where(Interaction.deleted_at.is_(None))
-            .group_by(
-                InteractionParticipant.contact_id, Interaction.owner_id, Interaction.visibility
-            )
-        )
         if chunk is not None:
             clear = clear.where(ContactTouch.contact_id.in_(chunk))
-            source = source.where(InteractionParticipant.contact_id.in_(chunk))
         session.execute(clear)
+        rows = list(touch_rows(session, chunk)) if chunk is not None else touch_rows(session, None)
+        batch: list[dict[str, Any]] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= INSERT_CHUNK:
+                insert_rows(session, "contact_touches", batch)
+                batch = []
+        insert_rows(session, "contact_touches", batch)
+    refresh_touch_anchors(session, ids)
+
+
+def add_touches(session: Session, interaction_ids: Sequence[int]) -> None:
+    """New interactions into the stored aggregates, in O(new touches): each affected
+    (contact, owner, visibility) row is read once and moved forward with add_touch,
+    whatever the length of its history. Then those contacts' cadence anchors."""
+    if not interaction_ids:
+        return
+    lives = half_lives(session)
+    default = parse_settings(None).half_life_days
+    new: dict[tuple[int, int, str], list[tuple[Any, ...]]] = {}
+    for chunk in _chunks(sorted(set(interaction_ids))):
+        assert chunk is not None
+        for contact_id, owner_id, visibility, ws, at, channel, initiator, recipients in (
+            session.execute(
+                select(
+                    InteractionParticipant.contact_id, Interaction.owner_id,
+                    Interaction.visibility, Interaction.workspace_id, Interaction.occurred_at,
+                    Interaction.channel, Interaction.initiator, Interaction.recipients,
+                )
+                .join(Interaction, Interaction.id == InteractionParticipant.interaction_id)
+                .where(Interaction.id.in_(chunk), Interaction.deleted_at.is_(None))
+                .order_by(Interaction.occurred_at, Interaction.id)
+            )
+        ):  # fmt: skip
+            new.setdefault((contact_id, owner_id, visibility), []).append(
+                (ws, at, channel, initiator, recipients)
+            )
+    contacts = sorted({key[0] for key in new})
+    stored: dict[tuple[int, int, str], Touches] = {}
+    for chunk in _chunks(contacts):
+        assert chunk is not None
+        for row in session.scalars(select(ContactTouch).where(ContactTouch.contact_id.in_(chunk))):
+            key = (row.contact_id, row.owner_id, row.visibility)
+            if key in new:
+                stored[key] = as_touches(row)
+    rows = []
+    for key, touches in new.items():
+        current = stored.get(key)
+        for ws, at, channel, initiator, recipients in touches:
+            current = add_touch(current, at, channel, initiator, recipients,
+                                lives.get(ws, default))  # fmt: skip
+        assert current is not None
+        rows.append(_row(key, current))
+    for chunk in _chunks(contacts):
+        assert chunk is not None
+        mine = set(chunk)
         session.execute(
-            insert(ContactTouch).from_select(
-                ["contact_id", "owner_id", "visibility", "first_at", "last_at", "touches"], source
+            delete(ContactTouch).where(
+                ContactTouch.contact_id.in_(chunk),
+                tuple_(ContactTouch.contact_id, ContactTouch.owner_id, ContactTouch.visibility).in_(
+                    [k for k in new if k[0] in mine]
+                ),
             )
         )
-    refresh_touch_anchors(session, ids)
+    session.flush()
+    insert_rows(session, "contact_touches", rows)
+    refresh_touch_anchors(session, contacts)
 
 
 def refresh_touch_anchors(

@@ -8,8 +8,10 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -80,6 +82,8 @@ class Workspace(Base):
     # Salt for the hashed identity keys of forgotten people (see Suppression).
     suppression_salt: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(32))
     created_at: Mapped[datetime]
+    # Relationship-strength settings that differ from domain.strength's defaults.
+    strength_settings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Membership(Base):
@@ -278,6 +282,17 @@ class ContactTouch(Base):
     first_at: Mapped[datetime]
     last_at: Mapped[datetime]
     touches: Mapped[int]
+    # For relationship strength (domain.strength.Touches): who started the touches,
+    # and touches decayed to last_at (the workspace's half-life), per channel class,
+    # each weighted 1/sqrt(recipients).
+    by_me: Mapped[int] = mapped_column(default=0, server_default="0")
+    by_them: Mapped[int] = mapped_column(default=0, server_default="0")
+    d_meeting: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    d_call: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    d_message: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    d_email: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    d_social: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    d_them: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
 
 
 class Note(Owned, Base):
@@ -408,6 +423,32 @@ class Import(Base):
     counts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     started_at: Mapped[datetime]
     finished_at: Mapped[datetime | None]
+
+
+class ContactRelation(Base):
+    """Two contacts who know each other (`goodwill knows A B`), for warm paths.
+
+    Stored once per pair, the smaller contact id first; strength 0–1.
+    """
+
+    __tablename__ = "contact_relations"
+    __table_args__ = (
+        UniqueConstraint("owner_id", "contact_a_id", "contact_b_id"),
+        CheckConstraint("contact_a_id < contact_b_id", name="ordered"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"), index=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    visibility: Mapped[str] = mapped_column(String(16))
+    contact_a_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    contact_b_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    strength: Mapped[float] = mapped_column(Float)
+    note: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime]
 
 
 class ImportChange(Base):

@@ -1,0 +1,199 @@
+"""`goodwill strength`: explained relationship-strength scores, rankings and settings."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from goodwill.domain.strength import (
+    CLASSES,
+    COMPONENTS,
+    SETTING_RANGES,
+    Ledger,
+    Strength,
+    StrengthSettings,
+    Touches,
+    parse_settings,
+    trend,
+)
+from goodwill.errors import PermissionDenied, ValidationFailed
+from goodwill.services import _common as common
+from goodwill.services._strength import Scored, score_contacts, scores_before, settings_for
+from goodwill.services.actor import Actor, utcnow
+from goodwill.services.views import Ref
+from goodwill.storage.aggregates import rebuild_touches
+from goodwill.storage.schema import Contact, Workspace
+from goodwill.storage.unit_of_work import UnitOfWork
+
+MAX_LIST = 1_000
+
+
+@dataclass(frozen=True)
+class StrengthView:
+    contact: Ref
+    score: int  # rounded for display
+    exact: float  # the sum of `parts`
+    parts: dict[str, float]  # points per component
+    values: dict[str, float]  # each component 0–1, before its weight
+    trend: str  # rising | stable | cooling
+    score_90_days_ago: float
+    touches: int
+    started_by_me: int
+    started_by_them: int
+    last_touch: datetime | None
+    days_since_last: float | None
+    given: int
+    received: int
+    reasons: dict[str, str]  # one line per component, in words
+
+
+def _reasons(strength: Strength, touches: Touches | None, ledger: Ledger) -> dict[str, str]:
+    days = strength.days_since_last
+    reasons = {
+        "recency": "never in touch" if days is None else f"last touch {days:.0f} days ago",
+        "frequency": f"{strength.decayed_touches:.1f} recent touches (decayed)",
+    }
+    if touches is None:
+        reasons["depth"] = "no touches"
+        reasons["reciprocity"] = "no touches"
+    else:
+        biggest = max(CLASSES, key=lambda c: touches.decayed.get(c, 0.0))
+        quiet = touches.decayed[biggest] <= 0
+        reasons["depth"] = "no recent touches" if quiet else f"mostly {biggest}"
+        total = touches.by_me + touches.by_them
+        share = f"they started {touches.by_them} of {total} touches" if total else "no touches"
+        reasons["reciprocity"] = share
+    if ledger.given or ledger.received:
+        reasons["reciprocity"] += f"; you gave {ledger.given}, received {ledger.received}"
+    reasons["duration"] = (
+        f"known since {touches.first_at:%Y-%m-%d}" if touches is not None else "no first touch"
+    )
+    return reasons
+
+
+def _view(contact: Contact, actor: Actor, scored: Scored, before: float) -> StrengthView:
+    strength, touches, ledger = scored.strength, scored.touches, scored.ledger
+    return StrengthView(
+        contact=common.contact_ref(contact, actor),
+        score=strength.rounded,
+        exact=strength.score,
+        parts=dict(strength.parts),
+        values=dict(strength.values),
+        trend=trend(strength.score, before),
+        score_90_days_ago=before,
+        touches=touches.touches if touches else 0,
+        started_by_me=touches.by_me if touches else 0,
+        started_by_them=touches.by_them if touches else 0,
+        last_touch=touches.last_at if touches else None,
+        days_since_last=strength.days_since_last,
+        given=ledger.given,
+        received=ledger.received,
+        reasons=_reasons(strength, touches, ledger),
+    )
+
+
+def contact_strength(actor: Actor, uow: UnitOfWork, contact: str | int) -> StrengthView:
+    """One contact's score with each component's contribution and the 90-day trend."""
+    with uow.read() as session:
+        found = common.resolve_contact(session, actor, contact)
+        now = utcnow()
+        settings = settings_for(session, actor)
+        scored = score_contacts(session, actor, now, [found.id], settings)[found.id]
+        before = scores_before(session, actor, now, [found.id], settings).get(found.id, 0.0)
+        return _view(found, actor, scored, before)
+
+
+def strongest(
+    actor: Actor, uow: UnitOfWork, *, limit: int = 20, cooling: bool = False
+) -> list[StrengthView]:
+    """The strongest relationships; or, with cooling, those that lost the most over
+    90 days (strongest first among equals)."""
+    if not 1 <= limit <= MAX_LIST:
+        raise ValidationFailed("top", f"must be between 1 and {MAX_LIST}")
+    with uow.read() as session:
+        now = utcnow()
+        settings = settings_for(session, actor)
+        scored = score_contacts(session, actor, now, None, settings)
+        if cooling:
+            before = scores_before(session, actor, now, None, settings)
+            drops = {
+                cid: before.get(cid, 0.0) - s.strength.score
+                for cid, s in scored.items()
+                if trend(s.strength.score, before.get(cid, 0.0)) == "cooling"
+            }
+            chosen = sorted(drops, key=lambda c: (-drops[c], -scored[c].strength.score, c))
+            chosen = chosen[:limit]
+        else:
+            chosen = sorted(scored, key=lambda c: (-scored[c].strength.score, c))[:limit]
+            before = scores_before(session, actor, now, chosen, settings)
+        contacts = {c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(chosen)))}
+        return [_view(contacts[c], actor, scored[c], before.get(c, 0.0)) for c in chosen]
+
+
+def strength_settings(actor: Actor, uow: UnitOfWork) -> dict[str, float]:
+    """The workspace's strength settings, flattened (weight.recency, channel.email…)."""
+    with uow.read() as session:
+        return _flat(settings_for(session, actor))
+
+
+def _flat(settings: StrengthSettings) -> dict[str, float]:
+    flat: dict[str, float] = {}
+    for key, value in asdict(settings).items():
+        if key == "weights":
+            flat.update({f"weight.{k}": float(v) for k, v in value.items()})
+        elif key == "channel_weights":
+            flat.update({f"channel.{k}": float(v) for k, v in value.items()})
+        else:
+            flat[key] = float(value)
+    return flat
+
+
+SETTING_NAMES = (
+    *SETTING_RANGES,
+    *(f"weight.{c}" for c in COMPONENTS),
+    *(f"channel.{c}" for c in CLASSES),
+)
+
+
+def set_strength_setting(actor: Actor, uow: UnitOfWork, key: str, value: str) -> dict[str, float]:
+    """Change one strength setting for the workspace (owners and admins). A new
+    half-life recomputes the workspace's touch aggregates."""
+    if key not in SETTING_NAMES:
+        raise ValidationFailed("setting", f"'{key}' is not one of {', '.join(SETTING_NAMES)}")
+    if not actor.is_admin:
+        raise PermissionDenied("only a workspace owner or admin may change strength settings")
+    with uow.write() as session:
+        workspace = session.get_one(Workspace, actor.workspace_id)
+        stored = dict(workspace.strength_settings or {})
+        old_half_life = parse_settings(stored).half_life_days
+        if key.startswith(("weight.", "channel.")):
+            group, name = key.split(".", 1)
+            group = "weights" if group == "weight" else "channel_weights"
+            stored[group] = {**stored.get(group, {}), name: value}
+        else:
+            stored[key] = value
+        settings = parse_settings(stored)  # checks every value and range
+        workspace.strength_settings = _stored(settings)
+        session.flush()
+        if settings.half_life_days != old_half_life:
+            ids = session.scalars(
+                select(Contact.id).where(Contact.workspace_id == actor.workspace_id)
+            ).all()
+            rebuild_touches(session, ids)
+        return _flat(settings)
+
+
+def _stored(settings: StrengthSettings) -> dict[str, object]:
+    """Only what differs from the defaults, so new defaults reach every workspace."""
+    defaults = asdict(StrengthSettings())
+    stored: dict[str, object] = {}
+    for key, value in asdict(settings).items():
+        if isinstance(value, dict):
+            changed = {k: v for k, v in value.items() if defaults[key].get(k) != v}
+            if changed:
+                stored[key] = changed
+        elif value != defaults[key]:
+            stored[key] = value
+    return stored
