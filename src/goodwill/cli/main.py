@@ -19,6 +19,7 @@ from goodwill.cli.ledger import give, ledger_app, receive
 from goodwill.cli.orgs import org_app
 from goodwill.cli.privacy import forget
 from goodwill.cli.state import GoodwillGroup, State, confirm, console, state
+from goodwill.cli.strength import config_strength, strength_command
 from goodwill.config import default_database_url
 from goodwill.services import accounts, agenda, demo, trash
 from goodwill.storage import migrate
@@ -59,6 +60,8 @@ app.add_typer(duplicates_app, name="duplicates")
 app.command("merge")(merge)
 app.command("import")(import_command)
 app.add_typer(config_app, name="config")
+app.command("strength")(strength_command)
+config_app.command("strength")(config_strength)
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -49,7 +49,9 @@ class StrengthView:
     reasons: dict[str, str]  # one line per component, in words
 
 
-def _reasons(strength: Strength, touches: Touches | None, ledger: Ledger) -> dict[str, str]:
+def _reasons(
+    strength: Strength, touches: Touches | None, ledger: Ledger, met_on: date | None
+) -> dict[str, str]:
     days = strength.days_since_last
     reasons = {
         "recency": "never in touch" if days is None else f"last touch {days:.0f} days ago",
@@ -67,9 +69,9 @@ def _reasons(strength: Strength, touches: Touches | None, ledger: Ledger) -> dic
         reasons["reciprocity"] = share
     if ledger.given or ledger.received:
         reasons["reciprocity"] += f"; you gave {ledger.given}, received {ledger.received}"
-    reasons["duration"] = (
-        f"known since {touches.first_at:%Y-%m-%d}" if touches is not None else "no first touch"
-    )
+    first = touches.first_at.date() if touches is not None else None
+    since = min(d for d in (first, met_on) if d is not None) if (first or met_on) else None
+    reasons["duration"] = f"known since {since:%Y-%m-%d}" if since else "no first touch"
     return reasons
 
 
@@ -90,7 +92,7 @@ def _view(contact: Contact, actor: Actor, scored: Scored, before: float) -> Stre
         days_since_last=strength.days_since_last,
         given=ledger.given,
         received=ledger.received,
-        reasons=_reasons(strength, touches, ledger),
+        reasons=_reasons(strength, touches, ledger, contact.met_on),
     )
 
 

@@ -1,0 +1,128 @@
+"""Strength from stored aggregates: equal to the domain function over the raw
+touches, kept incrementally, as each viewer may see it."""
+
+from __future__ import annotations
+
+import math
+import random
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from goodwill.domain.strength import Ledger, StrengthSettings, add_touch, score
+from goodwill.errors import PermissionDenied, ValidationFailed
+from goodwill.services import ledger, strength
+from goodwill.services._strength import score_contacts
+from goodwill.services.actor import utcnow
+from goodwill.storage.aggregates import rebuild_touches
+from goodwill.storage.schema import ContactTouch
+from tests.factories import make_contact, make_interaction
+
+CHANNELS = ("meeting", "coffee", "call", "message", "email", "social")
+
+
+def _random_history(owner, uow, rng, people, count):
+    """Log touches in random order (backdated ones too); return what was logged."""
+    logged = []
+    now = utcnow()
+    for _ in range(count):
+        who = rng.sample(people, rng.randint(1, 2))
+        when = now - timedelta(hours=rng.randint(1, 24 * 700))
+        channel, initiator = rng.choice(CHANNELS), rng.choice(("me", "them"))
+        recipients = rng.choice((1, 1, 2, 40))
+        make_interaction(
+            owner, uow, *who, channel=channel, initiated_by=initiator,
+            when=when.isoformat(), recipients=max(recipients, len(who)),
+        )  # fmt: skip
+        logged.append((who, when, channel, initiator, max(recipients, len(who))))
+    return logged
+
+
+def _expected(logged, contact_id, now, settings):
+    current = None
+    for who, when, channel, initiator, recipients in sorted(logged, key=lambda x: x[1]):
+        if contact_id in who:
+            current = add_touch(current, when, channel, initiator, recipients,
+                                settings.half_life_days)  # fmt: skip
+    return score(current, now, settings, Ledger())
+
+
+def test_stored_scores_equal_the_domain_function_contact_by_contact(owner, uow):
+    rng = random.Random(7)
+    people = [make_contact(owner, uow, name=f"P{n} Person").id for n in range(8)]
+    logged = _random_history(owner, uow, rng, people, 60)
+    settings = StrengthSettings()
+    with uow.read() as session:
+        now = utcnow()
+        incremental = score_contacts(session, owner, now)
+    with uow.write() as session:
+        rebuild_touches(session)  # the full, set-based recompute
+    with uow.read() as session:
+        rebuilt = score_contacts(session, owner, now)
+    for contact_id in people:
+        want = _expected(logged, contact_id, now, settings).score
+        assert math.isclose(incremental[contact_id].strength.score, want, abs_tol=1e-6)
+        assert math.isclose(rebuilt[contact_id].strength.score, want, abs_tol=1e-6)
+        assert incremental[contact_id].touches is not None
+        assert incremental[contact_id].touches.touches == rebuilt[contact_id].touches.touches
+
+
+def test_explained_strength_of_a_contact(owner, uow):
+    ana = make_contact(owner, uow, name="Ana Diaz").id
+    for days, channel, by in ((3, "coffee", "them"), (40, "call", "me"), (200, "email", "me")):
+        when = (utcnow() - timedelta(days=days)).isoformat()
+        make_interaction(owner, uow, ana, channel=channel, initiated_by=by, when=when)
+    ledger.record_give(owner, uow, ana, "article")
+    view = strength.contact_strength(owner, uow, "ana")
+    assert view.touches == 3 and view.started_by_them == 1
+    assert math.isclose(sum(view.parts.values()), view.exact, abs_tol=1e-9)
+    assert view.score == round(view.exact) and 0 < view.score <= 100
+    assert "3 days ago" in view.reasons["recency"]
+    assert "they started 1 of 3" in view.reasons["reciprocity"]
+    assert "you gave 1, received 0" in view.reasons["reciprocity"] and view.given == 1
+    assert view.trend == "rising"  # 90 days ago only the old email counted
+
+
+def test_rankings_and_cooling(owner, uow):
+    close = make_contact(owner, uow, name="Close Friend").id
+    faded = make_contact(owner, uow, name="Faded Friend").id
+    now = utcnow()
+    for days in (2, 9, 20, 33):
+        when = (now - timedelta(days=days)).isoformat()
+        make_interaction(owner, uow, close, channel="coffee", when=when)
+    for days in (95, 100, 110, 130, 150):
+        make_interaction(owner, uow, faded, channel="meeting", initiated_by="them",
+                         when=(now - timedelta(days=days)).isoformat())  # fmt: skip
+    top = strength.strongest(owner, uow, limit=2)
+    assert [v.contact.id for v in top] == [close, faded]
+    cooling = strength.strongest(owner, uow, limit=5, cooling=True)
+    assert [v.contact.id for v in cooling] == [faded]
+    assert cooling[0].trend == "cooling" and cooling[0].score_90_days_ago > cooling[0].exact
+
+
+def test_a_new_half_life_recomputes_and_bad_settings_write_nothing(owner, teammate, uow):
+    ana = make_contact(owner, uow, name="Ana Diaz").id
+    make_interaction(owner, uow, ana, channel="call",
+                     when=(utcnow() - timedelta(days=60)).isoformat())  # fmt: skip
+    with uow.read() as session:
+        before = session.scalars(select(ContactTouch.d_call)).one()
+    assert math.isclose(before, 2**0, rel_tol=1e-9)  # decayed to its own last touch: 1
+    make_interaction(owner, uow, ana, channel="call",
+                     when=(utcnow() - timedelta(days=30)).isoformat())  # fmt: skip
+    with uow.read() as session:
+        default = session.scalars(select(ContactTouch.d_call)).one()
+    settings = strength.set_strength_setting(owner, uow, "half_life_days", "30")
+    assert settings["half_life_days"] == 30
+    with uow.read() as session:
+        shorter = session.scalars(select(ContactTouch.d_call)).one()
+    assert math.isclose(default, 1 + 2 ** (-30 / 90), rel_tol=1e-6)
+    assert math.isclose(shorter, 1 + 2 ** (-30 / 30), rel_tol=1e-6)
+    for key, value in (("half_life_days", "-5"), ("weight.recency", "1.5"), ("luck", "1")):
+        with pytest.raises(ValidationFailed):
+            strength.set_strength_setting(owner, uow, key, value)
+    assert strength.strength_settings(owner, uow)["half_life_days"] == 30
+    with pytest.raises(PermissionDenied):
+        strength.set_strength_setting(teammate, uow, "half_life_days", "60")
+    strength.set_strength_setting(owner, uow, "half_life_days", "90")
+    assert strength.strength_settings(owner, uow) == strength.strength_settings(teammate, uow)
