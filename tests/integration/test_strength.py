@@ -13,7 +13,7 @@ from sqlalchemy import select
 from goodwill.domain.strength import Ledger, StrengthSettings, add_touch, score
 from goodwill.errors import PermissionDenied, ValidationFailed
 from goodwill.services import ledger, strength
-from goodwill.services._strength import score_contacts
+from goodwill.services._strength import ranked_scores, score_contacts
 from goodwill.services.actor import utcnow
 from goodwill.storage.aggregates import rebuild_touches
 from goodwill.storage.schema import ContactTouch
@@ -126,3 +126,27 @@ def test_a_new_half_life_recomputes_and_bad_settings_write_nothing(owner, teamma
         strength.set_strength_setting(teammate, uow, "half_life_days", "60")
     strength.set_strength_setting(owner, uow, "half_life_days", "90")
     assert strength.strength_settings(owner, uow) == strength.strength_settings(teammate, uow)
+
+
+def test_the_sql_ranking_equals_the_domain_function_contact_by_contact(owner, teammate, uow):
+    rng = random.Random(11)
+    people = [
+        make_contact(owner, uow, name=f"R{n} Person", met_on=f"20{10 + n}-0{1 + n % 9}-15").id
+        for n in range(6)
+    ] + [make_contact(owner, uow, name="Never Touched").id]
+    _random_history(owner, uow, rng, people[:6], 40)
+    ledger.record_give(owner, uow, people[0], "article", weight=3)
+    ledger.record_receive(owner, uow, people[0], "referral")
+    ledger.record_receive(owner, uow, people[1], "introduction")
+    theirs = make_contact(teammate, uow, name="Team Person", visibility="workspace").id
+    make_interaction(teammate, uow, theirs, channel="meeting", visibility="private")
+    for actor in (owner, teammate):
+        with uow.read() as session:
+            now = utcnow()
+            settings = StrengthSettings()
+            want = {c: s.strength.score for c, s in score_contacts(session, actor, now).items()}
+            got = ranked_scores(session, actor, now, settings)
+        assert set(want) == {c for c, _ in got}
+        for contact_id, value in got:
+            assert math.isclose(value, want[contact_id], abs_tol=1e-6), (contact_id, value)
+        assert [v for _, v in got] == sorted((v for _, v in got), reverse=True)

@@ -20,7 +20,13 @@ from goodwill.domain.strength import (
 )
 from goodwill.errors import PermissionDenied, ValidationFailed
 from goodwill.services import _common as common
-from goodwill.services._strength import Scored, score_contacts, scores_before, settings_for
+from goodwill.services._strength import (
+    Scored,
+    ranked_scores,
+    score_contacts,
+    scores_before,
+    settings_for,
+)
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.views import Ref
 from goodwill.storage.aggregates import rebuild_touches
@@ -117,19 +123,22 @@ def strongest(
     with uow.read() as session:
         now = utcnow()
         settings = settings_for(session, actor)
-        scored = score_contacts(session, actor, now, None, settings)
-        if cooling:
-            before = scores_before(session, actor, now, None, settings)
-            drops = {
-                cid: before.get(cid, 0.0) - s.strength.score
-                for cid, s in scored.items()
-                if trend(s.strength.score, before.get(cid, 0.0)) == "cooling"
-            }
-            chosen = sorted(drops, key=lambda c: (-drops[c], -scored[c].strength.score, c))
-            chosen = chosen[:limit]
-        else:
-            chosen = sorted(scored, key=lambda c: (-scored[c].strength.score, c))[:limit]
+        if not cooling:  # ranked by the database, then explained for the few shown
+            chosen = [cid for cid, _ in ranked_scores(session, actor, now, settings, limit=limit)]
+            scored = score_contacts(session, actor, now, chosen, settings)
             before = scores_before(session, actor, now, chosen, settings)
+            contacts = {
+                c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(chosen)))
+            }
+            return [_view(contacts[c], actor, scored[c], before.get(c, 0.0)) for c in chosen]
+        scored = score_contacts(session, actor, now, None, settings)
+        before = scores_before(session, actor, now, None, settings)
+        drops = {
+            cid: before.get(cid, 0.0) - s.strength.score
+            for cid, s in scored.items()
+            if trend(s.strength.score, before.get(cid, 0.0)) == "cooling"
+        }
+        chosen = sorted(drops, key=lambda c: (-drops[c], -scored[c].strength.score, c))[:limit]
         contacts = {c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(chosen)))}
         return [_view(contacts[c], actor, scored[c], before.get(c, 0.0)) for c in chosen]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +46,11 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        try:  # SQLite built without its math functions: the strength ranking needs two
+            cursor.execute("SELECT exp(0), power(2, 1)")
+        except sqlite3.OperationalError:
+            dbapi_connection.create_function("exp", 1, math.exp, deterministic=True)
+            dbapi_connection.create_function("power", 2, math.pow, deterministic=True)
         cursor.close()
 
     @event.listens_for(engine, "begin")
