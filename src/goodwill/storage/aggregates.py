@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, bindparam, delete, func, or_, select, tuple_, update
+from sqlalchemy import Connection, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from goodwill.domain.agenda import cadence_anchor, day_number
@@ -161,34 +161,27 @@ def add_touches(session: Session, interaction_ids: Sequence[int]) -> None:
                 (ws, at, channel, initiator, recipients)
             )
     contacts = sorted({key[0] for key in new})
+    columns = list(ContactTouch.__table__.columns)
     stored: dict[tuple[int, int, str], Touches] = {}
     for chunk in _chunks(contacts):
         assert chunk is not None
-        for row in session.scalars(select(ContactTouch).where(ContactTouch.contact_id.in_(chunk))):
-            key = (row.contact_id, row.owner_id, row.visibility)
-            if key in new:
-                stored[key] = as_touches(row)
-    rows = []
+        for row in session.execute(select(*columns).where(ContactTouch.contact_id.in_(chunk))):
+            mapping = row._mapping
+            key = (mapping["contact_id"], mapping["owner_id"], mapping["visibility"])
+            stored[key] = as_touches(dict(mapping))
     for key, touches in new.items():
         current = stored.get(key)
         for ws, at, channel, initiator, recipients in touches:
             current = add_touch(current, at, channel, initiator, recipients,
                                 lives.get(ws, default))  # fmt: skip
         assert current is not None
-        rows.append(_row(key, current))
+        stored[key] = current
+    # Every row of these contacts is written back (the untouched ones unchanged):
+    # one delete by contact id instead of a row-by-row match.
     for chunk in _chunks(contacts):
         assert chunk is not None
-        mine = set(chunk)
-        session.execute(
-            delete(ContactTouch).where(
-                ContactTouch.contact_id.in_(chunk),
-                tuple_(ContactTouch.contact_id, ContactTouch.owner_id, ContactTouch.visibility).in_(
-                    [k for k in new if k[0] in mine]
-                ),
-            )
-        )
-    session.flush()
-    insert_rows(session, "contact_touches", rows)
+        session.execute(delete(ContactTouch).where(ContactTouch.contact_id.in_(chunk)))
+    insert_rows(session, "contact_touches", [_row(key, t) for key, t in stored.items()])
     refresh_touch_anchors(session, contacts)
 
 
