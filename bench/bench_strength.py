@@ -42,6 +42,7 @@ from goodwill.services._strength import ranked_scores, score_contacts  # noqa: E
 from goodwill.services.accounts import local_actor  # noqa: E402
 from goodwill.services.actor import utcnow  # noqa: E402
 from goodwill.services.interactions import log_interaction  # noqa: E402
+from goodwill.services.strength import strongest  # noqa: E402
 from goodwill.storage.aggregates import rebuild_touches  # noqa: E402
 from goodwill.storage.schema import ContactTouch, InteractionParticipant  # noqa: E402
 
@@ -122,6 +123,11 @@ def main() -> None:
 
     score_s, score_runs, scored = timed(score_all, args.runs)
     python_s, _, _ = timed(score_all_python, max(1, args.runs // 2))
+
+    def cooling() -> int:  # strength --cooling: every score now and 90 days ago
+        return len(strongest(actor, db.uow, limit=20, cooling=True))
+
+    cooling_s, _, _ = timed(cooling, 1)
 
     # The same rows for DuckDB and for SQLite's GROUP BY with a Python function.
     half_life = StrengthSettings().half_life_days * 86_400
@@ -232,6 +238,7 @@ def main() -> None:
     print(f"score all contacts in Python, domain function per contact | {python_s:.3f} s |")
     print(f"DuckDB, same aggregates from raw rows (median of {args.runs}) | {duck_s:.3f} s |")
     print(f"ratio scoring / DuckDB | {ratio:.2f} | {'PASS' if ratio <= RATIO_TARGET else 'MISS'}")
+    print(f"strength --cooling (every score now and 90 days ago) | {cooling_s:.2f} s |")
     print(f"SQLite GROUP BY + Python decay function (reference) | {sqlite_s:.2f} s |")
     print(f"log one touch, contact with {few:,} past touches (median) | {quiet_s * 1000:.1f} ms |")
     print(f"log one touch, contact with {history:,} past touches (median) | "
