@@ -60,3 +60,33 @@ def test_open_database_upgrades_sqlite_but_not_postgresql(empty_database_url):
             assert migrate.is_current(db.engine)
         finally:
             db.close()
+
+
+def test_upgrading_to_0003_fills_the_strength_aggregates_of_existing_touches(empty_database_url):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from goodwill.services.accounts import local_actor
+    from goodwill.services.actor import utcnow
+    from goodwill.storage.schema import ContactTouch
+    from tests.factories import make_contact, make_interaction
+
+    db = open_database(empty_database_url, upgrade=True)
+    try:
+        actor = local_actor(db.uow)
+        ana = make_contact(actor, db.uow, name="Ana Diaz").id
+        for days, by in ((40, "them"), (10, "me")):
+            when = (utcnow() - timedelta(days=days)).isoformat()
+            make_interaction(actor, db.uow, ana, channel="call", initiated_by=by, when=when)
+        columns = ("by_me", "by_them", "d_call", "d_them")
+        with db.uow.read() as session:
+            want = session.execute(select(*(getattr(ContactTouch, c) for c in columns))).one()
+        command.downgrade(migrate.alembic_config(db.engine), "0002")
+        migrate.upgrade(db.engine)
+        with db.uow.read() as session:
+            got = session.execute(select(*(getattr(ContactTouch, c) for c in columns))).one()
+        assert got[:2] == want[:2] == (1, 1)
+        assert abs(got[2] - want[2]) < 1e-9 and abs(got[3] - want[3]) < 1e-9 and got[3] > 0
+    finally:
+        db.close()

@@ -100,8 +100,8 @@ def downgrade() -> None:
     op.drop_index(op.f("ix_contact_relations_contact_b_id"), table_name="contact_relations")
     op.drop_index(op.f("ix_contact_relations_contact_a_id"), table_name="contact_relations")
     op.drop_table("contact_relations")
-    with op.batch_alter_table("contact_touches") as batch:
-        for name in ("by_me", "by_them", *FLOATS):
-            batch.drop_column(name)
-    with op.batch_alter_table("workspaces") as batch:
-        batch.drop_column("strength_settings")
+    # Plain ALTER TABLE … DROP COLUMN (SQLite ≥ 3.35): a batch "move and copy" would
+    # drop the workspaces table, which every other table references.
+    for name in ("by_me", "by_them", *FLOATS):
+        op.drop_column("contact_touches", name)
+    op.drop_column("workspaces", "strength_settings")
