@@ -13,7 +13,7 @@ from sqlalchemy import select
 from goodwill.domain.strength import Ledger, StrengthSettings, add_touch, score
 from goodwill.errors import PermissionDenied, ValidationFailed
 from goodwill.services import ledger, strength
-from goodwill.services._strength import ranked_scores, score_contacts
+from goodwill.services._strength import ranked_scores, score_contacts, scores_before
 from goodwill.services.actor import utcnow
 from goodwill.storage.aggregates import rebuild_touches
 from goodwill.storage.schema import ContactTouch
@@ -146,6 +146,12 @@ def test_the_sql_ranking_equals_the_domain_function_contact_by_contact(owner, te
             settings = StrengthSettings()
             want = {c: s.strength.score for c, s in score_contacts(session, actor, now).items()}
             got = ranked_scores(session, actor, now, settings)
+            then = now - timedelta(days=90)
+            before = scores_before(session, actor, now, None, settings)
+            got_before = dict(ranked_scores(session, actor, then, settings, as_it_was=True))
+        assert set(before) == set(got_before)
+        for contact_id, value in before.items():
+            assert math.isclose(got_before[contact_id], value, abs_tol=1e-6), contact_id
         assert set(want) == {c for c, _ in got}
         for contact_id, value in got:
             assert math.isclose(value, want[contact_id], abs_tol=1e-6), (contact_id, value)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Date, DateTime, case, cast, func, literal, or_, select
+from sqlalchemy import Date, DateTime, case, cast, func, literal, or_, select, true
 from sqlalchemy.orm import Session
 
 from goodwill.domain.people import Visibility
@@ -24,7 +24,7 @@ from goodwill.domain.strength import (
 )
 from goodwill.services._visibility import visible
 from goodwill.services.actor import Actor
-from goodwill.storage.aggregates import as_touches, touch_rows
+from goodwill.storage.aggregates import as_touches, touch_rows, touch_select
 from goodwill.storage.schema import Contact, ContactTouch, LedgerEntry, Workspace
 
 CHUNK = 5_000
@@ -202,43 +202,48 @@ def ranked_scores(
     settings: StrengthSettings,
     *,
     limit: int | None = None,
+    as_it_was: bool = False,
 ) -> list[tuple[int, float]]:
     """(contact id, score) for every contact the actor may see, strongest first: the
     domain formula (`domain.strength.score`) computed by the database in one query.
-    A test holds the two equal contact by contact, on SQLite and PostgreSQL."""
+    A test holds the two equal contact by contact, on SQLite and PostgreSQL.
+
+    as_it_was: the score at `now` from what was known then — aggregates computed from
+    the interactions before `now`, the ledger before it, a met-on date not after it.
+    """
     day = 86_400.0
     half = settings.half_life_days * day
-    decay = func.power(2.0, -_seconds_since(session, now, ContactTouch.last_at) / half)
+    if as_it_was:
+        src: Any = touch_select(
+            session, actor.workspace_id, settings.half_life_days, before=now
+        ).subquery()
+    else:
+        src = ContactTouch.__table__
+    decay = func.power(2.0, -_seconds_since(session, now, src.c.last_at) / half)
     channels = settings.channel_weights
     touches = (
         select(
-            ContactTouch.contact_id.label("cid"),
-            func.min(ContactTouch.first_at).label("first_at"),
-            func.max(ContactTouch.last_at).label("last_at"),
+            src.c.contact_id.label("cid"),
+            func.min(src.c.first_at).label("first_at"),
+            func.max(src.c.last_at).label("last_at"),
             func.sum(
-                (
-                    ContactTouch.d_meeting
-                    + ContactTouch.d_call
-                    + ContactTouch.d_message
-                    + ContactTouch.d_email
-                    + ContactTouch.d_social
-                )
+                (src.c.d_meeting + src.c.d_call + src.c.d_message + src.c.d_email + src.c.d_social)
                 * decay
             ).label("freq"),
             func.sum(
                 (
-                    ContactTouch.d_meeting * channels["meeting"]
-                    + ContactTouch.d_call * channels["call"]
-                    + ContactTouch.d_message * channels["message"]
-                    + ContactTouch.d_email * channels["email"]
-                    + ContactTouch.d_social * channels["social"]
+                    src.c.d_meeting * channels["meeting"]
+                    + src.c.d_call * channels["call"]
+                    + src.c.d_message * channels["message"]
+                    + src.c.d_email * channels["email"]
+                    + src.c.d_social * channels["social"]
                 )
                 * decay
             ).label("deep"),
-            func.sum(ContactTouch.d_them * decay).label("them"),
+            func.sum(src.c.d_them * decay).label("them"),
         )  # fmt: skip
-        .where(_seen(actor))
-        .group_by(ContactTouch.contact_id)
+        .where(or_(src.c.owner_id == actor.user_id, src.c.visibility == "workspace"))
+        .group_by(src.c.contact_id)
         .subquery()
     )
     gave = func.sum(case((LedgerEntry.direction == "gave", LedgerEntry.weight), else_=0))
@@ -250,6 +255,7 @@ def ranked_scores(
             got.label("received"),
         )
         .where(visible(LedgerEntry, actor))
+        .where(LedgerEntry.occurred_on < now.date() if as_it_was else true())
         .group_by(LedgerEntry.counterpart_id)
         .subquery()
     )
@@ -270,10 +276,13 @@ def ranked_scores(
     )
     reciprocity = case((given + received > 0, (initiative + balance) / 2.0), else_=initiative)
     first_day = _as_date(session, touches.c.first_at)
+    met_on: Any = Contact.met_on
+    if as_it_was:  # not yet met then
+        met_on = case((Contact.met_on > now.date(), None), else_=Contact.met_on)
     start = case(
-        (first_day.is_(None), Contact.met_on),
-        (Contact.met_on.is_(None), first_day),
-        (Contact.met_on < first_day, Contact.met_on),
+        (first_day.is_(None), met_on),
+        (met_on.is_(None), first_day),
+        (met_on < first_day, met_on),
         else_=first_day,
     )
     days = _days_since(session, now.date(), start)

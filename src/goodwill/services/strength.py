@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -21,6 +21,7 @@ from goodwill.domain.strength import (
 from goodwill.errors import PermissionDenied, ValidationFailed
 from goodwill.services import _common as common
 from goodwill.services._strength import (
+    TREND_DAYS,
     Scored,
     ranked_scores,
     score_contacts,
@@ -131,14 +132,18 @@ def strongest(
                 c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(chosen)))
             }
             return [_view(contacts[c], actor, scored[c], before.get(c, 0.0)) for c in chosen]
-        scored = score_contacts(session, actor, now, None, settings)
-        before = scores_before(session, actor, now, None, settings)
+        # Every score now and 90 days ago, both computed by the database.
+        current = dict(ranked_scores(session, actor, now, settings))
+        then = now - timedelta(days=TREND_DAYS)
+        earlier = dict(ranked_scores(session, actor, then, settings, as_it_was=True))
         drops = {
-            cid: before.get(cid, 0.0) - s.strength.score
-            for cid, s in scored.items()
-            if trend(s.strength.score, before.get(cid, 0.0)) == "cooling"
+            cid: earlier.get(cid, 0.0) - value
+            for cid, value in current.items()
+            if trend(value, earlier.get(cid, 0.0)) == "cooling"
         }
-        chosen = sorted(drops, key=lambda c: (-drops[c], -scored[c].strength.score, c))[:limit]
+        chosen = sorted(drops, key=lambda c: (-drops[c], -current[c], c))[:limit]
+        scored = score_contacts(session, actor, now, chosen, settings)
+        before = scores_before(session, actor, now, chosen, settings)
         contacts = {c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(chosen)))}
         return [_view(contacts[c], actor, scored[c], before.get(c, 0.0)) for c in chosen]
 

@@ -7,12 +7,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, bindparam, delete, func, or_, select, update
+from sqlalchemy import Connection, bindparam, case, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from goodwill.domain.agenda import cadence_anchor, day_number
 from goodwill.domain.dates import local_date_of, zone
-from goodwill.domain.strength import CLASSES, Touches, add_touch, parse_settings
+from goodwill.domain.strength import CHANNEL_CLASS, CLASSES, Touches, add_touch, parse_settings
 from goodwill.storage.bulk import insert_rows
 from goodwill.storage.schema import (
     Base,
@@ -112,25 +112,84 @@ def touch_rows(
             yield _row(key, current)
 
 
+def epoch_seconds(bind: Session | Connection, column: Any) -> Any:
+    """A stored UTC datetime as seconds, in the database's own arithmetic."""
+    dialect = bind.get_bind().dialect if isinstance(bind, Session) else bind.dialect
+    if dialect.name == "postgresql":
+        return func.extract("epoch", column)
+    return func.julianday(column) * 86_400.0
+
+
+def touch_select(
+    bind: Session | Connection,
+    workspace_id: int,
+    half_life_days: float,
+    contact_ids: Sequence[int] | None = None,
+    before: datetime | None = None,
+) -> Any:
+    """contact_touches rows computed set-wise from a workspace's interactions: the same
+    aggregates `add_touch` folds one by one (a test holds them equal), each decayed sum
+    taken to its group's last touch. `before`: only touches before then."""
+    seconds = epoch_seconds(bind, Interaction.occurred_at)
+    group = (InteractionParticipant.contact_id, Interaction.owner_id, Interaction.visibility)
+    rows = (
+        select(
+            *group,
+            Interaction.occurred_at,
+            Interaction.channel,
+            Interaction.initiator,
+            Interaction.recipients,
+            seconds.label("t"),
+            func.max(seconds).over(partition_by=group).label("last_t"),
+        )  # fmt: skip
+        .join(Interaction, Interaction.id == InteractionParticipant.interaction_id)
+        .where(Interaction.deleted_at.is_(None), Interaction.workspace_id == workspace_id)
+    )
+    if contact_ids is not None:
+        rows = rows.where(InteractionParticipant.contact_id.in_(contact_ids))
+    if before is not None:
+        rows = rows.where(Interaction.occurred_at < before)
+    r = rows.subquery()
+    weight = func.power(2.0, -(r.c.last_t - r.c.t) / (half_life_days * 86_400.0)) / func.sqrt(
+        case((r.c.recipients > 1, r.c.recipients), else_=1) * 1.0
+    )
+    classes = {c: [ch for ch, k in CHANNEL_CLASS.items() if k == c] for c in CLASSES}
+
+    def when(condition: Any, value: Any) -> Any:
+        return func.sum(case((condition, value), else_=0))
+
+    return select(
+        r.c.contact_id, r.c.owner_id, r.c.visibility,
+        func.min(r.c.occurred_at).label("first_at"), func.max(r.c.occurred_at).label("last_at"),
+        func.count().label("touches"),
+        when(r.c.initiator == "me", 1).label("by_me"),
+        when(r.c.initiator == "them", 1).label("by_them"),
+        *(when(r.c.channel.in_(classes[c]), weight).label(f"d_{c}") for c in CLASSES),
+        when(r.c.initiator == "them", weight).label("d_them"),
+    ).group_by(r.c.contact_id, r.c.owner_id, r.c.visibility)  # fmt: skip
+
+
+TOUCH_COLUMNS = (
+    "contact_id", "owner_id", "visibility", "first_at", "last_at", "touches", "by_me",
+    "by_them", *(f"d_{c}" for c in CLASSES), "d_them",
+)  # fmt: skip
+
+
 def rebuild_touches(session: Session, contact_ids: Iterable[int] | None = None) -> None:
     """Recompute contact_touches from the interactions (for some contacts, or all),
-    then the contacts' cadence anchors."""
+    set-wise in the database, then the contacts' cadence anchors."""
     ids = None if contact_ids is None else sorted(set(contact_ids))
     if ids is not None and not ids:
         return
+    lives = half_lives(session)
     for chunk in _chunks(ids):
         clear = delete(ContactTouch)
         if chunk is not None:
             clear = clear.where(ContactTouch.contact_id.in_(chunk))
         session.execute(clear)
-        rows = list(touch_rows(session, chunk)) if chunk is not None else touch_rows(session, None)
-        batch: list[dict[str, Any]] = []
-        for row in rows:
-            batch.append(row)
-            if len(batch) >= INSERT_CHUNK:
-                insert_rows(session, "contact_touches", batch)
-                batch = []
-        insert_rows(session, "contact_touches", batch)
+        for workspace_id, half_life in lives.items():
+            source = touch_select(session, workspace_id, half_life, chunk)
+            session.execute(insert(ContactTouch).from_select(list(TOUCH_COLUMNS), source))
     refresh_touch_anchors(session, ids)
 
 

@@ -46,11 +46,12 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        try:  # SQLite built without its math functions: the strength ranking needs two
-            cursor.execute("SELECT exp(0), power(2, 1)")
+        try:  # SQLite built without its math functions: the strength ranking needs these
+            cursor.execute("SELECT exp(0), power(2, 1), sqrt(4)")
         except sqlite3.OperationalError:
             dbapi_connection.create_function("exp", 1, math.exp, deterministic=True)
             dbapi_connection.create_function("power", 2, math.pow, deterministic=True)
+            dbapi_connection.create_function("sqrt", 1, math.sqrt, deterministic=True)
         cursor.close()
 
     @event.listens_for(engine, "begin")
