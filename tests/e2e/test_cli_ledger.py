@@ -172,7 +172,12 @@ def test_ask_with_readiness_warning_proceeds_with_yes(gw):
     assert "reconnect first" in result.stderr
     created = json.loads(result.stdout)
     assert created["ask"]["status"] == "draft"
-    assert [w["code"] for w in created["warnings"]] == ["no_recent_interaction"]
+    # Never in touch: no recent interaction, and so a weak tie (strength 0).
+    assert [w["code"] for w in created["warnings"]] == [
+        "no_recent_interaction",
+        "weak_relationship",
+    ]
+    assert "0/100" in result.stderr and "strengthen the tie first" in result.stderr
     assert [a["id"] for a in as_json(gw("asks", "list", "--json"))] == [created["ask"]["id"]]
 
 

@@ -34,6 +34,7 @@ from goodwill.services.organizations import OrganizationChanges as OC
 from goodwill.services.views import Ref
 from tests.integration.canary_calls_giving import GIVING_CALLS, restore_giving_from_trash
 from tests.integration.canary_calls_imports import IMPORT_CALLS
+from tests.integration.canary_calls_network import NETWORK_CALLS
 from tests.integration.canary_calls_strength import STRENGTH_CALLS
 
 MISSING = 999_999_999  # an id no record has
@@ -399,4 +400,5 @@ CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
     **GIVING_CALLS,
     **IMPORT_CALLS,
     **STRENGTH_CALLS,
+    **NETWORK_CALLS,
 }

@@ -75,6 +75,18 @@ def _written(c: Any, fn: Callable[..., Any], out: Any, **kwargs: Any) -> list[An
     return [count, text]
 
 
+def _agenda_calendar(b: Any, uow: Any, c: Any) -> list[Any]:
+    """B's agenda as iCalendar: B's task with its usual UID, nothing of A's private records."""
+    out = io.BytesIO()
+    count = c.ok(exporting.export_agenda, out, lapsed_limit=1000)
+    text = out.getvalue().decode("utf-8")
+    p = c.p
+    for secret in (p.canary, p.canary.lower(), p.email, p.phone):
+        assert secret not in text, f"export_agenda wrote {secret!r} for the teammate"
+    assert f"UID:task-{p.b_task}@goodwill.local" in text
+    return [count, text]
+
+
 def _list_duplicates(b: Any, uow: Any, c: Any) -> list[Any]:
     p = c.p
     hidden = {p.contact, p.trashed}
@@ -125,6 +137,7 @@ IMPORT_CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
     "exporting.export_calendar": lambda b, uow, c: _written(
         c, exporting.export_calendar, io.BytesIO()
     ),
+    "exporting.export_agenda": _agenda_calendar,
     "contacts.bulk_update_contacts": lambda b, uow, c: [
         # A's private contact carries the tag too; B's bulk change must not reach it.
         c.ok(contacts.bulk_update_contacts, tag=c.p.tag, add_tags=["x"], expect=lambda r: r == 0),

@@ -3,6 +3,8 @@
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from goodwill.domain.dates import local_date_of
 from goodwill.services import accounts, agenda, contacts, tasks, trash
 from tests.factories import make_contact, make_interaction, make_task
@@ -146,7 +148,7 @@ def test_lapsed_tier_a_contact_touched_40_days_ago(owner, uow):
     person = make_contact(owner, uow, tier="A")
     touched = make_interaction(owner, uow, person.id, when="-40d")
     item = _lapsed(owner, uow)[person.id]
-    assert (item.tier, item.cadence_days, item.days_overdue) == ("A", 30, 10)
+    assert (item.tier, item.cadence_days, item.days_overdue) == ("inner", 30, 10)
     assert item.last_touch == touched.interaction.occurred_at
 
 
@@ -194,9 +196,9 @@ def test_lapsed_custom_cadence(owner, uow):
 
 
 def test_lapsed_ranked_by_overdue_relative_to_cadence(owner, uow):
-    c_far = make_contact(owner, uow, name="Cora Cee", tier="C")
-    a_near = make_contact(owner, uow, name="Abe Ay", tier="A")
-    make_interaction(owner, uow, c_far.id, when=f"-{180 + 60}d")
+    c_far = make_contact(owner, uow, name="Cora Cee", tier="wider")
+    a_near = make_contact(owner, uow, name="Abe Ay", tier="inner")
+    make_interaction(owner, uow, c_far.id, when=f"-{365 + 60}d")
     make_interaction(owner, uow, a_near.id, when=f"-{30 + 30}d")
     seen = agenda.today_agenda(owner, uow)
     assert [(i.contact.id, i.days_overdue) for i in seen.lapsed] == [
@@ -243,7 +245,7 @@ def test_lapsed_days_counted_in_user_zone(owner, uow):
 
 def test_lapsed_ranking_in_sql_agrees_with_the_domain_rule(owner, uow):
     """The stored anchors and SQL arithmetic give what the pure rule gives, contact by contact."""
-    from goodwill.domain.agenda import cadence_overdue_days, lapse_rank
+    from goodwill.domain.agenda import cadence_overdue_days, lapse_rank, touch_priority
     from goodwill.services import demo
 
     demo.build_demo(owner, uow, contacts=80, seed=11)
@@ -263,5 +265,9 @@ def test_lapsed_ranking_in_sql_agrees_with_the_domain_rule(owner, uow):
     assert {(c.contact.id, c.days_overdue) for c in seen.lapsed} == {
         (cid, days) for cid, days, _ in expected
     }
-    ranks = [lapse_rank(c.days_overdue, c.cadence_days) for c in seen.lapsed]
+    ranks = [c.priority for c in seen.lapsed]
     assert ranks == sorted(ranks, reverse=True)
+    for c in seen.lapsed:  # strength × overdue, from the strength the item shows
+        assert c.priority == pytest.approx(
+            touch_priority(c.strength, c.days_overdue, c.cadence_days), abs=2e-3
+        )

@@ -61,10 +61,15 @@ def test_add_contact_duplicate_email_on_teammates_workspace_contact_conflicts(ow
         make_contact(owner, uow, add_emails=["s@example.com"])
 
 
-@pytest.mark.parametrize(("tier", "days"), [("A", 30), ("b", 90), ("C", 180)])
-def test_add_contact_tier_sets_default_cadence(owner, uow, tier, days):
+@pytest.mark.parametrize(
+    ("tier", "code", "days"),
+    [("A", "A", 30), ("b", "B", 90), ("C", "C", 365), ("inner", "A", 30),
+     ("Network", "B", 90), ("wider", "C", 365)],
+)  # fmt: skip
+def test_add_contact_tier_sets_default_cadence(owner, uow, tier, code, days):
+    """Names and the old letters alike; the stored value is the letter code."""
     made = make_contact(owner, uow, tier=tier)
-    assert (made.tier, made.cadence_days) == (tier.upper(), days)
+    assert (made.tier, made.cadence_days) == (code, days)
 
 
 def test_add_contact_explicit_cadence_overrides_tier_default(owner, uow):
@@ -89,7 +94,7 @@ def test_edit_contact_new_tier_replaces_default_cadence_but_keeps_custom(owner, 
     default = make_contact(owner, uow, tier="A")
     custom = make_contact(owner, uow, tier="A", cadence="45")
     assert (
-        contacts.edit_contact(owner, uow, default.id, ContactChanges(tier="C")).cadence_days == 180
+        contacts.edit_contact(owner, uow, default.id, ContactChanges(tier="C")).cadence_days == 365
     )
     assert contacts.edit_contact(owner, uow, custom.id, ContactChanges(tier="C")).cadence_days == 45
 

@@ -139,7 +139,7 @@ def test_bulk_triage_of_what_an_import_created(owner, uow, tmp_path):
     keep = make_contact(owner, uow, name="Kept Apart", tier="A")
     summary = run(owner, uow, linkedin(tmp_path, [ADA, ZOE]))
     count = contacts.bulk_update_contacts(
-        owner, uow, imported=summary.id, add_tags=["linkedin"], tier="network"
+        owner, uow, imported=summary.id, add_tags=["linkedin"], tier="none"
     )
     assert count == 2
     tagged = contacts.list_contacts(owner, uow, tag="linkedin")

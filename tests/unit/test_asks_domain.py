@@ -9,6 +9,7 @@ import pytest
 
 from goodwill.domain.asks import (
     LEDGER_KIND_OF_GRANTED,
+    LOW_STRENGTH_THRESHOLD,
     QUESTIONS,
     AskKind,
     AskStatus,
@@ -215,3 +216,33 @@ def test_ask_readiness_custom_window():
 
 def test_ask_readiness_touch_later_today_or_in_the_future_is_recent():
     assert ask_readiness(0, TODAY + timedelta(days=1), TODAY) == []
+
+
+def test_ask_readiness_warns_below_the_strength_threshold_with_the_score():
+    [warning] = ask_readiness(0, TODAY, TODAY, strength=12.4)
+    assert warning.code == "weak_relationship"
+    assert "12/100" in warning.message and f"{LOW_STRENGTH_THRESHOLD:.0f}" in warning.message
+    assert warning.suggestion.startswith("strengthen the tie")
+
+
+@pytest.mark.parametrize(
+    ("strength", "warned"),
+    [(LOW_STRENGTH_THRESHOLD - 0.1, True), (LOW_STRENGTH_THRESHOLD, False), (80.0, False)],
+)
+def test_ask_readiness_strength_threshold_boundary(strength, warned):
+    codes = [w.code for w in ask_readiness(0, TODAY, TODAY, strength=strength)]
+    assert codes == (["weak_relationship"] if warned else [])
+
+
+def test_ask_readiness_unknown_strength_and_custom_threshold():
+    assert ask_readiness(0, TODAY, TODAY, strength=None) == []
+    assert len(ask_readiness(0, TODAY, TODAY, strength=40, strength_threshold=50)) == 1
+
+
+def test_ask_readiness_weak_tie_comes_after_balance_and_recency():
+    warnings = ask_readiness(-2, None, TODAY, strength=0)
+    assert [w.code for w in warnings] == [
+        "negative_balance",
+        "no_recent_interaction",
+        "weak_relationship",
+    ]

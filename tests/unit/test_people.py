@@ -13,6 +13,7 @@ from goodwill.domain.people import (
     Tier,
     Visibility,
     contact_search_key,
+    is_default_cadence,
     normalize_email,
     normalize_phone,
     parse_cadence,
@@ -23,6 +24,7 @@ from goodwill.domain.people import (
     phone_query_digits,
     resolve_cadence,
     split_full_name,
+    tier_label,
     validate_region,
 )
 from goodwill.domain.text import NAME_MAX, SHORT_MAX
@@ -241,10 +243,35 @@ def test_parse_visibility_rejects_unknown_value() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
-    [("A", Tier.A), ("a", Tier.A), (" b ", Tier.B), ("C", Tier.C)],
+    [
+        ("inner", Tier.INNER),
+        (" Network ", Tier.NETWORK),
+        ("WIDER", Tier.WIDER),
+        ("inner  circle", Tier.INNER),
+    ],
 )
-def test_parse_tier_accepts_letters_case_insensitively(raw: str, expected: Tier) -> None:
+def test_parse_tier_accepts_names_case_insensitively(raw: str, expected: Tier) -> None:
     assert parse_tier(raw) is expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("A", Tier.INNER), ("a", Tier.INNER), (" b ", Tier.NETWORK), ("C", Tier.WIDER)],
+)
+def test_parse_tier_accepts_the_old_letters_as_aliases(raw: str, expected: Tier) -> None:
+    assert parse_tier(raw) is expected
+
+
+def test_tier_letters_alias_the_names_and_are_what_is_stored() -> None:
+    assert (Tier.A, Tier.B, Tier.C) == (Tier.INNER, Tier.NETWORK, Tier.WIDER)
+    assert [t.value for t in Tier] == ["A", "B", "C"]  # the contacts.tier column's codes
+    assert [t.label for t in Tier] == ["inner", "network", "wider"]
+    assert [tier_label(code) for code in ("A", "B", "C", None)] == [
+        "inner",
+        "network",
+        "wider",
+        None,
+    ]
 
 
 @pytest.mark.parametrize("raw", [None, "", "  ", "none", "NONE", "-"])
@@ -257,7 +284,7 @@ def test_parse_tier_rejects_unknown_tiers(raw: str) -> None:
     with pytest.raises(ValidationFailed) as info:
         parse_tier(raw, field="closeness")
     assert info.value.field == "closeness"
-    assert "A, B, C, none" in str(info.value)
+    assert "inner, network, wider (or A, B, C), or none" in str(info.value)
 
 
 # ------------------------------------------------------------------ parse_cadence
@@ -322,7 +349,9 @@ def test_resolve_cadence_without_tier_is_none() -> None:
     assert resolve_cadence(None, 45) is None
 
 
-@pytest.mark.parametrize(("tier", "days"), [(Tier.A, 30), (Tier.B, 90), (Tier.C, 180)])
+@pytest.mark.parametrize(
+    ("tier", "days"), [(Tier.INNER, 30), (Tier.NETWORK, 90), (Tier.WIDER, 365)]
+)
 def test_resolve_cadence_defaults_from_tier(tier: Tier, days: int) -> None:
     assert resolve_cadence(tier, None) == days
     assert DEFAULT_CADENCE_DAYS[tier] == days
@@ -331,6 +360,13 @@ def test_resolve_cadence_defaults_from_tier(tier: Tier, days: int) -> None:
 def test_resolve_cadence_explicit_override_wins() -> None:
     assert resolve_cadence(Tier.C, 14) == 14
     assert resolve_cadence(Tier.A, 365) == 365
+
+
+def test_a_default_cadence_now_or_of_an_earlier_version_is_not_a_choice() -> None:
+    assert is_default_cadence(Tier.WIDER, 365) and is_default_cadence(Tier.WIDER, 180)
+    assert is_default_cadence(Tier.INNER, 30) and not is_default_cadence(Tier.INNER, 180)
+    assert not is_default_cadence(Tier.NETWORK, 45)
+    assert not is_default_cadence(None, 30) and not is_default_cadence(Tier.INNER, None)
 
 
 def test_every_tier_has_a_default_cadence_within_bounds() -> None:

@@ -8,7 +8,7 @@ import typer
 
 from goodwill.cli import render
 from goodwill.cli.state import confirm, console, state
-from goodwill.domain.people import parse_custom_field
+from goodwill.domain.people import parse_custom_field, tier_label
 from goodwill.services import contacts as contact_service
 from goodwill.services import positions as position_service
 from goodwill.services.contacts import ContactChanges
@@ -26,6 +26,10 @@ Fields = Annotated[
     list[str] | None, typer.Option("--field", "-f", help="Custom field key=value; key= removes.")
 ]
 Visibility = Annotated[str | None, typer.Option(help="private or workspace.")]
+TIER_HELP = (
+    "inner (every 30 days), network (90) or wider (365); A, B, C also work."
+    " Sets the default cadence."
+)
 
 
 def custom_fields(values: list[str] | None) -> dict[str, str | None]:
@@ -43,7 +47,10 @@ def _show_contact(detail: ContactDetail, as_json: bool) -> None:
             ("emails", ", ".join(e.email for e in detail.emails)),
             ("phones", ", ".join(p.e164 for p in detail.phones)),
             ("tags", ", ".join(detail.tags)),
-            ("tier", detail.tier and f"{detail.tier} (every {detail.cadence_days} days)"),
+            (
+                "tier",
+                detail.tier and f"{tier_label(detail.tier)} (every {detail.cadence_days} days)",
+            ),
             ("links", ", ".join(detail.links)),
             ("birthday", detail.birthday),
             ("how met", detail.how_met),
@@ -91,7 +98,7 @@ def _list_contacts(rows: list[ContactSummary], as_json: bool) -> None:
                 c.display_name,
                 c.primary_email,
                 c.primary_phone,
-                c.tier,
+                tier_label(c.tier),
                 ", ".join(c.tags),
                 render.when(c.last_touch),
             )
@@ -108,7 +115,7 @@ def contact_add(
     email: Emails = None,
     phone: Phones = None,
     tag: Tags = None,
-    tier: Annotated[str | None, typer.Option(help="A, B or C; sets the cadence.")] = None,
+    tier: Annotated[str | None, typer.Option(help=TIER_HELP)] = None,
     cadence: Annotated[str | None, typer.Option(help="Keep in touch every 30d, 6w, 3m…")] = None,
     how_met: Annotated[str | None, typer.Option(help="How you met.")] = None,
     met_on: Annotated[str | None, typer.Option(help="When you met (YYYY-MM-DD).")] = None,
@@ -156,7 +163,7 @@ def contact_edit(
     remove_email: Annotated[list[str] | None, typer.Option(help="Email to remove.")] = None,
     add_phone: Phones = None,
     remove_phone: Annotated[list[str] | None, typer.Option(help="Phone to remove.")] = None,
-    tier: Annotated[str | None, typer.Option(help="A, B, C or none.")] = None,
+    tier: Annotated[str | None, typer.Option(help=TIER_HELP + " none clears it.")] = None,
     cadence: Annotated[str | None, typer.Option(help="30d, 6w, 3m, 1y…")] = None,
     how_met: Annotated[str | None, typer.Option(help="How you met.")] = None,
     met_on: Annotated[str | None, typer.Option(help="When you met.")] = None,
@@ -204,7 +211,9 @@ def contact_show(ctx: typer.Context, contact: ContactArg, as_json: Json = False)
 def contact_list(
     ctx: typer.Context,
     tag: Annotated[str | None, typer.Option(help="Only contacts with this tag.")] = None,
-    tier: Annotated[str | None, typer.Option(help="Only this tier (A, B, C, none).")] = None,
+    tier: Annotated[
+        str | None, typer.Option(help="Only this tier (inner, network, wider, none).")
+    ] = None,
     archived: Annotated[bool, typer.Option(help="Include archived contacts.")] = False,
     limit: Annotated[int, typer.Option(help="How many to show.")] = 100,
     offset: Annotated[int, typer.Option(help="How many to skip.")] = 0,
@@ -307,7 +316,7 @@ def contact_bulk(
     tag: Annotated[str | None, typer.Option(help="Contacts with this tag.")] = None,
     add_tag: Annotated[list[str] | None, typer.Option(help="Tag to add (repeatable).")] = None,
     tier: Annotated[
-        str | None, typer.Option("--set-tier", help="A, B, C, or network/none (no cadence).")
+        str | None, typer.Option("--set-tier", help=TIER_HELP + " none: no tier, no cadence.")
     ] = None,
 ) -> None:
     """Tag or re-tier many contacts at once (e.g. everything one import created)."""

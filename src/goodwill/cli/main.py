@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from goodwill.bootstrap import open_database
@@ -16,12 +18,14 @@ from goodwill.cli.contacts import contact_app
 from goodwill.cli.dedupe import duplicates_app, merge
 from goodwill.cli.imports import config_app, import_command
 from goodwill.cli.ledger import give, ledger_app, receive
+from goodwill.cli.network import knows_command, path_command
 from goodwill.cli.orgs import org_app
 from goodwill.cli.privacy import forget
 from goodwill.cli.state import GoodwillGroup, State, confirm, console, state
 from goodwill.cli.strength import config_strength, strength_command
 from goodwill.config import default_database_url
-from goodwill.services import accounts, agenda, demo, trash
+from goodwill.errors import ValidationFailed
+from goodwill.services import accounts, agenda, demo, exporting, trash
 from goodwill.storage import migrate
 
 app = typer.Typer(
@@ -62,6 +66,8 @@ app.command("import")(import_command)
 app.add_typer(config_app, name="config")
 app.command("strength")(strength_command)
 config_app.command("strength")(config_strength)
+app.command("knows")(knows_command)
+app.command("path")(path_command)
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
@@ -87,12 +93,22 @@ def main(
 @app.command("today")
 def today(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option(help="How many lapsed contacts to show.")] = 20,
+    limit: Annotated[int, typer.Option(help="How many people going cold to show.")] = 20,
     as_json: Json = False,
+    ics: Annotated[
+        bool,
+        typer.Option("--ics", help="Print the agenda as iCalendar to-dos (stable UIDs)."),
+    ] = False,
 ) -> None:
     """Today's agenda: tasks due and overdue, ask plan steps, asks waiting on an answer,
-    and people whose cadence has lapsed."""
+    people going cold worth a touch (strongest and most overdue first, with a reason),
+    and this week's gives versus asks."""
     st = state(ctx)
+    if ics:
+        if as_json:
+            raise ValidationFailed("--ics", "choose one of --json and --ics")
+        exporting.export_agenda(st.actor, st.uow, sys.stdout.buffer, lapsed_limit=limit)
+        return
     view = agenda.today_agenda(st.actor, st.uow, lapsed_limit=limit)
     if as_json:
         render.emit_json(view)
@@ -136,25 +152,27 @@ def today(
             ],
         )
     if view.lapsed:
-        render.table(
-            f"Going cold ({len(view.lapsed)} of {view.lapsed_total})",
-            ["id", "contact", "tier", "every", "last touch", "overdue"],
-            [
-                (
-                    c.contact.id,
-                    c.contact.label,
-                    c.tier,
-                    f"{c.cadence_days}d",
-                    render.when(c.last_touch),
-                    f"{c.days_overdue}d",
-                )
-                for c in view.lapsed
-            ],
+        console.print(
+            f"[bold]Going cold, worth a touch[/bold] ({len(view.lapsed)} of {view.lapsed_total})"
         )
+        for c in view.lapsed:
+            tier = f"{c.tier}, " if c.tier else ""
+            console.print(
+                f"  #{c.contact.id} [bold]{escape(c.contact.label)}[/bold] — {tier}every "
+                f"{c.cadence_days}d · {c.days_overdue}d overdue · strength {c.strength:.0f}",
+                highlight=False,
+            )
+            for reason in c.reasons:
+                console.print(f"      · {escape(reason)}", highlight=False)
     if not (
         view.overdue_tasks or view.due_today or view.ask_steps or view.asks_waiting or view.lapsed
     ):
         console.print("Nothing due. A good day to give: who could use an introduction?")
+    week = view.week
+    console.print(
+        f"This week (since {week.since:%a %d %b}): gave {week.gives}, asked {week.asks}"
+        + (" — give before you ask." if week.asks > week.gives else ".")
+    )
 
 
 @app.command("demo")

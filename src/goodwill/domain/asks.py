@@ -11,6 +11,10 @@ from goodwill.domain.text import SHORT_MAX, SUMMARY_MAX, clean_text
 from goodwill.errors import Conflict, ValidationFailed
 
 READINESS_WINDOW_DAYS = 90
+# Below this relationship strength (0–100, domain.strength) an ask is likely to land as
+# one from a near-stranger: readiness warns. 25 is roughly a single touch a few months
+# ago, or a contact only ever reached by mass email.
+LOW_STRENGTH_THRESHOLD = 25.0
 CHANNEL_MAX = 100
 
 
@@ -178,10 +182,14 @@ def ask_readiness(
     last_touch: date | None,
     today: date,
     window_days: int = READINESS_WINDOW_DAYS,
+    strength: float | None = None,
+    strength_threshold: float = LOW_STRENGTH_THRESHOLD,
 ) -> list[ReadinessWarning]:
-    """Warnings before asking: a negative balance, or no interaction within the window.
+    """Warnings before asking: a negative balance, no interaction within the window, or
+    a relationship strength below the threshold (None: not known, no warning).
 
-    An interaction exactly `window_days` ago still counts as within it.
+    An interaction exactly `window_days` ago still counts as within it; a strength equal
+    to the threshold does not warn.
     """
     warnings: list[ReadinessWarning] = []
     if balance < 0:
@@ -208,6 +216,15 @@ def ask_readiness(
                 f"no interaction in the last {window_days} days: the last was on "
                 f"{last_touch.isoformat()}, {days} days ago",
                 "reconnect first: get in touch with nothing to ask, then ask later",
+            )
+        )
+    if strength is not None and strength < strength_threshold:
+        warnings.append(
+            ReadinessWarning(
+                "weak_relationship",
+                f"the relationship strength with them is {strength:.0f}/100, below "
+                f"{strength_threshold:.0f}: to them this may feel like a stranger's ask",
+                "strengthen the tie first: a few touches, a meeting, or something given",
             )
         )
     return warnings

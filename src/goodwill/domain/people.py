@@ -19,14 +19,39 @@ class Visibility(enum.StrEnum):
 
 
 class Tier(enum.StrEnum):
-    """How close the user wants to stay; each tier implies a default cadence."""
+    """How close the user wants to stay; each tier implies a default cadence.
 
+    The names are inner, network and wider. The stored value is still the one-letter
+    code the contacts.tier column has always held (A, B, C), so existing rows, backups
+    and scripts keep working; `A`, `B` and `C` remain accepted as aliases.
+    """
+
+    INNER = "A"
+    NETWORK = "B"
+    WIDER = "C"
+    # Aliases: the letters of earlier versions (Tier.A is Tier.INNER).
     A = "A"
     B = "B"
     C = "C"
 
+    @property
+    def label(self) -> str:
+        """The tier's name as the user sees and types it: inner, network or wider."""
+        return _TIER_LABELS[self]
 
-DEFAULT_CADENCE_DAYS: dict[Tier, int] = {Tier.A: 30, Tier.B: 90, Tier.C: 180}
+
+_TIER_LABELS: dict[Tier, str] = {Tier.INNER: "inner", Tier.NETWORK: "network", Tier.WIDER: "wider"}
+_TIER_BY_WORD: dict[str, Tier] = {
+    **{label: tier for tier, label in _TIER_LABELS.items()},
+    **{"inner circle": Tier.INNER, "a": Tier.INNER, "b": Tier.NETWORK, "c": Tier.WIDER},
+}
+TIER_CHOICES = "inner, network, wider (or A, B, C), or none"
+
+# Inner circle monthly, network quarterly, the wider network yearly; no tier, no cadence.
+DEFAULT_CADENCE_DAYS: dict[Tier, int] = {Tier.INNER: 30, Tier.NETWORK: 90, Tier.WIDER: 365}
+# Defaults of earlier versions still stored on contacts that took them (wider was 180
+# days): a cadence equal to one is a default, not a choice, and follows a new tier.
+LEGACY_DEFAULT_CADENCE_DAYS: dict[Tier, int] = {Tier.WIDER: 180}
 MAX_CADENCE_DAYS = 3660
 
 
@@ -38,13 +63,29 @@ def parse_visibility(value: str, field: str = "visibility") -> Visibility:
 
 
 def parse_tier(value: str | None, field: str = "tier") -> Tier | None:
-    # "network": in your network, with no keep-in-touch cadence.
-    if value is None or value.strip().lower() in {"", "none", "-", "network"}:
+    """'inner', 'network', 'wider' (or the letters A, B, C), any case; 'none', '-' or
+    nothing clears the tier (no tier: no cadence)."""
+    if value is None:
+        return None
+    word = " ".join(value.split()).lower()
+    if word in {"", "none", "-"}:
+        return None
+    tier = _TIER_BY_WORD.get(word)
+    if tier is None:
+        raise ValidationFailed(field, f"'{value[:40]}' is not one of {TIER_CHOICES}")
+    return tier
+
+
+def tier_label(stored: str | None) -> str | None:
+    """The name of a stored tier code ('A' -> 'inner'); None for no tier.
+
+    An unrecognized stored value is shown as is rather than hidden."""
+    if stored is None:
         return None
     try:
-        return Tier(value.strip().upper())
+        return Tier(stored).label
     except ValueError:
-        raise ValidationFailed(field, f"'{value}' is not one of A, B, C, none, network") from None
+        return stored
 
 
 _CADENCE = re.compile(r"^\s*(\d{1,6})\s*([dwmy]?)\s*$", re.IGNORECASE)
@@ -67,6 +108,13 @@ def resolve_cadence(tier: Tier | None, cadence_days: int | None) -> int | None:
     if tier is None:
         return None
     return cadence_days if cadence_days is not None else DEFAULT_CADENCE_DAYS[tier]
+
+
+def is_default_cadence(tier: Tier | None, cadence_days: int | None) -> bool:
+    """Whether a stored cadence only came with the tier (now or in an earlier version)."""
+    if tier is None or cadence_days is None:
+        return False
+    return cadence_days in {DEFAULT_CADENCE_DAYS[tier], LEGACY_DEFAULT_CADENCE_DAYS.get(tier)}
 
 
 # The everyday address (ASCII atoms, letter TLD, no special-use domain), which

@@ -14,6 +14,10 @@ that subscribed to the feed and a user who imports an exported file see the same
   DATE due day (the day of due_at as given), others a UTC DUE time.
 - Participants are names, written in the DESCRIPTION ("With: …") rather than as ATTENDEEs,
   which would make some calendar apps offer to send invitations.
+- The daily agenda (`goodwill today --ics`) writes through the same functions: its tasks keep
+  their "task-<id>" UIDs; a suggested touch is "touch-<contact id>" and a follow-up of an ask
+  waiting on an answer "ask-followup-<ask id>", both all-day VTODOs due that day, so the same
+  suggestion on later days updates one to-do instead of piling up new ones.
 - Components are written one at a time: memory stays flat however many records there are.
 """
 
@@ -48,7 +52,8 @@ class CalendarTask:
     all_day: bool
     done: bool
     contact: str | None = None
-    kind: str = "task"
+    kind: str = "task"  # the UID's kind: task, touch (a suggested touch), ask-followup
+    description: str | None = None  # more lines after "With: …", e.g. reasons to get in touch
 
 
 def uid_for(kind: str, record_id: int, domain: str = "goodwill.local") -> str:
@@ -107,8 +112,11 @@ def task_todo(task: CalendarTask, domain: str = "goodwill.local") -> icalendar.T
         todo.add("due", task.due_at.date() if task.all_day else due)
     todo.add("summary", task.title)
     todo.add("status", "NEEDS-ACTION")
-    if task.contact:
-        todo.add("description", f"With: {task.contact}")
+    lines = [f"With: {task.contact}"] if task.contact else []
+    if task.description:
+        lines.append(task.description)
+    if lines:
+        todo.add("description", "\n".join(lines))
     return todo
 
 

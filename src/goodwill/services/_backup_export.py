@@ -20,6 +20,7 @@ from goodwill.services._backup_format import (
     NoteRecord,
     OrganizationRecord,
     PositionRecord,
+    RelationRecord,
     SuppressionRecord,
     TaskRecord,
     UserRecord,
@@ -33,6 +34,7 @@ from goodwill.storage.schema import (
     ContactEmail,
     ContactLink,
     ContactPhone,
+    ContactRelation,
     ContactTag,
     Interaction,
     InteractionParticipant,
@@ -159,6 +161,12 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
         if row["counterpart_id"] in contact_ids
     ]
 
+    relations = [
+        row
+        for row in _visible_rows(session, ContactRelation, actor)
+        if row["contact_a_id"] in contact_ids and row["contact_b_id"] in contact_ids
+    ]
+
     def shown(value: int | None, known: set[int]) -> int | None:
         # A link to a record the actor may not see is dropped, never revealed.
         return value if value in known else None
@@ -214,6 +222,7 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
             )
             for row in ledger
         ],
+        "relations": [_pick(row, document_fields(RelationRecord)) for row in relations],
     }
     owners = {
         record["owner_id"]
@@ -225,6 +234,7 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
             "asks",
             "tasks",
             "ledger",
+            "relations",
         )
         for record in document[kind]
     }

@@ -254,6 +254,19 @@ class AskRecord(_Owned):
     closed_at: When | None = None
 
 
+class RelationRecord(_Record):
+    """Two contacts who know each other (`goodwill knows`), the smaller id first."""
+
+    id: Id
+    owner_id: Id
+    visibility: Visibility
+    contact_a_id: Id
+    contact_b_id: Id
+    strength: Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+    note: Annotated[str, _text(500)] | None = None
+    created_at: When
+
+
 class SuppressionRecord(_Record):
     id: Id
     kind: SuppressionKind
@@ -290,6 +303,7 @@ class BackupDocument(_Record):
     tasks: list[TaskRecord] = Field(default_factory=list)
     ledger: list[LedgerRecord] = Field(default_factory=list)
     asks: list[AskRecord] = Field(default_factory=list)
+    relations: list[RelationRecord] = Field(default_factory=list)
     suppressions: list[SuppressionRecord] = Field(default_factory=list)
 
 
@@ -303,6 +317,7 @@ RECORD_LISTS = (
     "tasks",
     "ledger",
     "asks",
+    "relations",
     "suppressions",
 )
 NESTED = frozenset({"emails", "phones", "tags", "participants", "links"})

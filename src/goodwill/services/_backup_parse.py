@@ -147,10 +147,12 @@ def check_references(doc: BackupDocument, raw: Any, source: str) -> None:
     contacts = c.ids("contacts", doc.contacts)
     organizations = c.ids("organizations", doc.organizations)
     asks = c.ids("asks", doc.asks)
-    for kind in ("positions", "interactions", "notes", "tasks", "ledger", "suppressions"):
+    kinds = ("positions", "interactions", "notes", "tasks", "ledger", "relations", "suppressions")
+    for kind in kinds:
         c.ids(kind, getattr(doc, kind))
     c.distinct("suppressions", doc.suppressions, "key_hash", lambda s: s.key_hash)
-    for kind in ("contacts", "organizations", "interactions", "notes", "tasks", "ledger", "asks"):
+    owned = ("contacts", "organizations", "interactions", "notes", "tasks", "ledger", "asks")
+    for kind in (*owned, "relations"):
         for index, record in enumerate(getattr(doc, kind)):
             c.refs(kind, index, "owner_id", record.owner_id, users, "user")
     for i, contact in enumerate(doc.contacts):
@@ -197,3 +199,14 @@ def check_references(doc: BackupDocument, raw: Any, source: str) -> None:
     for i, ask in enumerate(doc.asks):
         c.refs("asks", i, "contact_id", ask.contact_id, contacts, "contact")
         c.refs("asks", i, "target_contact_id", ask.target_contact_id, contacts, "contact")
+    c.distinct(
+        "relations", doc.relations, "contact_b_id",
+        lambda r: (r.owner_id, r.contact_a_id, r.contact_b_id),
+    )  # fmt: skip
+    for i, relation in enumerate(doc.relations):
+        c.refs("relations", i, "contact_a_id", relation.contact_a_id, contacts, "contact")
+        c.refs("relations", i, "contact_b_id", relation.contact_b_id, contacts, "contact")
+        if relation.contact_a_id >= relation.contact_b_id:
+            raise c.fail(
+                "relations", i, "contact_b_id", "must be greater than contact_a_id (a pair once)"
+            )

@@ -29,6 +29,7 @@ from goodwill.storage.schema import (
     ContactEmail,
     ContactLink,
     ContactPhone,
+    ContactRelation,
     ContactTag,
     ContactTouch,
     DuplicateDismissal,
@@ -67,6 +68,8 @@ HANDLED = frozenset(
         ("merges", "kept_contact_id"),
         ("duplicate_dismissals", "contact_a_id"),
         ("duplicate_dismissals", "contact_b_id"),
+        ("contact_relations", "contact_a_id"),
+        ("contact_relations", "contact_b_id"),
     }
 )
 
@@ -295,6 +298,7 @@ def execute_merge(session: Session, actor: Actor, keep: Contact, other: Contact,
     _move(session, FieldProvenance, FieldProvenance.contact_id, o, k)
 
     _carry_dismissals(session, k, o)
+    _carry_relations(session, k, o)
     session.execute(delete(Contact).where(Contact.id == o))
     merge = Merge(
         workspace_id=actor.workspace_id,
@@ -367,4 +371,32 @@ def _carry_dismissals(session: Session, k: int, o: int) -> None:
         )
         if exists is None:
             session.add(DuplicateDismissal(owner_id=owner_id, contact_a_id=a, contact_b_id=b))
+    session.flush()
+
+
+def _carry_relations(session: Session, k: int, o: int) -> None:
+    """Who other knows, keep now knows: each relation re-pointed (smaller id first); one
+    between the two becomes none, and of two for the same pair the stronger stays."""
+    r = ContactRelation
+    touching = or_(r.contact_a_id.in_([k, o]), r.contact_b_id.in_([k, o]))
+    rows = session.scalars(select(r).where(touching).order_by(r.id)).all()
+    best: dict[tuple[int, int, int], ContactRelation] = {}
+    for row in rows:
+        a = k if row.contact_a_id == o else row.contact_a_id
+        b = k if row.contact_b_id == o else row.contact_b_id
+        if a == b:
+            session.delete(row)
+            continue
+        key = (row.owner_id, min(a, b), max(a, b))
+        kept = best.get(key)
+        if kept is None or row.strength > kept.strength:
+            if kept is not None:
+                session.delete(kept)
+            best[key] = row
+        else:
+            session.delete(row)
+    session.flush()  # deletions first: the unique pair must be free before re-pointing
+    for (_, a, b), row in best.items():
+        if (row.contact_a_id, row.contact_b_id) != (a, b):
+            row.contact_a_id, row.contact_b_id = a, b
     session.flush()

@@ -87,7 +87,12 @@ def ledgers(
     if before is not None:
         query = query.where(LedgerEntry.occurred_on < before)
     if contact_ids is not None:
-        query = query.where(LedgerEntry.counterpart_id.in_(sorted(set(contact_ids))))
+        # By id through the counterpart index: with the workspace clause alone in view,
+        # SQLite reads every ledger entry of the workspace.
+        mine = select(LedgerEntry.id).where(
+            LedgerEntry.counterpart_id.in_(sorted(set(contact_ids)))
+        )
+        query = query.where(LedgerEntry.id.in_(mine))
     given: dict[int, int] = {}
     received: dict[int, int] = {}
     for contact_id, direction, weight in session.execute(query):

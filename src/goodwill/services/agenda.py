@@ -1,26 +1,91 @@
-"""The daily agenda: what to do today, in the user's time zone."""
+"""The daily agenda: what to do today, in the user's time zone.
+
+Tasks due (ask plan steps among them), asks waiting on an answer, people going cold
+worth a touch (each with reasons to get in touch), and this week's gives versus asks.
+"""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, lazyload, load_only
 
-from goodwill.domain.agenda import day_number
+from goodwill.domain.agenda import day_number, touch_priority, touch_reasons
 from goodwill.domain.asks import OPEN_STATUSES, AskStatus
 from goodwill.domain.dates import local_date_of, local_midnight_utc
+from goodwill.domain.ledger import Direction
+from goodwill.domain.people import tier_label
 from goodwill.services import _common as common
+from goodwill.services._strength import score_contacts
+from goodwill.services._visibility import visible
 from goodwill.services.actor import Actor, utcnow
-from goodwill.services.views import Agenda, LapsedContact, Ref, TaskView
-from goodwill.storage.schema import Ask, Contact, Task
+from goodwill.services.views import Agenda, Ref, TaskView
+from goodwill.storage.schema import (
+    Ask,
+    Contact,
+    Interaction,
+    InteractionParticipant,
+    LedgerEntry,
+    Task,
+)
 from goodwill.storage.unit_of_work import UnitOfWork
 
 ASK_WAIT_DAYS = 7  # an answer is overdue after a week
+# People going cold: SQL ranks the lapsed by how overdue relative to their cadence and
+# returns a pool of candidates; only those are scored for strength and re-ranked by
+# strength × overdue (domain.agenda.touch_priority). A strong tie only slightly overdue
+# but outside the pool waits until it is further behind; scoring every contact for
+# `today` would cost seconds at 100k contacts.
+CANDIDATE_FACTOR = 5
+CANDIDATE_MIN = 100
+WEEK_DAYS = 7
+
+WaitingAsk = Agenda.WaitingAsk
 
 
-def today_agenda(actor: Actor, uow: UnitOfWork, *, lapsed_limit: int = 20) -> Agenda:
-    """Tasks due and overdue, and contacts whose cadence has lapsed, most overdue first."""
+@dataclass(frozen=True)
+class TouchSuggestion:
+    """A contact going cold, worth a touch today, and why."""
+
+    contact: Ref
+    tier: str | None  # inner | network | wider
+    cadence_days: int
+    last_touch: datetime | None
+    days_overdue: int
+    strength: float  # 0–100, now
+    priority: float  # strength × overdue (domain.agenda.touch_priority)
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class WeeklyBalance:
+    """The last 7 days (today included): gives recorded in the ledger versus asks made."""
+
+    since: date
+    gives: int  # ledger entries the user gave
+    asks: int  # asks the user made (marked asked)
+
+
+@dataclass(frozen=True)
+class DailyAgenda:
+    today: date
+    timezone: str
+    overdue_tasks: list[TaskView]
+    due_today: list[TaskView]
+    ask_steps: list[TaskView]  # open steps of open asks, due today or earlier
+    asks_waiting: list[WaitingAsk]  # asked more than a week ago, oldest first
+    lapsed: list[TouchSuggestion]  # highest priority first
+    lapsed_total: int  # every lapsed contact, shown or not
+    week: WeeklyBalance
+
+
+def today_agenda(actor: Actor, uow: UnitOfWork, *, lapsed_limit: int = 20) -> DailyAgenda:
+    """Tasks due and overdue, ask plan steps, asks waiting on an answer, contacts whose
+    cadence has lapsed (strongest and most overdue first, with reasons to get in touch),
+    and this week's gives versus asks."""
     now = utcnow()
     tz = actor.tz
     today = local_date_of(now, tz)
@@ -77,27 +142,28 @@ def today_agenda(actor: Actor, uow: UnitOfWork, *, lapsed_limit: int = 20) -> Ag
             )
             (ask_steps if task.ask_id is not None else overdue if late else due_today).append(view)
         asks_waiting = _asks_waiting(session, actor, today)
-        lapsed, lapsed_total = _lapsed(session, actor, today, max(0, lapsed_limit))
-        return Agenda(
+        lapsed, lapsed_total = _lapsed(session, actor, now, today, max(0, lapsed_limit))
+        return DailyAgenda(
             today=today,
             timezone=actor.timezone,
             overdue_tasks=overdue,
             due_today=due_today,
-            lapsed=lapsed,
-            lapsed_total=lapsed_total,
             ask_steps=ask_steps,
             asks_waiting=asks_waiting,
+            lapsed=lapsed,
+            lapsed_total=lapsed_total,
+            week=_week(session, actor, today),
         )
 
 
 def _lapsed(
-    session: Session, actor: Actor, today: date, limit: int
-) -> tuple[list[LapsedContact], int]:
-    """The actor's contacts past their cadence, most overdue relative to it first.
+    session: Session, actor: Actor, now: datetime, today: date, limit: int
+) -> tuple[list[TouchSuggestion], int]:
+    """The actor's contacts past their cadence, worth a touch most first.
 
     Each contact carries the day its cadence counts from (Contact.touch_anchor_day,
     in the owner's zone, kept by storage.aggregates), so SQL ranks with integer
-    arithmetic alike on SQLite and PostgreSQL and returns only the rows shown.
+    arithmetic alike on SQLite and PostgreSQL and returns only the candidates.
     """
     cadence = Contact.cadence_days
     overdue = day_number(today) - Contact.touch_anchor_day - cadence
@@ -110,26 +176,117 @@ def _lapsed(
         overdue > 0,
     )
     total = session.scalar(select(func.count()).select_from(Contact).where(*owned)) or 0
+    if limit == 0 or total == 0:
+        return [], total
     rows = session.execute(
-        select(Contact.id, Contact.display_name, Contact.tier, cadence, overdue)
+        select(Contact.id, Contact.display_name, Contact.tier, Contact.met_on, cadence, overdue)
         .where(*owned)
         .order_by((overdue * 1.0 / cadence).desc(), overdue.desc(), Contact.sort_key, Contact.id)
-        .limit(limit)
+        .limit(max(limit * CANDIDATE_FACTOR, CANDIDATE_MIN))
     ).all()
-    touches = common.visible_touches(session, actor, [row[0] for row in rows])
-    return [
-        LapsedContact(
-            Ref(cid, name),
-            tier,
-            int(days_cadence or 0),
-            touches[cid][1] if cid in touches else None,
-            int(days or 0),
+    scored = score_contacts(session, actor, now, [row[0] for row in rows])
+    ranked: list[tuple[float, int, Any]] = []
+    for order, row in enumerate(rows):
+        days, days_cadence = int(row[5] or 0), int(row[4] or 0)
+        strength = scored[row[0]].strength.score if row[0] in scored else 0.0
+        ranked.append((touch_priority(strength, days, days_cadence), order, row))
+    # Equal priorities keep the SQL order (more overdue relative to the cadence first).
+    ranked.sort(key=lambda item: (-item[0], item[1]))
+    shown = ranked[:limit]
+    topics = _last_topics(session, actor, [row[0] for _, _, row in shown])
+    suggestions = []
+    for priority, _, (cid, name, tier, met_on, days_cadence, days) in shown:
+        seen = scored.get(cid)
+        touches = seen.touches if seen is not None else None
+        last_touch = touches.last_at if touches is not None else None
+        topic = topics.get(cid)
+        suggestions.append(
+            TouchSuggestion(
+                contact=Ref(cid, name),
+                tier=tier_label(tier),
+                cadence_days=int(days_cadence or 0),
+                last_touch=last_touch,
+                days_overdue=int(days or 0),
+                strength=round(seen.strength.score, 1) if seen is not None else 0.0,
+                priority=round(priority, 4),
+                reasons=touch_reasons(
+                    today=today,
+                    last_touch_day=(
+                        local_date_of(last_touch, actor.tz) if last_touch is not None else None
+                    ),
+                    topic=topic[0] if topic else None,
+                    topic_day=local_date_of(topic[2], actor.tz) if topic else None,
+                    topic_channel=topic[1] if topic else None,
+                    met_on=met_on,
+                    days_overdue=int(days or 0),
+                    cadence_days=int(days_cadence or 0),
+                ),
+            )
         )
-        for cid, name, tier, days_cadence, days in rows
-    ], total
+    return suggestions, total
 
 
-def _asks_waiting(session: Session, actor: Actor, today: date) -> list[Agenda.WaitingAsk]:
+def _last_topics(
+    session: Session, actor: Actor, contact_ids: list[int]
+) -> dict[int, tuple[str, str, datetime]]:
+    """(summary, channel, when) of the latest visible interaction with a summary, per contact.
+
+    One small query per contact shown (at most the agenda's limit), each an IN from the
+    participants index: joined, SQLite starts from the workspace index and probes every
+    interaction (seconds at 1M interactions; see contact_timeline)."""
+    found: dict[int, tuple[str, str, datetime]] = {}
+    for contact_id in contact_ids:
+        row = session.execute(
+            select(Interaction.summary, Interaction.channel, Interaction.occurred_at)
+            .where(
+                Interaction.id.in_(
+                    select(InteractionParticipant.interaction_id).where(
+                        InteractionParticipant.contact_id == contact_id
+                    )
+                ),
+                visible(Interaction, actor),
+                Interaction.summary.is_not(None),
+                Interaction.summary != "",
+            )
+            .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+            .limit(1)
+        ).first()
+        if row is not None:
+            found[contact_id] = (row[0] or "", row[1], row[2])
+    return found
+
+
+def _week(session: Session, actor: Actor, today: date) -> WeeklyBalance:
+    """Gives (ledger entries the user gave, dated in the last 7 days) versus asks the
+    user made (marked asked) in those days, in the user's zone."""
+    since = today - timedelta(days=WEEK_DAYS - 1)
+    gives = session.scalar(
+        select(func.count())
+        .select_from(LedgerEntry)
+        .where(
+            LedgerEntry.owner_id == actor.user_id,
+            LedgerEntry.workspace_id == actor.workspace_id,
+            LedgerEntry.deleted_at.is_(None),
+            LedgerEntry.direction == Direction.GAVE.value,
+            LedgerEntry.occurred_on >= since,
+            LedgerEntry.occurred_on <= today,
+        )
+    )
+    asks = session.scalar(
+        select(func.count())
+        .select_from(Ask)
+        .where(
+            Ask.owner_id == actor.user_id,
+            Ask.workspace_id == actor.workspace_id,
+            Ask.deleted_at.is_(None),
+            Ask.asked_at >= local_midnight_utc(since, actor.tz),
+            Ask.asked_at < local_midnight_utc(today + timedelta(days=1), actor.tz),
+        )
+    )
+    return WeeklyBalance(since, int(gives or 0), int(asks or 0))
+
+
+def _asks_waiting(session: Session, actor: Actor, today: date) -> list[WaitingAsk]:
     """The actor's asks still unanswered more than a week after asking, oldest first."""
     rows = session.execute(
         select(Ask, Contact)
@@ -151,7 +308,7 @@ def _asks_waiting(session: Session, actor: Actor, today: date) -> list[Agenda.Wa
         assert asked_at is not None
         days = (today - local_date_of(asked_at, actor.tz)).days
         waiting.append(
-            Agenda.WaitingAsk(
+            WaitingAsk(
                 ask.id, common.contact_ref(person, actor), ask.kind, ask.what, asked_at, days
             )
         )

@@ -18,6 +18,7 @@ from goodwill.domain.text import SHORT_MAX, SUMMARY_MAX, clean_text
 from goodwill.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from goodwill.services import _common as common
 from goodwill.services import ledger
+from goodwill.services._strength import score_contacts
 from goodwill.services._visibility import get_visible, require_owner, visible
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.ledger import LedgerEntryView
@@ -67,6 +68,7 @@ class ReadinessView:
     contact: Ref
     balance: int
     last_touch: datetime | None
+    strength: float  # 0–100, as the actor sees the relationship (domain.strength)
     warnings: list[ReadinessWarning]
 
 
@@ -322,9 +324,12 @@ def _readiness(session: Session, actor: Actor, person: Contact) -> ReadinessView
     touch = common.visible_touches(session, actor, [person.id]).get(person.id)
     last = touch[1] if touch else None
     last_day: date | None = local_date_of(last, actor.tz) if last is not None else None
-    today = local_date_of(utcnow(), actor.tz)
-    warnings = rules.ask_readiness(balance, last_day, today)
-    return ReadinessView(common.contact_ref(person, actor), balance, last, warnings)
+    now = utcnow()
+    today = local_date_of(now, actor.tz)
+    scored = score_contacts(session, actor, now, [person.id]).get(person.id)
+    strength = round(scored.strength.score, 1) if scored is not None else 0.0
+    warnings = rules.ask_readiness(balance, last_day, today, strength=strength)
+    return ReadinessView(common.contact_ref(person, actor), balance, last, strength, warnings)
 
 
 def _views(session: Session, actor: Actor, asks: list[Ask]) -> list[AskView]:

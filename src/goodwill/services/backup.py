@@ -46,6 +46,7 @@ class RestoreSummary:
     ledger: int
     asks: int
     suppressions: int
+    relations: int = 0
 
 
 def export_backup(actor: Actor, uow: UnitOfWork) -> bytes:
@@ -86,6 +87,7 @@ def restore_backup(uow: UnitOfWork, data: bytes, source: str = "backup.json") ->
         ledger=len(document.ledger),
         asks=len(document.asks),
         suppressions=len(document.suppressions),
+        relations=len(document.relations),
     )
 
 
@@ -189,6 +191,7 @@ def _restore_plan(doc: BackupDocument) -> list[tuple[str, Sequence[dict[str, Any
         ("asks", [_columns(a, **ws) for a in doc.asks]),
         ("tasks", [_columns(t, **ws) for t in doc.tasks]),
         ("ledger_entries", [_columns(e, import_id=None, **ws) for e in doc.ledger]),
+        ("contact_relations", [_columns(r, **ws) for r in doc.relations]),
         ("suppressions", [_columns(s, **ws) for s in doc.suppressions]),
     ]
 

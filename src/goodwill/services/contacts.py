@@ -9,8 +9,8 @@ from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from goodwill.domain.people import (
-    DEFAULT_CADENCE_DAYS,
     contact_search_key,
+    is_default_cadence,
     normalize_email,
     normalize_phone,
     parse_cadence,
@@ -157,9 +157,7 @@ def _apply_tier(contact: Contact, ch: ContactChanges) -> None:
         old = parse_tier(contact.tier)
         tier = parse_tier(ch.tier)
         contact.tier = tier.value if tier else None
-        if tier is None or (
-            old is not None and tier != old and contact.cadence_days == DEFAULT_CADENCE_DAYS[old]
-        ):
+        if tier is None or (tier != old and is_default_cadence(old, contact.cadence_days)):
             # A cadence that only came with the old tier follows the new one; a chosen one stays.
             contact.cadence_days = None
     if ch.cadence is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, time
 from typing import BinaryIO, TextIO
 
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from goodwill.exporters.ical import CalendarInteraction, CalendarTask, write_cal
 from goodwill.exporters.vcard import VCardContact, write_vcards
 from goodwill.importers.records import Address
 from goodwill.services import _common as common
+from goodwill.services import agenda
 from goodwill.services._visibility import visible
 from goodwill.services.actor import Actor
 from goodwill.storage.schema import (
@@ -177,3 +179,34 @@ def export_calendar(actor: Actor, uow: UnitOfWork, out: BinaryIO) -> int:
             out,
         )  # fmt: skip
         return len(interactions) + len(tasks)
+
+
+def export_agenda(actor: Actor, uow: UnitOfWork, out: BinaryIO, *, lapsed_limit: int = 20) -> int:
+    """Today's agenda as iCalendar VTODOs through the shared writer: the tasks due (ask plan
+    steps among them) with their usual UIDs, a follow-up per ask waiting on an answer, and
+    a to-do per suggested touch carrying its reasons; the last two are due today."""
+    day = agenda.today_agenda(actor, uow, lapsed_limit=lapsed_limit)
+    today = datetime.combine(day.today, time(), tzinfo=UTC)  # an all-day due date
+    items = [
+        CalendarTask(
+            t.id, t.title, t.due_at, t.all_day, False, t.contact.label if t.contact else None
+        )
+        for t in (*day.overdue_tasks, *day.due_today, *day.ask_steps)
+    ]
+    items += [
+        CalendarTask(
+            w.ask_id, f"Follow up on your ask: {w.what}"[:200], today, True, False,
+            w.contact.label, kind="ask-followup",
+            description=f"Asked {w.days_waiting} days ago ({w.kind}), no answer yet.",
+        )
+        for w in day.asks_waiting
+    ]  # fmt: skip
+    items += [
+        CalendarTask(
+            c.contact.id or 0, f"Get in touch with {c.contact.label}", today, True, False,
+            kind="touch", description="\n".join(c.reasons),
+        )
+        for c in day.lapsed
+    ]  # fmt: skip
+    write_calendar((), items, out, calendar_name="goodwill today")
+    return len(items)

@@ -340,7 +340,10 @@ class LedgerEntry(Owned, Base):
     """Something given to or received from a contact (an intro made is one entry: gave)."""
 
     __tablename__ = "ledger_entries"
-    __table_args__ = (Index("ix_ledger_owner_counterpart", "owner_id", "counterpart_id"),)
+    __table_args__ = (
+        Index("ix_ledger_owner_counterpart", "owner_id", "counterpart_id"),
+        Index("ix_ledger_owner_occurred", "owner_id", "occurred_on"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     direction: Mapped[str] = mapped_column(String(8))  # gave | received
     kind: Mapped[str] = mapped_column(String(16))

@@ -73,6 +73,9 @@ def upgrade() -> None:
     )
     for column in ("contact_a_id", "contact_b_id", "workspace_id"):
         op.create_index(op.f(f"ix_contact_relations_{column}"), "contact_relations", [column])
+    op.create_index("ix_ledger_owner_occurred", "ledger_entries", ["owner_id", "occurred_on"])
+    # Tier C ("wider") now defaults to 365 days, not 180: contacts on the old default move.
+    op.execute("UPDATE contacts SET cadence_days = 365 WHERE tier = 'C' AND cadence_days = 180")
     _fill_touches()
 
 
@@ -96,6 +99,8 @@ def _fill_touches() -> None:
 
 
 def downgrade() -> None:
+    op.execute("UPDATE contacts SET cadence_days = 180 WHERE tier = 'C' AND cadence_days = 365")
+    op.drop_index("ix_ledger_owner_occurred", table_name="ledger_entries")
     op.drop_index(op.f("ix_contact_relations_workspace_id"), table_name="contact_relations")
     op.drop_index(op.f("ix_contact_relations_contact_b_id"), table_name="contact_relations")
     op.drop_index(op.f("ix_contact_relations_contact_a_id"), table_name="contact_relations")
