@@ -146,12 +146,12 @@ def test_tier_names_and_letter_aliases_set_the_same_cadences(owner, uow):
         for word in ("inner", "network", "wider", "A", "b", "C")
     }
     assert {w: (c.tier, c.cadence_days) for w, c in made.items()} == {
-        "inner": ("A", 30),
-        "network": ("B", 90),
-        "wider": ("C", 365),
-        "A": ("A", 30),
-        "b": ("B", 90),
-        "C": ("C", 365),
+        "inner": ("inner", 30),
+        "network": ("network", 90),
+        "wider": ("wider", 365),
+        "A": ("inner", 30),
+        "b": ("network", 90),
+        "C": ("wider", 365),
     }
     inner = {s.id for s in contacts.list_contacts(owner, uow, tier="inner")}
     assert inner == {made["inner"].id, made["A"].id}

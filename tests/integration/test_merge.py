@@ -174,7 +174,7 @@ def test_merge_contacts_keeps_every_value_of_both(owner, teammate, uow):
     ]
     assert [p.e164 for p in merged.phones] == [PHONE, "+14155550999"]
     assert merged.tags == ["climbing", "vip"]
-    assert (merged.tier, merged.cadence_days, merged.met_on) == ("A", 21, date(2019, 2, 3))
+    assert (merged.tier, merged.cadence_days, merged.met_on) == ("inner", 21, date(2019, 2, 3))
     assert merged.how_met == "PyCon"
     assert merged.custom_fields == {
         "team": "Sales", "city": "SF", "team (merged)": "Marketing", "pet": "Rex",

@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from goodwill.domain.dates import local_date_of, parse_date
-from goodwill.domain.people import Visibility, normalize_email, parse_visibility
+from goodwill.domain.people import Visibility, normalize_email, parse_visibility, tier_label
 from goodwill.domain.text import NAME_MAX, SHORT_MAX, clean_text, fold, like_escape
 from goodwill.errors import Ambiguous, NotFound, ValidationFailed
 from goodwill.services._visibility import (
@@ -184,7 +184,7 @@ def contact_summaries(
             display_name=c.display_name,
             primary_email=c.emails[0].email if c.emails else None,
             primary_phone=c.phones[0].e164 if c.phones else None,
-            tier=c.tier,
+            tier=tier_label(c.tier),
             cadence_days=c.cadence_days,
             tags=sorted(t.name for t in c.tags),
             last_touch=touches[c.id][1] if c.id in touches else None,

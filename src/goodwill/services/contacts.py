@@ -19,6 +19,7 @@ from goodwill.domain.people import (
     phone_query_digits,
     resolve_cadence,
     split_full_name,
+    tier_label,
 )
 from goodwill.domain.text import NAME_MAX, SHORT_MAX, clean_text, fold, like_escape, search_tokens
 from goodwill.errors import Conflict, ValidationFailed
@@ -255,7 +256,7 @@ def _detail(session: Session, actor: Actor, c: Contact) -> ContactDetail:
         emails=[EmailView(e.email, e.label) for e in c.emails],
         phones=[PhoneView(p.e164, p.label) for p in c.phones],
         tags=sorted(t.name for t in c.tags),
-        tier=c.tier,
+        tier=tier_label(c.tier),
         cadence_days=c.cadence_days,
         how_met=c.how_met,
         met_on=c.met_on,
