@@ -13,7 +13,12 @@ from sqlalchemy import select
 from goodwill.domain.strength import Ledger, StrengthSettings, add_touch, score
 from goodwill.errors import PermissionDenied, ValidationFailed
 from goodwill.services import ledger, strength
-from goodwill.services._strength import ranked_scores, score_contacts, scores_before
+from goodwill.services._strength import (
+    ranked_scores,
+    score_contacts,
+    scores_before,
+    settings_for,
+)
 from goodwill.services.actor import utcnow
 from goodwill.storage.aggregates import rebuild_touches
 from goodwill.storage.schema import ContactTouch
@@ -156,3 +161,21 @@ def test_the_sql_ranking_equals_the_domain_function_contact_by_contact(owner, te
         for contact_id, value in got:
             assert math.isclose(value, want[contact_id], abs_tol=1e-6), (contact_id, value)
         assert [v for _, v in got] == sorted((v for _, v in got), reverse=True)
+
+
+def test_very_old_touches_with_short_half_lives_do_not_underflow(owner, uow):
+    """PostgreSQL raises on float underflow: 2^-x and e^-x are clamped, scores agree."""
+    old = make_contact(owner, uow, name="Old Friend").id
+    for years in (30, 29):
+        when = (utcnow() - timedelta(days=365 * years)).isoformat()
+        make_interaction(owner, uow, old, channel="meeting", when=when)
+    strength.set_strength_setting(owner, uow, "half_life_days", "7")
+    strength.set_strength_setting(owner, uow, "recency_half_life_days", "1")
+    strength.set_strength_setting(owner, uow, "frequency_saturation", "0.1")
+    with uow.read() as session:
+        now = utcnow()
+        settings = settings_for(session, owner)
+        want = score_contacts(session, owner, now, [old], settings)[old].strength.score
+        got = dict(ranked_scores(session, owner, now, settings))[old]
+    assert math.isclose(got, want, abs_tol=1e-6)
+    assert strength.contact_strength(owner, uow, old).touches == 2

@@ -24,7 +24,7 @@ from goodwill.domain.strength import (
 )
 from goodwill.services._visibility import visible
 from goodwill.services.actor import Actor
-from goodwill.storage.aggregates import as_touches, touch_rows, touch_select
+from goodwill.storage.aggregates import as_touches, exp_neg, pow2, touch_rows, touch_select
 from goodwill.storage.schema import Contact, ContactTouch, LedgerEntry, Workspace
 
 CHUNK = 5_000
@@ -197,7 +197,7 @@ def _as_date(session: Session, column: Any) -> Any:
 
 
 def _saturate_sql(amount: Any, scale: float) -> Any:
-    return 1.0 - func.exp(-amount / scale)
+    return 1.0 - exp_neg(amount / scale)
 
 
 def ranked_scores(
@@ -224,7 +224,7 @@ def ranked_scores(
         ).subquery()
     else:
         src = ContactTouch.__table__
-    decay = func.power(2.0, -_seconds_since(session, now, src.c.last_at) / half)
+    decay = pow2(-_seconds_since(session, now, src.c.last_at) / half)
     channels = settings.channel_weights
     touches = (
         select(
@@ -267,9 +267,7 @@ def ranked_scores(
     age = _seconds_since(session, now, touches.c.last_at)
     recency = case(
         (touches.c.last_at.is_(None), 0.0),
-        else_=func.power(
-            2.0, -case((age > 0, age), else_=0.0) / (settings.recency_half_life_days * day)
-        ),
+        else_=pow2(-case((age > 0, age), else_=0.0) / (settings.recency_half_life_days * day)),
     )
     frequency = func.coalesce(_saturate_sql(touches.c.freq, settings.frequency_saturation), 0.0)
     depth = func.coalesce(_saturate_sql(touches.c.deep, settings.depth_saturation), 0.0)

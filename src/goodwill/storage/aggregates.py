@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -120,6 +120,23 @@ def epoch_seconds(bind: Session | Connection, column: Any) -> Any:
     return func.julianday(column) * 86_400.0
 
 
+def pow2(exponent: Any) -> Any:
+    """2^x in SQL, 0 below 2^-1000: PostgreSQL raises on float underflow."""
+    return case((exponent < -1000.0, 0.0), else_=func.power(2.0, exponent))
+
+
+def exp_neg(amount: Any) -> Any:
+    """e^-x in SQL for x ≥ 0, 0 beyond e^-700 (PostgreSQL raises on float underflow)."""
+    return case((amount > 700.0, 0.0), else_=func.exp(-amount))
+
+
+def _epoch_of(bind: Session | Connection, moment: datetime) -> float:
+    """`moment` in the units of `epoch_seconds` (SQLite's julianday counts from 4713 BC)."""
+    dialect = bind.get_bind().dialect if isinstance(bind, Session) else bind.dialect
+    offset = 0.0 if dialect.name == "postgresql" else 2_440_587.5 * 86_400.0
+    return moment.timestamp() + offset
+
+
 def touch_select(
     bind: Session | Connection,
     workspace_id: int,
@@ -129,18 +146,23 @@ def touch_select(
 ) -> Any:
     """contact_touches rows computed set-wise from a workspace's interactions: the same
     aggregates `add_touch` folds one by one (a test holds them equal), each decayed sum
-    taken to its group's last touch. `before`: only touches before then."""
+    taken to its group's last touch. `before`: only touches before then.
+
+    One GROUP BY, no window: each touch is decayed to a common reference (now, or
+    `before`), the sum is then moved to the group's last touch. A touch more than
+    1,000 half-lives before its group's last would underflow: it counts 0, as its
+    2^-1000 would."""
     seconds = epoch_seconds(bind, Interaction.occurred_at)
-    group = (InteractionParticipant.contact_id, Interaction.owner_id, Interaction.visibility)
     rows = (
         select(
-            *group,
+            InteractionParticipant.contact_id,
+            Interaction.owner_id,
+            Interaction.visibility,
             Interaction.occurred_at,
             Interaction.channel,
             Interaction.initiator,
             Interaction.recipients,
             seconds.label("t"),
-            func.max(seconds).over(partition_by=group).label("last_t"),
         )  # fmt: skip
         .join(Interaction, Interaction.id == InteractionParticipant.interaction_id)
         .where(Interaction.deleted_at.is_(None), Interaction.workspace_id == workspace_id)
@@ -150,7 +172,9 @@ def touch_select(
     if before is not None:
         rows = rows.where(Interaction.occurred_at < before)
     r = rows.subquery()
-    weight = func.power(2.0, -(r.c.last_t - r.c.t) / (half_life_days * 86_400.0)) / func.sqrt(
+    half = half_life_days * 86_400.0
+    reference = _epoch_of(bind, before if before is not None else datetime.now(UTC))
+    weight = pow2((r.c.t - reference) / half) / func.sqrt(
         case((r.c.recipients > 1, r.c.recipients), else_=1) * 1.0
     )
     classes = {c: [ch for ch, k in CHANNEL_CLASS.items() if k == c] for c in CLASSES}
@@ -158,15 +182,31 @@ def touch_select(
     def when(condition: Any, value: Any) -> Any:
         return func.sum(case((condition, value), else_=0))
 
+    grouped = (
+        select(
+            r.c.contact_id,
+            r.c.owner_id,
+            r.c.visibility,
+            func.min(r.c.occurred_at).label("first_at"),
+            func.max(r.c.occurred_at).label("last_at"),
+            func.max(r.c.t).label("last_t"),
+            func.count().label("touches"),
+            when(r.c.initiator == "me", 1).label("by_me"),
+            when(r.c.initiator == "them", 1).label("by_them"),
+            *(when(r.c.channel.in_(classes[c]), weight).label(f"s_{c}") for c in CLASSES),
+            when(r.c.initiator == "them", weight).label("s_them"),
+        )  # fmt: skip
+        .group_by(r.c.contact_id, r.c.owner_id, r.c.visibility)
+        .subquery()
+    )
+    back = (reference - grouped.c.last_t) / half  # half-lives from the last touch to now
+    lift = case((back > 1000, 0.0), else_=func.power(2.0, back))
     return select(
-        r.c.contact_id, r.c.owner_id, r.c.visibility,
-        func.min(r.c.occurred_at).label("first_at"), func.max(r.c.occurred_at).label("last_at"),
-        func.count().label("touches"),
-        when(r.c.initiator == "me", 1).label("by_me"),
-        when(r.c.initiator == "them", 1).label("by_them"),
-        *(when(r.c.channel.in_(classes[c]), weight).label(f"d_{c}") for c in CLASSES),
-        when(r.c.initiator == "them", weight).label("d_them"),
-    ).group_by(r.c.contact_id, r.c.owner_id, r.c.visibility)  # fmt: skip
+        grouped.c.contact_id, grouped.c.owner_id, grouped.c.visibility, grouped.c.first_at,
+        grouped.c.last_at, grouped.c.touches, grouped.c.by_me, grouped.c.by_them,
+        *((grouped.c[f"s_{c}"] * lift).label(f"d_{c}") for c in CLASSES),
+        (grouped.c.s_them * lift).label("d_them"),
+    )  # fmt: skip
 
 
 TOUCH_COLUMNS = (
