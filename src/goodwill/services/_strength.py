@@ -196,8 +196,8 @@ def _as_date(session: Session, column: Any) -> Any:
     return func.date(column)
 
 
-def _saturate_sql(amount: Any, scale: float) -> Any:
-    return 1.0 - exp_neg(amount / scale)
+def _saturate_sql(session: Session, amount: Any, scale: float) -> Any:
+    return 1.0 - exp_neg(session, amount / scale)
 
 
 def ranked_scores(
@@ -224,7 +224,7 @@ def ranked_scores(
         ).subquery()
     else:
         src = ContactTouch.__table__
-    decay = pow2(-_seconds_since(session, now, src.c.last_at) / half)
+    decay = pow2(session, -_seconds_since(session, now, src.c.last_at) / half)
     channels = settings.channel_weights
     touches = (
         select(
@@ -267,11 +267,17 @@ def ranked_scores(
     age = _seconds_since(session, now, touches.c.last_at)
     recency = case(
         (touches.c.last_at.is_(None), 0.0),
-        else_=pow2(-case((age > 0, age), else_=0.0) / (settings.recency_half_life_days * day)),
+        else_=pow2(
+            session, -case((age > 0, age), else_=0.0) / (settings.recency_half_life_days * day)
+        ),
     )
-    frequency = func.coalesce(_saturate_sql(touches.c.freq, settings.frequency_saturation), 0.0)
-    depth = func.coalesce(_saturate_sql(touches.c.deep, settings.depth_saturation), 0.0)
-    initiative = func.coalesce(_saturate_sql(touches.c.them, settings.reciprocity_saturation), 0.0)
+
+    def saturated(amount: Any, scale: float) -> Any:
+        return func.coalesce(_saturate_sql(session, amount, scale), 0.0)
+
+    frequency = saturated(touches.c.freq, settings.frequency_saturation)
+    depth = saturated(touches.c.deep, settings.depth_saturation)
+    initiative = saturated(touches.c.them, settings.reciprocity_saturation)
     given = func.coalesce(books.c.given, 0)
     received = func.coalesce(books.c.received, 0)
     balance = 1.0 - func.abs(given - received) * 1.0 / case(

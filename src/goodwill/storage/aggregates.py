@@ -120,14 +120,24 @@ def epoch_seconds(bind: Session | Connection, column: Any) -> Any:
     return func.julianday(column) * 86_400.0
 
 
-def pow2(exponent: Any) -> Any:
-    """2^x in SQL, 0 below 2^-1000: PostgreSQL raises on float underflow."""
-    return case((exponent < -1000.0, 0.0), else_=func.power(2.0, exponent))
+def _postgres(bind: Session | Connection) -> bool:
+    dialect = bind.get_bind().dialect if isinstance(bind, Session) else bind.dialect
+    return dialect.name == "postgresql"
 
 
-def exp_neg(amount: Any) -> Any:
-    """e^-x in SQL for x ≥ 0, 0 beyond e^-700 (PostgreSQL raises on float underflow)."""
-    return case((amount > 700.0, 0.0), else_=func.exp(-amount))
+def pow2(bind: Session | Connection, exponent: Any) -> Any:
+    """2^x in SQL. PostgreSQL raises on float underflow, so there it is 0 below
+    2^-1000; SQLite gives 0 itself (and evaluating x twice would cost it a third)."""
+    if _postgres(bind):
+        return case((exponent < -1000.0, 0.0), else_=func.power(2.0, exponent))
+    return func.power(2.0, exponent)
+
+
+def exp_neg(bind: Session | Connection, amount: Any) -> Any:
+    """e^-x in SQL for x ≥ 0 (clamped at e^-700 on PostgreSQL, as pow2)."""
+    if _postgres(bind):
+        return case((amount > 700.0, 0.0), else_=func.exp(-amount))
+    return func.exp(-amount)
 
 
 def _epoch_of(bind: Session | Connection, moment: datetime) -> float:
@@ -174,7 +184,7 @@ def touch_select(
     r = rows.subquery()
     half = half_life_days * 86_400.0
     reference = _epoch_of(bind, before if before is not None else datetime.now(UTC))
-    weight = pow2((r.c.t - reference) / half) / func.sqrt(
+    weight = pow2(bind, (r.c.t - reference) / half) / func.sqrt(
         case((r.c.recipients > 1, r.c.recipients), else_=1) * 1.0
     )
     classes = {c: [ch for ch, k in CHANNEL_CLASS.items() if k == c] for c in CLASSES}
