@@ -100,7 +100,7 @@ def test_undo_keeps_an_imported_contact_an_existing_one_was_merged_into(owner, u
     survivor = contacts.show_contact(owner, uow, imported.id)
     emails = {e.email for e in survivor.emails}
     assert "ada@home.example" in emails and "ada@extra.example" not in emails
-    assert survivor.notes == [] and survivor.tier == "A"  # the file's note went
+    assert survivor.notes == [] and survivor.tier == "inner"  # the file's note went
     assert survivor.positions == [] and org_names(owner, uow) == []
 
 
