@@ -9,26 +9,7 @@ from typer.testing import CliRunner
 
 from goodwill.cli.main import app
 from goodwill.storage import migrate
-
-
-@pytest.fixture
-def gw(fresh_url):
-    runner = CliRunner()
-
-    def invoke(*args: str, user: str | None = None, input: str | None = None):
-        prefix = ["--db", fresh_url] + (["--user", user] if user else [])
-        return runner.invoke(app, [*prefix, *args], input=input)
-
-    return invoke
-
-
-def ok(result):
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result
-
-
-def as_json(result):
-    return json.loads(ok(result).stdout)
+from tests.e2e.cli import as_json, ok
 
 
 def test_demo_then_today_shows_every_section(gw):

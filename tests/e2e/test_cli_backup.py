@@ -8,6 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from goodwill.cli.main import app
+from tests.e2e.cli import ok
 
 
 @pytest.fixture
@@ -18,11 +19,6 @@ def gw(tmp_path):
         return runner.invoke(app, ["--db", f"sqlite:///{tmp_path / db}", *args])
 
     return invoke
-
-
-def ok(result):
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result
 
 
 def failed(result, code: int) -> str:

@@ -2,35 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from typer.testing import CliRunner
 
-from goodwill.cli.main import app
+from tests.e2e.cli import as_json, ok
 
 NAME = "Pat Quill"
 EMAIL = "pat.quill@example.com"
-
-
-@pytest.fixture
-def gw(fresh_url):
-    runner = CliRunner()
-
-    def invoke(*args: str, user: str | None = None):
-        prefix = ["--db", fresh_url] + (["--user", user] if user else [])
-        return runner.invoke(app, [*prefix, *args])
-
-    return invoke
-
-
-def ok(result):
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result
-
-
-def as_json(result):
-    return json.loads(ok(result).stdout)
 
 
 @pytest.fixture

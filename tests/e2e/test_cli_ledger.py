@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from goodwill.cli.main import app
 from goodwill.storage.engine import make_engine
 from goodwill.storage.schema import Ask
+from tests.e2e.cli import as_json, ok
 
 BEA = "bea@team.example"
 WHY = ["--what", "review my deck", "--why-them", "you raised twice"]
@@ -33,15 +34,6 @@ def gw(url):
         return runner.invoke(app, [*prefix, *args], input=input)
 
     return invoke
-
-
-def ok(result):
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result
-
-
-def as_json(result):
-    return json.loads(ok(result).stdout)
 
 
 def refused(result, code: int, fragment: str):

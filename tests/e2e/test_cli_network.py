@@ -4,25 +4,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
-from typer.testing import CliRunner
-
-from goodwill.cli.main import app
-
-
-@pytest.fixture
-def gw(fresh_url):
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(app, ["--db", fresh_url, *args])
-
-    return invoke
-
-
-def ok(result):
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result
+from tests.e2e.cli import ok
 
 
 def test_knows_then_path_lists_the_route(gw):

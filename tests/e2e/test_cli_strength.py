@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from tests.e2e.test_cli import as_json, gw, ok  # noqa: F401 - the fixture
-
-__all__ = ["gw"]
+from tests.e2e.cli import as_json, ok
 
 
-def test_strength_explains_ranks_and_refuses_bad_settings(gw):  # noqa: F811
+def test_strength_explains_ranks_and_refuses_bad_settings(gw):
     ok(gw("contact", "add", "Ana Diaz", "--email", "ana@example.com"))
     ok(gw("contact", "add", "Bo Chen"))
     ok(gw("log", "coffee", "ana", "--by", "them", "--summary", "catch-up"))

@@ -2,32 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 import icalendar
-import pytest
-from typer.testing import CliRunner
 
-from goodwill.cli.main import app
-
-
-@pytest.fixture
-def gw(fresh_url):
-    runner = CliRunner()
-
-    def invoke(*args: str):
-        return runner.invoke(app, ["--db", fresh_url, *args])
-
-    return invoke
-
-
-def ok(result):
-    assert result.exit_code == 0, (result.stdout, result.stderr)
-    return result
-
-
-def as_json(result):
-    return json.loads(ok(result).stdout)
+from tests.e2e.cli import as_json, ok
 
 
 def _seed(gw) -> None:
