@@ -122,6 +122,14 @@ def is_blank(cells: list[str]) -> bool:
     return not "".join(cells).strip()
 
 
+def header_row(rows: Iterator[RowOrError]) -> list[str] | None:
+    """The first readable, non-blank row of a stream (first_header's, for read_rows)."""
+    return next(
+        (cells for _, cells in rows if not isinstance(cells, csv.Error) and not is_blank(cells)),
+        None,
+    )
+
+
 def column_key(name: str) -> str:
     """A column name compared case-, space- and hyphen-insensitively."""
     return re.sub(r"[\s\-_]+", "", name.replace("\ufeff", "").lower())

@@ -8,7 +8,6 @@ Legacy: ``Name``, ``Given Name``, ``Family Name``, ``E-mail 1 - Type``, ``Organi
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ from goodwill.importers.csv_common import (
     finish_contact,
     first_header,
     head_rows,
-    is_blank,
+    header_row,
     join_name,
     numbered_records,
     open_csv_text,
@@ -312,14 +311,7 @@ def parse_google(path: Path) -> Iterator[ParseResult]:
     """Stream a Google Contacts CSV (legacy or current layout): contacts or RecordErrors."""
     with open_csv_text(path) as text:
         rows = read_rows(text)
-        header = next(
-            (
-                cells
-                for _, cells in rows
-                if not isinstance(cells, csv.Error) and not is_blank(cells)
-            ),
-            None,
-        )
+        header = header_row(rows)
         if header is None or not _is_header(header):
             raise ImportFailed(
                 f"{path.name}: not a Google Contacts CSV (its header lacks a name column and "

@@ -9,7 +9,6 @@ without a year has year 1604, and ``0/0/00`` means none.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +21,7 @@ from goodwill.importers.csv_common import (
     finish_contact,
     first_header,
     head_rows,
-    is_blank,
+    header_row,
     join_name,
     numbered_records,
     open_csv_text,
@@ -220,14 +219,7 @@ def parse_outlook(path: Path) -> Iterator[ParseResult]:
     """Stream an Outlook contacts CSV: contacts or RecordErrors."""
     with open_csv_text(path) as text:
         rows = read_rows(text)
-        header = next(
-            (
-                cells
-                for _, cells in rows
-                if not isinstance(cells, csv.Error) and not is_blank(cells)
-            ),
-            None,
-        )
+        header = header_row(rows)
         if header is None or not _is_header(header):
             raise ImportFailed(
                 f"{path.name}: not an Outlook contacts CSV (its header lacks 'First Name', "
