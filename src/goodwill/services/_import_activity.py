@@ -33,8 +33,8 @@ from goodwill.services._import_contacts import (
     CHUNK,
     ContactSaver,
     Prepared,
+    first_visible,
     prepare,
-    visible_ids,
 )
 from goodwill.services.actor import Actor, utcnow
 from goodwill.storage.bulk import insert_rows, insert_with_ids
@@ -137,11 +137,7 @@ class ActivitySaver:
                     ContactEmail.email.in_(chunk)
                 )
             ).all()
-            seen = visible_ids(self.session, self.actor, [cid for _, cid in rows])
-            for email, contact_id in rows:
-                current = self.people.get(email)
-                if contact_id in seen and (current is None or contact_id < current):
-                    self.people[email] = contact_id
+            self.people.update(first_visible(self.session, self.actor, rows))
 
     def _create_people(self, people: dict[str, Correspondent]) -> None:
         """Contacts for unknown correspondents (--create-contacts), in one batch."""

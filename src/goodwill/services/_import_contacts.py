@@ -231,6 +231,18 @@ def visible_ids(session: Session, actor: Actor, ids: Iterable[int]) -> set[int]:
     return found
 
 
+def first_visible(
+    session: Session, actor: Actor, pairs: Sequence[tuple[str, int]]
+) -> dict[str, int]:
+    """key -> the smallest contact id holding it among those the actor may see."""
+    seen = visible_ids(session, actor, [cid for _, cid in pairs])
+    found: dict[str, int] = {}
+    for key, contact_id in pairs:
+        if contact_id in seen and (key not in found or contact_id < found[key]):
+            found[key] = contact_id
+    return found
+
+
 @dataclass
 class Existing:
     """What an update needs about the batch's matched contacts, read set-wise."""
@@ -283,14 +295,7 @@ class ContactSaver:
     # -- matching ---------------------------------------------------------------
 
     def _first_by(self, stmt: Select[str, int]) -> dict[str, int]:
-        """key -> the smallest visible contact id holding it."""
-        pairs = self.session.execute(stmt).all()
-        seen = visible_ids(self.session, self.actor, [cid for _, cid in pairs])
-        found: dict[str, int] = {}
-        for key, contact_id in pairs:
-            if contact_id in seen and (key not in found or contact_id < found[key]):
-                found[key] = contact_id
-        return found
+        return first_visible(self.session, self.actor, self.session.execute(stmt).all())
 
     def match(self, items: Sequence[Prepared]) -> tuple[list[int | None], dict[str, str | None]]:
         """The visible contact each record names — by this source's own key, then by

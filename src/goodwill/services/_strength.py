@@ -24,7 +24,14 @@ from goodwill.domain.strength import (
 )
 from goodwill.services._visibility import visible
 from goodwill.services.actor import Actor
-from goodwill.storage.aggregates import as_touches, exp_neg, pow2, touch_rows, touch_select
+from goodwill.storage.aggregates import (
+    as_touches,
+    exp_neg,
+    is_postgres,
+    pow2,
+    touch_rows,
+    touch_select,
+)
 from goodwill.storage.schema import Contact, ContactTouch, LedgerEntry, Workspace
 
 CHUNK = 5_000
@@ -177,7 +184,7 @@ def _met_on(
 
 def _seconds_since(session: Session, now: datetime, column: Any) -> Any:
     """Seconds from a stored UTC datetime to `now`, in the database's own arithmetic."""
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         naive = now.astimezone(UTC).replace(tzinfo=None)
         return func.extract("epoch", literal(naive, DateTime()) - column)
     stamp = now.astimezone(UTC).isoformat(" ", "microseconds")[:-6]
@@ -185,13 +192,13 @@ def _seconds_since(session: Session, now: datetime, column: Any) -> Any:
 
 
 def _days_since(session: Session, today: date, column: Any) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         return literal(today, Date()) - column
     return func.julianday(today.isoformat()) - func.julianday(column)
 
 
 def _as_date(session: Session, column: Any) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgres(session):
         return cast(column, Date())
     return func.date(column)
 

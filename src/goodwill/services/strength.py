@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from goodwill.domain.strength import (
     CLASSES,
@@ -103,35 +104,36 @@ def _view(contact: Contact, actor: Actor, scored: Scored, before: float) -> Stre
     )
 
 
+def _views(
+    session: Session, actor: Actor, now: datetime, settings: StrengthSettings, ids: list[int]
+) -> list[StrengthView]:
+    """The explained view of these contacts, in this order (domain function, exact)."""
+    scored = score_contacts(session, actor, now, ids, settings)
+    before = scores_before(session, actor, now, ids, settings)
+    contacts = {c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(ids)))}
+    return [_view(contacts[c], actor, scored[c], before.get(c, 0.0)) for c in ids]
+
+
 def contact_strength(actor: Actor, uow: UnitOfWork, contact: str | int) -> StrengthView:
     """One contact's score with each component's contribution and the 90-day trend."""
     with uow.read() as session:
         found = common.resolve_contact(session, actor, contact)
-        now = utcnow()
-        settings = settings_for(session, actor)
-        scored = score_contacts(session, actor, now, [found.id], settings)[found.id]
-        before = scores_before(session, actor, now, [found.id], settings).get(found.id, 0.0)
-        return _view(found, actor, scored, before)
+        return _views(session, actor, utcnow(), settings_for(session, actor), [found.id])[0]
 
 
 def strongest(
     actor: Actor, uow: UnitOfWork, *, limit: int = 20, cooling: bool = False
 ) -> list[StrengthView]:
     """The strongest relationships; or, with cooling, those that lost the most over
-    90 days (strongest first among equals)."""
+    90 days (strongest first among equals). Ranked by the database, then explained."""
     if not 1 <= limit <= MAX_LIST:
         raise ValidationFailed("top", f"must be between 1 and {MAX_LIST}")
     with uow.read() as session:
         now = utcnow()
         settings = settings_for(session, actor)
-        if not cooling:  # ranked by the database, then explained for the few shown
+        if not cooling:
             chosen = [cid for cid, _ in ranked_scores(session, actor, now, settings, limit=limit)]
-            scored = score_contacts(session, actor, now, chosen, settings)
-            before = scores_before(session, actor, now, chosen, settings)
-            contacts = {
-                c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(chosen)))
-            }
-            return [_view(contacts[c], actor, scored[c], before.get(c, 0.0)) for c in chosen]
+            return _views(session, actor, now, settings, chosen)
         # Every score now and 90 days ago, both computed by the database.
         current = dict(ranked_scores(session, actor, now, settings))
         then = now - timedelta(days=TREND_DAYS)
@@ -142,10 +144,7 @@ def strongest(
             if trend(value, earlier.get(cid, 0.0)) == "cooling"
         }
         chosen = sorted(drops, key=lambda c: (-drops[c], -current[c], c))[:limit]
-        scored = score_contacts(session, actor, now, chosen, settings)
-        before = scores_before(session, actor, now, chosen, settings)
-        contacts = {c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(chosen)))}
-        return [_view(contacts[c], actor, scored[c], before.get(c, 0.0)) for c in chosen]
+        return _views(session, actor, now, settings, chosen)
 
 
 def strength_settings(actor: Actor, uow: UnitOfWork) -> dict[str, float]:

@@ -114,13 +114,12 @@ def touch_rows(
 
 def epoch_seconds(bind: Session | Connection, column: Any) -> Any:
     """A stored UTC datetime as seconds, in the database's own arithmetic."""
-    dialect = bind.get_bind().dialect if isinstance(bind, Session) else bind.dialect
-    if dialect.name == "postgresql":
+    if is_postgres(bind):
         return func.extract("epoch", column)
     return func.julianday(column) * 86_400.0
 
 
-def _postgres(bind: Session | Connection) -> bool:
+def is_postgres(bind: Session | Connection) -> bool:
     dialect = bind.get_bind().dialect if isinstance(bind, Session) else bind.dialect
     return dialect.name == "postgresql"
 
@@ -128,22 +127,21 @@ def _postgres(bind: Session | Connection) -> bool:
 def pow2(bind: Session | Connection, exponent: Any) -> Any:
     """2^x in SQL. PostgreSQL raises on float underflow, so there it is 0 below
     2^-1000; SQLite gives 0 itself (and evaluating x twice would cost it a third)."""
-    if _postgres(bind):
+    if is_postgres(bind):
         return case((exponent < -1000.0, 0.0), else_=func.power(2.0, exponent))
     return func.power(2.0, exponent)
 
 
 def exp_neg(bind: Session | Connection, amount: Any) -> Any:
     """e^-x in SQL for x ≥ 0 (clamped at e^-700 on PostgreSQL, as pow2)."""
-    if _postgres(bind):
+    if is_postgres(bind):
         return case((amount > 700.0, 0.0), else_=func.exp(-amount))
     return func.exp(-amount)
 
 
 def _epoch_of(bind: Session | Connection, moment: datetime) -> float:
     """`moment` in the units of `epoch_seconds` (SQLite's julianday counts from 4713 BC)."""
-    dialect = bind.get_bind().dialect if isinstance(bind, Session) else bind.dialect
-    offset = 0.0 if dialect.name == "postgresql" else 2_440_587.5 * 86_400.0
+    offset = 0.0 if is_postgres(bind) else 2_440_587.5 * 86_400.0
     return moment.timestamp() + offset
 
 
