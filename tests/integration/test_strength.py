@@ -145,6 +145,14 @@ def test_the_sql_ranking_equals_the_domain_function_contact_by_contact(owner, te
     ledger.record_receive(owner, uow, people[1], "introduction")
     theirs = make_contact(teammate, uow, name="Team Person", visibility="workspace").id
     make_interaction(teammate, uow, theirs, channel="meeting", visibility="private")
+    # Several aggregate rows for one contact: the teammate's shared touches and the owner's.
+    make_interaction(teammate, uow, theirs, channel="call", visibility="workspace",
+                     when=(utcnow() - timedelta(days=40)).isoformat())  # fmt: skip
+    make_interaction(owner, uow, theirs, channel="email", initiated_by="them",
+                     when=(utcnow() - timedelta(days=400)).isoformat())  # fmt: skip
+    with uow.read() as session:
+        rows = select(ContactTouch.owner_id).where(ContactTouch.contact_id == theirs)
+        assert len(session.scalars(rows).all()) >= 2
     for actor in (owner, teammate):
         with uow.read() as session:
             now = utcnow()
