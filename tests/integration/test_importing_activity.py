@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+from sqlalchemy import select
+
 from goodwill.services import accounts, contacts, importing, interactions, tasks
 from goodwill.services.importing import ImportOptions
+from goodwill.storage.aggregates import rebuild_touches, touch_rows
+from goodwill.storage.schema import ContactTouch
 from tests.factories import make_contact
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -60,3 +65,64 @@ def test_calendar_future_occurrences_become_tasks(owner, uow):
     importing.run_import(owner, uow, ICS, ImportOptions())
     upcoming = [t for t in tasks.list_tasks(owner, uow, limit=1000) if "Mentor call" in t.title]
     assert upcoming and all(t.title.startswith("Meeting with Dana Mentor") for t in upcoming)
+
+
+def _mbox(path: Path, senders: list[str], count: int) -> Path:
+    messages = []
+    for n in range(count):
+        sender = senders[n % len(senders)]
+        messages.append(
+            f"From {sender} Mon Jan  8 10:{n:02d}:00 2024\n"
+            f"From: {sender}\nTo: me@example.org\nSubject: note {n}\n"
+            f"Date: Mon, 8 Jan 2024 10:{n:02d}:00 +0000\nMessage-ID: <m{n}@example.com>\n\nhi\n\n"
+        )
+    path.write_text("".join(messages))
+    return path
+
+
+def _stored_touches(uow) -> dict[tuple[int, int, str], tuple[int, float]]:
+    with uow.read() as session:
+        return {
+            (r.contact_id, r.owner_id, r.visibility): (r.touches, r.d_email)
+            for r in session.scalars(select(ContactTouch))
+        }
+
+
+def _recomputed(uow) -> dict[tuple[int, int, str], tuple[int, float]]:
+    with uow.read() as session:
+        return {
+            (r["contact_id"], r["owner_id"], r["visibility"]): (r["touches"], r["d_email"])
+            for r in touch_rows(session, None)
+        }
+
+
+def test_an_import_counts_in_the_aggregates_once_when_it_ends(owner, uow, tmp_path):
+    """Batches commit their interactions; the touches are folded in once, at the end.
+    A recompute meanwhile leaves the running import out, so nothing counts twice."""
+    people = [make_contact(owner, uow, name=f"P{n} Person", add_emails=[f"p{n}@example.com"]).id
+              for n in range(3)]  # fmt: skip
+    path = _mbox(tmp_path / "mail.mbox", [f"p{n}@example.com" for n in range(3)], 9)
+
+    def crash(counts: dict[str, int]) -> None:
+        if counts["read"] == 7:
+            raise KeyboardInterrupt  # killed after two committed batches of 3
+
+    with pytest.raises(KeyboardInterrupt):
+        importing.run_import(owner, uow, path, ImportOptions(batch_size=3, progress=crash))
+    assert len(interactions.list_interactions(owner, uow)) == 6  # committed, not yet counted
+    assert _stored_touches(uow) == {}
+    with uow.write() as session:
+        rebuild_touches(session, people)  # e.g. a merge or a new half-life meanwhile
+    assert _stored_touches(uow) == {} == _recomputed(uow)
+    done = importing.run_import(owner, uow, path, ImportOptions(batch_size=3))
+    assert done.status == "completed" and done.counts["created"] == 9
+    stored = _stored_touches(uow)
+    assert sorted(t for t, _ in stored.values()) == [3, 3, 3]
+    recomputed = _recomputed(uow)
+    assert stored.keys() == recomputed.keys()
+    for key, (touches, decayed) in stored.items():
+        assert touches == recomputed[key][0]
+        assert abs(decayed - recomputed[key][1]) < 1e-9
+    importing.undo_import(owner, uow, done.id)
+    assert interactions.list_interactions(owner, uow) == []
+    assert _stored_touches(uow) == {}

@@ -172,7 +172,10 @@ class ActivitySaver:
 
     # -- writing ---------------------------------------------------------------
 
-    def _write(self, rows: list[_Row], touched: set[int]) -> None:
+    def _write(self, rows: list[_Row]) -> None:
+        """Interactions and their participants. No change-log row per interaction:
+        undo finds them by their import_id, and their touches are folded in when
+        the import ends (storage.aggregates.fold_import)."""
         if not rows:
             return
         now = utcnow()
@@ -189,15 +192,12 @@ class ActivitySaver:
         for row, interaction_id in zip(rows, ids, strict=True):
             participants += [{"interaction_id": interaction_id, "contact_id": c}
                              for c in row.people]  # fmt: skip
-            self.contacts.change("interactions", interaction_id, "created", None)
-            touched.add(interaction_id)  # its touches are added at the batch's end
         insert_rows(self.session, "interaction_participants", participants)
 
     def save_messages(
         self,
         messages: Sequence[ImportedMessage],
         suppressed: Callable[[str, str], bool],
-        touched: set[int],
     ) -> list[str]:
         outcomes = ["unchanged"] * len(messages)
         keys = [m.key[:500] for m in messages]
@@ -239,13 +239,12 @@ class ActivitySaver:
                      initiator, len(message.recipients), people, body)
             )  # fmt: skip
             outcomes[n] = "created"
-        self._write(rows, touched)
+        self._write(rows)
         return outcomes
 
     def save_events(
-        self, events: Sequence[ImportedEvent], report: Callable[[RecordError], None],
-        touched: set[int],
-    ) -> list[str]:  # fmt: skip
+        self, events: Sequence[ImportedEvent], report: Callable[[RecordError], None]
+    ) -> list[str]:
         del report  # events have nothing left to fail on once parsed
         outcomes = ["unchanged"] * len(events)
         now = utcnow()
@@ -274,7 +273,7 @@ class ActivitySaver:
                      initiator, len(guests[n]), people)
             )  # fmt: skip
             outcomes[n] = "created"
-        self._write(rows, touched)
+        self._write(rows)
         tasks: list[tuple[int, dict[str, Any]]] = []
         for n in future:
             event = events[n]
@@ -294,10 +293,8 @@ class ActivitySaver:
                      "created_at": now, "updated_at": now})
             )  # fmt: skip
             outcomes[n] = "created"
-        if tasks:
-            ids = insert_with_ids(self.session, "tasks", [values for _, values in tasks])
-            for task_id in ids:
-                self.contacts.change("tasks", task_id, "created", None)
+        if tasks:  # undo finds them by their import_id
+            insert_rows(self.session, "tasks", [values for _, values in tasks])
         return outcomes
 
     def _names(self, ids: list[int]) -> list[str]:

@@ -65,6 +65,8 @@ HOLDS = (
 # Rows that go with a removed contact (by cascade) without being logged one by one,
 # counted for the report.
 CARRIED = ("contact_emails", "contact_phones", "contact_links")
+# Rows an import creates in bulk without a change-log row each: they carry its id.
+MARKED = ("interactions", "tasks")
 NAME_FIELDS = frozenset({"first_name", "last_name", "nickname"})
 
 Updates = dict[tuple[str, str], dict[int, tuple[Any, Any, int | None]]]
@@ -93,6 +95,9 @@ class _Undo:
 
     def logged(self, entity: str) -> Select[tuple[int]]:
         """The ids of the rows of `entity` this import created (a subquery)."""
+        if entity in MARKED:
+            table = TABLES[entity]
+            return select(table.c.id).where(table.c.import_id == self.run_id)
         log = ImportChange.__table__
         return select(log.c.entity_id).where(
             log.c.import_id == self.run_id, log.c.entity == entity, log.c.action == "created"
@@ -116,6 +121,7 @@ class _Undo:
         ))  # fmt: skip
         entities = set(self.session.scalars(select(ImportChange.entity).distinct().where(
             ImportChange.import_id == self.run_id, ImportChange.action == "created")))  # fmt: skip
+        entities.update(MARKED)
         for table in reversed(Base.metadata.sorted_tables):  # dependents first
             if table.name in entities and table.name not in ("contacts", "organizations"):
                 self._delete(table, table.c.id.in_(self.logged(table.name)))

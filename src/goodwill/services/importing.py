@@ -28,7 +28,7 @@ from goodwill.services._import_pipeline import PreparedContact, Streamed, open_s
 from goodwill.services._import_summary import COUNT_KEYS, ImportSummary, summary_of
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.privacy import suppression_checker
-from goodwill.storage.aggregates import add_touches
+from goodwill.storage.aggregates import fold_import
 from goodwill.storage.schema import Import
 from goodwill.storage.unit_of_work import UnitOfWork
 
@@ -94,10 +94,12 @@ def run_import(
     try:
         return _run(actor, uow, run_id, records, opts)
     except ImportFailed:
-        # The file is not what it claims: the run is marked failed, nothing else kept.
+        # The file is not what it claims: the run is marked failed; what its batches
+        # committed before that now counts (undo removes it).
         with uow.write() as session:
             failed = session.get_one(Import, run_id)
             failed.status, failed.finished_at = "failed", utcnow()
+            fold_import(session, run_id)
         raise
     finally:
         stream.close()
@@ -130,6 +132,7 @@ def _run(
             _batch(session, actor, run, batch, savers, opts)
             if len(batch) < opts.batch_size:
                 run.status, run.finished_at = "completed", utcnow()
+                fold_import(session, run.id)  # its touches count from now on, at once
                 return summary_of(run)
 
 
@@ -216,7 +219,6 @@ def _batch(
     by record, so the bad record is reported and the others are saved.
     """
     if not batch:
-        _finish(session, run, dict(run.counts), set(), savers)
         return
     counts = dict(run.counts)
     savers.begin(session)
@@ -257,22 +259,20 @@ def _batch(
                 ready.append((number, item))
         else:
             ready.append((number, result))
-    touched: set[int] = set()  # ids of the interactions this batch creates
     state = savers.contacts.snapshot()
     try:
         with session.begin_nested():
-            outcomes.update(_write(ready, savers, suppressed, report, touched))
+            outcomes.update(_write(ready, savers, suppressed, report))
             savers.contacts.finish()
     except (IntegrityError, DataError):
         savers.contacts.restore(state)
         savers.activity.forget_cache()
-        touched.clear()
         locations = {n: r.location for n, r in batch if not isinstance(r, RecordError)}
         for number, one in ready:
             state = savers.contacts.snapshot()
             try:
                 with session.begin_nested():
-                    outcomes.update(_write([(number, one)], savers, suppressed, report, touched))
+                    outcomes.update(_write([(number, one)], savers, suppressed, report))
                     savers.contacts.finish()
             except (IntegrityError, DataError) as exc:
                 savers.contacts.restore(state)
@@ -283,7 +283,8 @@ def _batch(
     for number, _ in batch:
         counts[outcomes[number]] = counts.get(outcomes[number], 0) + 1
     run.checkpoint = batch[-1][0]
-    _finish(session, run, counts, touched, savers)
+    run.counts = counts
+    session.flush()
     if opts.progress:
         opts.progress(counts)
 
@@ -293,7 +294,6 @@ def _write(
     savers: _Savers,
     suppressed: Callable[[str, str], bool],
     report: Callable[[RecordError], None],
-    touched: set[int],
 ) -> dict[int, str]:
     contacts = [(n, r) for n, r in ready if isinstance(r, Prepared)]
     messages = [(n, r) for n, r in ready if isinstance(r, ImportedMessage)]
@@ -303,20 +303,12 @@ def _write(
         saved = savers.contacts.save_batch([r for _, r in contacts])
         outcomes.update((n, outcome) for (n, _), (outcome, _) in zip(contacts, saved, strict=True))
     if messages:
-        done = savers.activity.save_messages([r for _, r in messages], suppressed, touched)
+        done = savers.activity.save_messages([r for _, r in messages], suppressed)
         outcomes.update(zip((n for n, _ in messages), done, strict=True))
     if events:
-        done = savers.activity.save_events([r for _, r in events], report, touched)
+        done = savers.activity.save_events([r for _, r in events], report)
         outcomes.update(zip((n for n, _ in events), done, strict=True))
     return outcomes
-
-
-def _finish(
-    session: Session, run: Import, counts: dict[str, int], touched: set[int], savers: _Savers
-) -> None:
-    run.counts = counts
-    add_touches(session, sorted(touched))  # the batch's new interactions, O(new)
-    session.flush()
 
 
 def list_imports(actor: Actor, uow: UnitOfWork, *, limit: int = 50) -> list[ImportSummary]:

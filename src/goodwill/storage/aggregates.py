@@ -18,6 +18,7 @@ from goodwill.storage.schema import (
     Base,
     Contact,
     ContactTouch,
+    Import,
     Interaction,
     InteractionParticipant,
     User,
@@ -37,6 +38,17 @@ def _chunks(ids: Sequence[int] | None) -> Iterable[Sequence[int] | None]:
 
 FLOATS = ("d_meeting", "d_call", "d_message", "d_email", "d_social")
 INSERT_CHUNK = 20_000
+
+
+def counted() -> Any:
+    """The interactions the aggregates count: all but those of an import still running.
+
+    An import commits its interactions batch by batch and folds them into the
+    aggregates once, when it ends (`fold_import`): one pass per contact instead of
+    one per batch. Until then a recompute leaves them out too, so they are never
+    counted twice; an interrupted import counts once it is resumed to its end."""
+    running = select(Import.id).where(Import.status == "running")
+    return or_(Interaction.import_id.is_(None), Interaction.import_id.not_in(running))
 
 
 def half_lives(bind: Session | Connection) -> dict[int, float]:
@@ -87,7 +99,7 @@ def touch_rows(
             Interaction.initiator, Interaction.recipients,
         )
         .join(Interaction, Interaction.id == InteractionParticipant.interaction_id)
-        .where(Interaction.deleted_at.is_(None))
+        .where(Interaction.deleted_at.is_(None), counted())
         .order_by(
             InteractionParticipant.contact_id, Interaction.owner_id, Interaction.visibility,
             Interaction.occurred_at, Interaction.id,
@@ -173,7 +185,9 @@ def touch_select(
             seconds.label("t"),
         )  # fmt: skip
         .join(Interaction, Interaction.id == InteractionParticipant.interaction_id)
-        .where(Interaction.deleted_at.is_(None), Interaction.workspace_id == workspace_id)
+        .where(
+            Interaction.deleted_at.is_(None), Interaction.workspace_id == workspace_id, counted()
+        )
     )
     if contact_ids is not None:
         rows = rows.where(InteractionParticipant.contact_id.in_(contact_ids))
@@ -245,28 +259,49 @@ def add_touches(session: Session, interaction_ids: Sequence[int]) -> None:
     """New interactions into the stored aggregates, in O(new touches): each affected
     (contact, owner, visibility) row is read once and moved forward with add_touch,
     whatever the length of its history. Then those contacts' cadence anchors."""
-    if not interaction_ids:
-        return
+    for chunk in _chunks(sorted(set(interaction_ids))):
+        assert chunk is not None
+        _fold(session, Interaction.id.in_(chunk))
+
+
+def fold_import(session: Session, import_id: int) -> None:
+    """An import's interactions into the aggregates, when it ends (see `counted`):
+    contact by contact in chunks, so memory stays flat whatever the size of the import."""
+    participants = (
+        select(InteractionParticipant.contact_id)
+        .join(Interaction, Interaction.id == InteractionParticipant.interaction_id)
+        .where(Interaction.import_id == import_id)
+        .distinct()
+    )
+    contacts = sorted(session.scalars(participants))
+    for chunk in _chunks(contacts):
+        assert chunk is not None
+        ours = InteractionParticipant.contact_id.in_(chunk)
+        _fold(session, Interaction.import_id == import_id, ours)
+
+
+def _fold(session: Session, *criteria: Any) -> None:
+    """Fold the touches of the interactions that meet `criteria` into the stored rows."""
     lives = half_lives(session)
     default = parse_settings(None).half_life_days
     new: dict[tuple[int, int, str], list[tuple[Any, ...]]] = {}
-    for chunk in _chunks(sorted(set(interaction_ids))):
-        assert chunk is not None
-        for contact_id, owner_id, visibility, ws, at, channel, initiator, recipients in (
-            session.execute(
-                select(
-                    InteractionParticipant.contact_id, Interaction.owner_id,
-                    Interaction.visibility, Interaction.workspace_id, Interaction.occurred_at,
-                    Interaction.channel, Interaction.initiator, Interaction.recipients,
-                )
-                .join(Interaction, Interaction.id == InteractionParticipant.interaction_id)
-                .where(Interaction.id.in_(chunk), Interaction.deleted_at.is_(None))
-                .order_by(Interaction.occurred_at, Interaction.id)
+    for contact_id, owner_id, visibility, ws, at, channel, initiator, recipients in (
+        session.execute(
+            select(
+                InteractionParticipant.contact_id, Interaction.owner_id,
+                Interaction.visibility, Interaction.workspace_id, Interaction.occurred_at,
+                Interaction.channel, Interaction.initiator, Interaction.recipients,
             )
-        ):  # fmt: skip
-            new.setdefault((contact_id, owner_id, visibility), []).append(
-                (ws, at, channel, initiator, recipients)
-            )
+            .join(Interaction, Interaction.id == InteractionParticipant.interaction_id)
+            .where(Interaction.deleted_at.is_(None), *criteria)
+            .order_by(Interaction.occurred_at, Interaction.id)
+        )
+    ):  # fmt: skip
+        new.setdefault((contact_id, owner_id, visibility), []).append(
+            (ws, at, channel, initiator, recipients)
+        )
+    if not new:
+        return
     contacts = sorted({key[0] for key in new})
     columns = list(ContactTouch.__table__.columns)
     stored: dict[tuple[int, int, str], Touches] = {}
