@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from goodwill.services import accounts, contacts, importing, interactions, tasks
 from goodwill.services.importing import ImportOptions
+from goodwill.storage import aggregates
 from goodwill.storage.aggregates import rebuild_touches, touch_rows
 from goodwill.storage.schema import ContactTouch
 from tests.factories import make_contact
@@ -96,9 +97,10 @@ def _recomputed(uow) -> dict[tuple[int, int, str], tuple[int, float]]:
         }
 
 
-def test_an_import_counts_in_the_aggregates_once_when_it_ends(owner, uow, tmp_path):
+def test_an_import_counts_in_the_aggregates_once_when_it_ends(owner, uow, tmp_path, monkeypatch):
     """Batches commit their interactions; the touches are folded in once, at the end.
     A recompute meanwhile leaves the running import out, so nothing counts twice."""
+    monkeypatch.setattr(aggregates, "FOLD_SPAN", 2)  # folded in several spans of ids
     people = [make_contact(owner, uow, name=f"P{n} Person", add_emails=[f"p{n}@example.com"]).id
               for n in range(3)]  # fmt: skip
     path = _mbox(tmp_path / "mail.mbox", [f"p{n}@example.com" for n in range(3)], 9)

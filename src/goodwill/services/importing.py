@@ -32,7 +32,9 @@ from goodwill.storage.aggregates import fold_import
 from goodwill.storage.schema import Import
 from goodwill.storage.unit_of_work import UnitOfWork
 
-BATCH = 1000
+BATCH = 1000  # contacts per batch (each becomes rows in several tables)
+ACTIVITY_BATCH = 5000  # messages or events per batch: one row or two each
+ACTIVITY_FORMATS = frozenset({"mbox", "maildir", "eml", "ics"})
 
 __all__ = [
     "COUNT_KEYS",
@@ -51,7 +53,7 @@ class ImportOptions:
     create_contacts: bool = False
     keep_bodies: bool = False
     visibility: str | None = None
-    batch_size: int = BATCH
+    batch_size: int | None = None  # None: BATCH, or ACTIVITY_BATCH for email and calendars
     workers: int | None = None  # 2: parse in a second process; None: when the file is big
     progress: Callable[[dict[str, int]], None] | None = None
     on_error: Callable[[RecordError], None] | None = None
@@ -128,12 +130,18 @@ def _run(
         with uow.write() as session:
             run = session.get_one(Import, run_id)
             savers = savers or _Savers(session, actor, run, opts)
-            batch = _take(records, run.checkpoint, opts.batch_size, position)
+            batch = _take(records, run.checkpoint, _size(opts, run.format), position)
             _batch(session, actor, run, batch, savers, opts)
-            if len(batch) < opts.batch_size:
+            if len(batch) < _size(opts, run.format):
                 run.status, run.finished_at = "completed", utcnow()
                 fold_import(session, run.id)  # its touches count from now on, at once
                 return summary_of(run)
+
+
+def _size(opts: ImportOptions, fmt: str) -> int:
+    if opts.batch_size is not None:
+        return max(1, opts.batch_size)
+    return ACTIVITY_BATCH if fmt in ACTIVITY_FORMATS else BATCH
 
 
 def _take(
@@ -165,9 +173,9 @@ def _dry_run(
         savers = _Savers(session, actor, run, opts)
         position = [0]
         while True:
-            batch = _take(records, 0, opts.batch_size, position)
+            batch = _take(records, 0, _size(opts, fmt), position)
             _batch(session, actor, run, batch, savers, opts)
-            if len(batch) < opts.batch_size:
+            if len(batch) < _size(opts, fmt):
                 return summary_of(run)
 
 

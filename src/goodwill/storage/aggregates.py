@@ -7,12 +7,30 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, bindparam, case, delete, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    case,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from goodwill.domain.agenda import cadence_anchor, day_number
 from goodwill.domain.dates import local_date_of, zone
-from goodwill.domain.strength import CHANNEL_CLASS, CLASSES, Touches, add_touch, parse_settings
+from goodwill.domain.strength import (
+    CHANNEL_CLASS,
+    CLASSES,
+    Touches,
+    add_touch,
+    combine,
+    parse_settings,
+)
 from goodwill.storage.bulk import insert_rows
 from goodwill.storage.schema import (
     Base,
@@ -38,6 +56,7 @@ def _chunks(ids: Sequence[int] | None) -> Iterable[Sequence[int] | None]:
 
 FLOATS = ("d_meeting", "d_call", "d_message", "d_email", "d_social")
 INSERT_CHUNK = 20_000
+FOLD_SPAN = 50_000  # interaction ids folded at once when an import ends
 
 
 def counted() -> Any:
@@ -163,10 +182,12 @@ def touch_select(
     half_life_days: float,
     contact_ids: Sequence[int] | None = None,
     before: datetime | None = None,
+    where: Any = None,
 ) -> Any:
     """contact_touches rows computed set-wise from a workspace's interactions: the same
     aggregates `add_touch` folds one by one (a test holds them equal), each decayed sum
-    taken to its group's last touch. `before`: only touches before then.
+    taken to its group's last touch. `before`: only touches before then. `where`: these
+    interactions (new ones to fold in) instead of all that count.
 
     One GROUP BY, no window: each touch is decayed to a common reference (now, or
     `before`), the sum is then moved to the group's last touch. A touch more than
@@ -186,7 +207,9 @@ def touch_select(
         )  # fmt: skip
         .join(Interaction, Interaction.id == InteractionParticipant.interaction_id)
         .where(
-            Interaction.deleted_at.is_(None), Interaction.workspace_id == workspace_id, counted()
+            Interaction.deleted_at.is_(None),
+            Interaction.workspace_id == workspace_id,
+            counted() if where is None else where,
         )
     )
     if contact_ids is not None:
@@ -256,9 +279,10 @@ def rebuild_touches(session: Session, contact_ids: Iterable[int] | None = None) 
 
 
 def add_touches(session: Session, interaction_ids: Sequence[int]) -> None:
-    """New interactions into the stored aggregates, in O(new touches): each affected
-    (contact, owner, visibility) row is read once and moved forward with add_touch,
-    whatever the length of its history. Then those contacts' cadence anchors."""
+    """New interactions into the stored aggregates, in O(new touches): their own
+    aggregates, computed set-wise, are combined with each affected (contact, owner,
+    visibility) row, whatever the length of its history. Then those contacts'
+    cadence anchors."""
     for chunk in _chunks(sorted(set(interaction_ids))):
         assert chunk is not None
         _fold(session, Interaction.id.in_(chunk))
@@ -266,40 +290,27 @@ def add_touches(session: Session, interaction_ids: Sequence[int]) -> None:
 
 def fold_import(session: Session, import_id: int) -> None:
     """An import's interactions into the aggregates, when it ends (see `counted`):
-    contact by contact in chunks, so memory stays flat whatever the size of the import."""
-    participants = (
-        select(InteractionParticipant.contact_id)
-        .join(Interaction, Interaction.id == InteractionParticipant.interaction_id)
-        .where(Interaction.import_id == import_id)
-        .distinct()
-    )
-    contacts = sorted(session.scalars(participants))
-    for chunk in _chunks(contacts):
-        assert chunk is not None
-        ours = InteractionParticipant.contact_id.in_(chunk)
-        _fold(session, Interaction.import_id == import_id, ours)
+    by spans of interaction ids, so memory stays flat whatever the size of the import."""
+    low, high = session.execute(
+        select(func.min(Interaction.id), func.max(Interaction.id)).where(
+            Interaction.import_id == import_id
+        )
+    ).one()
+    if low is None:
+        return
+    for start in range(low, high + 1, FOLD_SPAN):
+        span = Interaction.id.between(start, start + FOLD_SPAN - 1)
+        _fold(session, and_(Interaction.import_id == import_id, span))
 
 
-def _fold(session: Session, *criteria: Any) -> None:
-    """Fold the touches of the interactions that meet `criteria` into the stored rows."""
-    lives = half_lives(session)
-    default = parse_settings(None).half_life_days
-    new: dict[tuple[int, int, str], list[tuple[Any, ...]]] = {}
-    for contact_id, owner_id, visibility, ws, at, channel, initiator, recipients in (
-        session.execute(
-            select(
-                InteractionParticipant.contact_id, Interaction.owner_id,
-                Interaction.visibility, Interaction.workspace_id, Interaction.occurred_at,
-                Interaction.channel, Interaction.initiator, Interaction.recipients,
-            )
-            .join(Interaction, Interaction.id == InteractionParticipant.interaction_id)
-            .where(Interaction.deleted_at.is_(None), *criteria)
-            .order_by(Interaction.occurred_at, Interaction.id)
-        )
-    ):  # fmt: skip
-        new.setdefault((contact_id, owner_id, visibility), []).append(
-            (ws, at, channel, initiator, recipients)
-        )
+def _fold(session: Session, where: Any) -> None:
+    """Combine the aggregates of the interactions `where` selects with the stored rows."""
+    new: dict[tuple[int, int, str], tuple[float, Touches]] = {}
+    for workspace_id, half_life in half_lives(session).items():
+        query = touch_select(session, workspace_id, half_life, where=where)
+        for found in session.execute(query).mappings():
+            key = (found["contact_id"], found["owner_id"], found["visibility"])
+            new[key] = (half_life, as_touches(dict(found)))
     if not new:
         return
     contacts = sorted({key[0] for key in new})
@@ -311,13 +322,11 @@ def _fold(session: Session, *criteria: Any) -> None:
             mapping = row._mapping
             key = (mapping["contact_id"], mapping["owner_id"], mapping["visibility"])
             stored[key] = as_touches(dict(mapping))
-    for key, touches in new.items():
-        current = stored.get(key)
-        for ws, at, channel, initiator, recipients in touches:
-            current = add_touch(current, at, channel, initiator, recipients,
-                                lives.get(ws, default))  # fmt: skip
-        assert current is not None
-        stored[key] = current
+    for key, (half_life, touches) in new.items():
+        before = stored.get(key)
+        merged = touches if before is None else combine([before, touches], half_life)
+        assert merged is not None
+        stored[key] = merged
     # Every row of these contacts is written back (the untouched ones unchanged):
     # one delete by contact id instead of a row-by-row match.
     for chunk in _chunks(contacts):

@@ -90,10 +90,14 @@ def _tuples(
     """Column by column: one comprehension per converted column, zipped back into rows."""
     columns: list[Any] = []
     for key, convert in zip(keys, converters, strict=True):
-        values = map(operator.itemgetter(key), rows)
-        columns.append(
-            values if convert is None else [None if v is None else convert(v) for v in values]
-        )
+        values = list(map(operator.itemgetter(key), rows))
+        first = values[0] if values else None
+        if convert is None:
+            columns.append(values)
+        elif first is not None and all(v is first for v in values):
+            columns.append([convert(first)] * len(values))  # e.g. one created_at for all
+        else:
+            columns.append([None if v is None else convert(v) for v in values])
     return list(zip(*columns, strict=True))
 
 
