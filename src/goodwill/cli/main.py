@@ -14,6 +14,7 @@ from goodwill.cli import render
 from goodwill.cli.activity import interaction_app, log, note_app, task_app, timeline
 from goodwill.cli.asks import ask, asks_app
 from goodwill.cli.backup import export_command, restore_command
+from goodwill.cli.coach import coach_command
 from goodwill.cli.contacts import contact_app
 from goodwill.cli.dedupe import duplicates_app, merge
 from goodwill.cli.imports import config_app, import_command
@@ -68,6 +69,7 @@ app.command("strength")(strength_command)
 config_app.command("strength")(config_strength)
 app.command("knows")(knows_command)
 app.command("path")(path_command)
+app.command("coach")(coach_command)
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
