@@ -21,14 +21,17 @@ from goodwill.storage.schema import (
     Ask,
     Base,
     ContactLink,
+    DiscoveryAnswer,
     DuplicateDismissal,
     FieldProvenance,
     Import,
     ImportChange,
     ImportKey,
     InteractionParticipant,
+    Introduction,
     LedgerEntry,
     Merge,
+    NeedOffer,
     Note,
     Task,
 )
@@ -149,6 +152,20 @@ def build_world(owner: Actor, teammate: Actor, uow: UnitOfWork) -> World:
                                    contact_b_id=other),
             ]
         )  # fmt: skip
+        owned = {"workspace_id": owner.workspace_id, "owner_id": owner.user_id,
+                 "visibility": "workspace", "created_at": now, "updated_at": now}  # fmt: skip
+        session.add_all(
+            [
+                DiscoveryAnswer(contact_id=other, question="goal", answer="grow sales",
+                                learned_on=date(2024, 1, 2), **owned),
+                NeedOffer(contact_id=other, kind="need", text="a logistics partner",
+                          tags=["logistics"], noted_on=date(2024, 1, 2), **owned),
+                Introduction(requester_id=other, target_id=third, status="requested",
+                             source="inbound", goal="meet a CFO", **owned),
+                Introduction(requester_id=third, target_id=other, status="requested",
+                             source="inbound", goal="hire", **owned),
+            ]
+        )  # fmt: skip
     return World(keep, other, third, both.interaction.id, run.id)
 
 
@@ -265,7 +282,8 @@ def test_preview_merge_shows_the_result_and_writes_nothing(owner, teammate, uow)
     # Counted as the owner sees them: not the teammate's private call or note, not the trash.
     assert dedupe.MergeCounts(
         emails=2, phones=1, links=1, tags=1, positions=1, interactions=2,
-        ledger_entries=2, asks=2, tasks=1, notes=1,
+        ledger_entries=2, asks=2, tasks=1, notes=1, discovery_answers=1, needs_offers=1,
+        introductions=2,
     ) == preview.moves  # fmt: skip
     assert preview.conflicts == [
         "last name: keeps 'Chen', drops 'Lopez'",

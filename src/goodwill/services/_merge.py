@@ -32,14 +32,17 @@ from goodwill.storage.schema import (
     ContactRelation,
     ContactTag,
     ContactTouch,
+    DiscoveryAnswer,
     DuplicateDismissal,
     FieldProvenance,
     ImportChange,
     ImportKey,
     Interaction,
     InteractionParticipant,
+    Introduction,
     LedgerEntry,
     Merge,
+    NeedOffer,
     Note,
     Organization,
     Position,
@@ -70,6 +73,10 @@ HANDLED = frozenset(
         ("duplicate_dismissals", "contact_b_id"),
         ("contact_relations", "contact_a_id"),
         ("contact_relations", "contact_b_id"),
+        ("discovery_answers", "contact_id"),
+        ("needs_offers", "contact_id"),
+        ("introductions", "requester_id"),
+        ("introductions", "target_id"),
     }
 )
 
@@ -168,6 +175,16 @@ def plan_merge(session: Session, actor: Actor, keep: Contact, other: Contact) ->
         ),
         "tasks": _count(session, Task, actor, Task.contact_id == other.id),
         "notes": _count(session, Note, actor, Note.contact_id == other.id),
+        "discovery_answers": _count(
+            session, DiscoveryAnswer, actor, DiscoveryAnswer.contact_id == other.id
+        ),
+        "needs_offers": _count(session, NeedOffer, actor, NeedOffer.contact_id == other.id),
+        "introductions": _count(
+            session,
+            Introduction,
+            actor,
+            or_(Introduction.requester_id == other.id, Introduction.target_id == other.id),
+        ),
     }
     if keep.visibility != other.visibility:
         if other.visibility == Visibility.PRIVATE.value:
@@ -285,6 +302,10 @@ def execute_merge(session: Session, actor: Actor, keep: Contact, other: Contact,
         (ImportKey, ImportKey.contact_id),
         (ImportChange, ImportChange.contact_id),
         (Merge, Merge.kept_contact_id),
+        (DiscoveryAnswer, DiscoveryAnswer.contact_id),
+        (NeedOffer, NeedOffer.contact_id),
+        (Introduction, Introduction.requester_id),
+        (Introduction, Introduction.target_id),
     ):
         _move(session, model, column, o, k)
 

@@ -79,6 +79,9 @@ class MergeCounts:
     asks: int
     tasks: int
     notes: int
+    discovery_answers: int = 0
+    needs_offers: int = 0
+    introductions: int = 0
 
 
 @dataclass(frozen=True)

@@ -529,3 +529,123 @@ class DuplicateDismissal(Base):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     contact_a_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
     contact_b_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
+
+
+# -- Relationship intelligence II: discovery, needs and offers, introductions ----------
+
+
+class DiscoveryAnswer(Owned, Base):
+    """One dated answer to a discovery question about a contact or an organization.
+
+    Answers are never overwritten: a new answer to the same question is a new row, so
+    the user sees what they learned and when.
+    """
+
+    __tablename__ = "discovery_answers"
+    __table_args__ = (
+        CheckConstraint(
+            "(contact_id IS NULL) <> (organization_id IS NULL)", name="one_subject"
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    question: Mapped[str] = mapped_column(String(16))  # domain.discovery.QUESTIONS
+    answer: Mapped[str] = mapped_column(Text)
+    learned_on: Mapped[date] = mapped_column(Date)
+
+
+class NeedOffer(Owned, Base):
+    """Something a contact needs or offers: free text plus tags, dated, maybe expiring."""
+
+    __tablename__ = "needs_offers"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # None: the user's own (an article they can send, a skill they can lend).
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(8))  # need | offer
+    text: Mapped[str] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    noted_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    closed_at: Mapped[datetime | None]  # met, or no longer true
+
+
+class GiveDismissal(Base):
+    """A way-to-give suggestion the user dismissed: it does not come back."""
+
+    __tablename__ = "give_dismissals"
+    __table_args__ = (UniqueConstraint("owner_id", "suggestion_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    suggestion_key: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+
+
+class Introduction(Owned, Base):
+    """A double-opt-in introduction the user makes: requester → target.
+
+    status follows domain.intros (requested → … → made → outcome); every move is an
+    IntroductionEvent.
+    """
+
+    __tablename__ = "introductions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    requester_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    target_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(16))
+    source: Mapped[str] = mapped_column(String(16))  # inbound | suggested | mine
+    goal: Mapped[str | None] = mapped_column(Text)  # what the requester is trying to do
+    why_target: Mapped[str | None] = mapped_column(Text)  # why the target would want it
+    blurb: Mapped[str | None] = mapped_column(Text)  # what to say to the target
+    outcome: Mapped[str | None] = mapped_column(String(16))  # met | business | no-follow-up
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    need_id: Mapped[int | None] = mapped_column(
+        ForeignKey("needs_offers.id", ondelete="SET NULL"), index=True
+    )
+    offer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("needs_offers.id", ondelete="SET NULL"), index=True
+    )
+    consent_at: Mapped[datetime | None]  # the target agreed
+    made_at: Mapped[datetime | None]
+    ledger_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ledger_entries.id", ondelete="SET NULL")
+    )
+    follow_up_task_id: Mapped[int | None] = mapped_column(
+        ForeignKey("tasks.id", ondelete="SET NULL")
+    )
+
+
+class IntroductionEvent(Base):
+    """One move of an introduction, from one state to the next."""
+
+    __tablename__ = "introduction_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    introduction_id: Mapped[int] = mapped_column(
+        ForeignKey("introductions.id", ondelete="CASCADE"), index=True
+    )
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime]
+
+
+class MessageTemplate(Base):
+    """A user's own wording of a generated message (`goodwill template edit NAME`)."""
+
+    __tablename__ = "message_templates"
+    __table_args__ = (UniqueConstraint("owner_id", "name"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    name: Mapped[str] = mapped_column(String(32))
+    body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime]
