@@ -23,9 +23,12 @@ from goodwill.storage.schema import (
     Ask,
     Base,
     ContactTouch,
+    DiscoveryAnswer,
     Interaction,
     InteractionParticipant,
+    Introduction,
     LedgerEntry,
+    NeedOffer,
     Task,
 )
 from goodwill.storage.unit_of_work import UnitOfWork
@@ -164,6 +167,25 @@ def build_world(owner: Actor, teammate: Actor, uow: UnitOfWork) -> World:
     rae_entry = add_ledger(
         uow, owner, rae, direction="received", note=f"via {PHONES[0]}", ask_id=target_ask
     )
+    day = utcnow().date()
+    with uow.write() as session:
+        session.add_all(
+            [
+                DiscoveryAnswer(**_owned(owner), contact_id=pat, question="goal",
+                                answer="climb El Cap", learned_on=day),
+                DiscoveryAnswer(**_owned(owner), contact_id=quinn, question="challenges",
+                                answer=f"hiring without {NAME}", learned_on=day),
+                NeedOffer(**_owned(owner), contact_id=pat, kind="need", text="a CFO",
+                          tags=["finance"], noted_on=day),
+                NeedOffer(**_owned(owner), contact_id=quinn, kind="offer",
+                          text=f"can coach people like {NAME}", tags=[], noted_on=day),
+                Introduction(**_owned(owner), requester_id=quinn, target_id=pat,
+                             status="requested", source="inbound", goal="meet"),
+                Introduction(**_owned(owner), requester_id=quinn, target_id=rae,
+                             status="requested", source="inbound",
+                             goal=f"meet someone who knows {EMAILS[0]}"),
+            ]
+        )  # fmt: skip
     return World(
         pat,
         quinn,
@@ -235,8 +257,11 @@ def test_forget_contact_summary_counts_and_never_names_them(owner, teammate, uow
         "participations": 2,
         "interactions_removed": 1,
         "touch_aggregates": 2,
-        "texts_scrubbed": 8,
+        "texts_scrubbed": 11,
         "suppressed_keys": 5,
+        "discovery_answers": 1,
+        "needs_offers": 1,
+        "introductions": 1,
     }
     dumped = json.dumps(counts).lower()
     assert not [n for n in [*NEEDLES, "linkedin", "quill"] if n.lower() in dumped]

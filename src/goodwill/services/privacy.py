@@ -37,9 +37,12 @@ from goodwill.storage.schema import (
     ContactPhone,
     ContactTag,
     ContactTouch,
+    DiscoveryAnswer,
     Interaction,
     InteractionParticipant,
+    Introduction,
     LedgerEntry,
+    NeedOffer,
     Note,
     Organization,
     Position,
@@ -72,6 +75,9 @@ class ForgetSummary:
     touch_aggregates: int
     texts_scrubbed: int
     suppressed_keys: int
+    discovery_answers: int = 0
+    needs_offers: int = 0
+    introductions: int = 0
 
 
 @dataclass(frozen=True)
@@ -201,6 +207,14 @@ def _erase(session: Session, contact_id: int, actor: Actor) -> dict[str, int]:
         "positions": remove(Position, Position.contact_id == contact_id),
         "tags": remove(ContactTag, ContactTag.contact_id == contact_id),
         "touch_aggregates": remove(ContactTouch, ContactTouch.contact_id == contact_id),
+        "discovery_answers": remove(DiscoveryAnswer, DiscoveryAnswer.contact_id == contact_id),
+        # An introduction that named them goes whole (its events by cascade); the
+        # ledger entry and follow-up task it made are removed above with theirs.
+        "introductions": remove(
+            Introduction,
+            or_(Introduction.requester_id == contact_id, Introduction.target_id == contact_id),
+        ),
+        "needs_offers": remove(NeedOffer, NeedOffer.contact_id == contact_id),
         "participations": session.scalar(
             select(func.count())
             .select_from(InteractionParticipant)
@@ -243,6 +257,9 @@ _SCRUBBED_TEXT: tuple[tuple[Any, tuple[str, ...]], ...] = (
     (Ask, ("what", "why_them", "why_target_cares", "blurb", "outcome", "target_description")),
     (Organization, ("description",)),
     (Contact, ("how_met",)),
+    (DiscoveryAnswer, ("answer",)),
+    (NeedOffer, ("text",)),
+    (Introduction, ("goal", "why_target", "blurb", "outcome_note")),
 )
 # JSON objects whose string values are free text (custom fields).
 _SCRUBBED_FIELDS: tuple[Any, ...] = (Contact, Organization)
