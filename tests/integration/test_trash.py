@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from goodwill.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from goodwill.services import contacts, organizations, trash
+from goodwill.services import contacts, discovery, organizations, trash
 from goodwill.services.actor import utcnow
 from goodwill.services.contacts import ContactChanges
 from goodwill.services.organizations import OrganizationChanges
@@ -193,3 +193,19 @@ def test_edit_deleted_contact_is_not_found(owner, uow):
     contacts.delete_contact(owner, uow, made.id)
     with pytest.raises(NotFound):
         contacts.edit_contact(owner, uow, made.id, ContactChanges(how_met="ghost"))
+
+
+def test_a_forgotten_discovery_answer_is_in_the_trash_and_comes_back(owner, uow):
+    ana = make_contact(owner, uow, name="Ana Diaz").id
+    answer_id = discovery.record_discovery(
+        owner, uow, ana, {"goal": "open a Lisbon office"}
+    ).recorded[0]
+    discovery.forget_discovery_answer(owner, uow, answer_id)
+    assert discovery.discovery_profile(owner, uow, ana).history == []
+    items = [(i.kind, i.id, i.label) for i in trash.list_trash(owner, uow)]
+    assert ("discovery", answer_id, "goal: open a Lisbon office") in items
+    trash.restore_from_trash(owner, uow, "discovery", answer_id)
+    assert len(discovery.discovery_profile(owner, uow, ana).history) == 1
+    discovery.forget_discovery_answer(owner, uow, answer_id)
+    assert trash.purge_trash(owner, uow, everything=True) >= 1
+    assert all(i.kind != "discovery" for i in trash.list_trash(owner, uow))

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from goodwill.cli import render
+from goodwill.cli.discovery import print_latest
 from goodwill.cli.state import confirm, console, state
 from goodwill.domain.people import parse_custom_field, tier_label
 from goodwill.services import contacts as contact_service
@@ -204,7 +205,10 @@ def contact_edit(
 def contact_show(ctx: typer.Context, contact: ContactArg, as_json: Json = False) -> None:
     """Show a contact: details, positions, open tasks, notes."""
     st = state(ctx)
-    _show_contact(contact_service.show_contact(st.actor, st.uow, contact), as_json)
+    detail = contact_service.show_contact(st.actor, st.uow, contact)
+    _show_contact(detail, as_json)
+    if not as_json:
+        print_latest(st.actor, st.uow, detail.id)
 
 
 @contact_app.command("list")

@@ -18,6 +18,7 @@ from goodwill.storage.schema import (
     Ask,
     Contact,
     ContactEmail,
+    DiscoveryAnswer,
     Interaction,
     InteractionParticipant,
     LedgerEntry,
@@ -36,6 +37,7 @@ KINDS: dict[str, Any] = {
     "task": Task,
     "ledger": LedgerEntry,
     "ask": Ask,
+    "discovery": DiscoveryAnswer,
 }
 
 
@@ -52,6 +54,8 @@ def _label(kind: str, record: Any) -> str:
         return f"{record.direction} {record.kind} on {record.occurred_on:%Y-%m-%d}"
     if kind == "ask":
         return f"{record.kind}: {record.what[:60]}"
+    if kind == "discovery":
+        return f"{record.question}: {record.answer[:60]}"
     return str(record.title)
 
 
@@ -149,7 +153,9 @@ def purge_trash(actor: Actor, uow: UnitOfWork, *, everything: bool = False) -> i
     cutoff: datetime = utcnow() - timedelta(days=0 if everything else RETENTION_DAYS)
     removed = 0
     with uow.write() as session:
-        for model in (Task, Note, LedgerEntry, Ask, Interaction, Contact, Organization):
+        for model in (
+            Task, Note, LedgerEntry, Ask, DiscoveryAnswer, Interaction, Contact, Organization,
+        ):  # fmt: skip
             ids = list(
                 session.scalars(
                     select(model.id).where(

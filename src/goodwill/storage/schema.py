@@ -543,9 +543,7 @@ class DiscoveryAnswer(Owned, Base):
 
     __tablename__ = "discovery_answers"
     __table_args__ = (
-        CheckConstraint(
-            "(contact_id IS NULL) <> (organization_id IS NULL)", name="one_subject"
-        ),
+        CheckConstraint("(contact_id IS NULL) <> (organization_id IS NULL)", name="one_subject"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int | None] = mapped_column(
