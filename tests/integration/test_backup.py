@@ -23,6 +23,7 @@ from goodwill.services import (
     backup,
     contacts,
     demo,
+    discovery,
     ledger,
     notes,
     positions,
@@ -125,6 +126,11 @@ def build_varied_network(owner: Actor, teammate: Actor, uow: UnitOfWork) -> dict
     ).ask
     asks.mark_asked(owner, uow, ask.id)
     asks.close_ask(owner, uow, ask.id, "granted", note="Yes!", record=True, weight=4)
+    discovery.record_discovery(
+        owner, uow, zoe.id, {"goal": "Open a Zürich desk ✓", "challenges": "Hiring\nquants"},
+        learned_on="2025-02-03",
+    )  # fmt: skip
+    discovery.record_discovery(owner, uow, None, {"targets": "Banks"}, organization=str(org.id))
     shared = make_contact(teammate, uow, name="Team Mate-Contact", visibility="workspace")
     make_contact(teammate, uow, name="Bea Private Friend")
     make_interaction(teammate, uow, shared.id, zoe.id, visibility="workspace")
@@ -148,6 +154,9 @@ def test_export_restore_export_is_byte_identical_sqlite_postgresql_sqlite(
     assert [t["step_order"] for t in document["tasks"] if t["ask_id"] == ids["ask"]] == [1, 2]
     assert any(e["ask_id"] == ids["ask"] for e in document["ledger"])
     assert document["suppressions"] and document["workspace"]["suppression_salt"]
+    answers = sorted((d["question"], d["learned_on"]) for d in document["discovery"])
+    assert answers[:2] == [("challenges", "2025-02-03"), ("goal", "2025-02-03")]
+    assert [d["organization_id"] for d in document["discovery"] if d["question"] == "targets"]
     assert "Bea Private Friend" not in first.decode("utf-8")
     current = first
     for kind in ("sqlite", "postgresql", "sqlite"):

@@ -15,6 +15,7 @@ from goodwill.services._backup_format import (
     VERSION,
     AskRecord,
     ContactRecord,
+    DiscoveryRecord,
     InteractionRecord,
     LedgerRecord,
     NoteRecord,
@@ -36,6 +37,7 @@ from goodwill.storage.schema import (
     ContactPhone,
     ContactRelation,
     ContactTag,
+    DiscoveryAnswer,
     Interaction,
     InteractionParticipant,
     LedgerEntry,
@@ -167,6 +169,12 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
         if row["contact_a_id"] in contact_ids and row["contact_b_id"] in contact_ids
     ]
 
+    discovery = [
+        row
+        for row in _visible_rows(session, DiscoveryAnswer, actor)
+        if row["contact_id"] in contact_ids or row["organization_id"] in org_ids
+    ]
+
     def shown(value: int | None, known: set[int]) -> int | None:
         # A link to a record the actor may not see is dropped, never revealed.
         return value if value in known else None
@@ -223,6 +231,7 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
             for row in ledger
         ],
         "relations": [_pick(row, document_fields(RelationRecord)) for row in relations],
+        "discovery": [_pick(row, document_fields(DiscoveryRecord)) for row in discovery],
     }
     owners = {
         record["owner_id"]
@@ -235,6 +244,7 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
             "tasks",
             "ledger",
             "relations",
+            "discovery",
         )
         for record in document[kind]
     }

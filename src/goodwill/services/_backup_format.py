@@ -23,6 +23,7 @@ from pydantic_core import PydanticCustomError
 
 from goodwill.domain.asks import AskKind, AskStatus
 from goodwill.domain.dates import zone
+from goodwill.domain.discovery import ANSWER_MAX, question
 from goodwill.domain.interactions import MAX_RECIPIENTS, Channel, Initiator
 from goodwill.domain.ledger import WEIGHT_MAX, WEIGHT_MIN, Direction, LedgerKind
 from goodwill.domain.people import (
@@ -267,6 +268,16 @@ class RelationRecord(_Record):
     created_at: When
 
 
+class DiscoveryRecord(_Owned):
+    """One dated answer to a discovery question, about a contact or an organization."""
+
+    contact_id: Id | None = None
+    organization_id: Id | None = None
+    question: Annotated[str, _checked(lambda v: question(v).key, "question")]
+    answer: Annotated[str, _text(ANSWER_MAX, multiline=True)]
+    learned_on: date
+
+
 class SuppressionRecord(_Record):
     id: Id
     kind: SuppressionKind
@@ -305,6 +316,7 @@ class BackupDocument(_Record):
     asks: list[AskRecord] = Field(default_factory=list)
     relations: list[RelationRecord] = Field(default_factory=list)
     suppressions: list[SuppressionRecord] = Field(default_factory=list)
+    discovery: list[DiscoveryRecord] = Field(default_factory=list)
 
 
 RECORD_LISTS = (
@@ -319,6 +331,7 @@ RECORD_LISTS = (
     "asks",
     "relations",
     "suppressions",
+    "discovery",
 )
 NESTED = frozenset({"emails", "phones", "tags", "participants", "links"})
 

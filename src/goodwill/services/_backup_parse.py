@@ -147,11 +147,17 @@ def check_references(doc: BackupDocument, raw: Any, source: str) -> None:
     contacts = c.ids("contacts", doc.contacts)
     organizations = c.ids("organizations", doc.organizations)
     asks = c.ids("asks", doc.asks)
-    kinds = ("positions", "interactions", "notes", "tasks", "ledger", "relations", "suppressions")
+    kinds = (
+        "positions", "interactions", "notes", "tasks", "ledger", "relations", "suppressions",
+        "discovery",
+    )  # fmt: skip
     for kind in kinds:
         c.ids(kind, getattr(doc, kind))
     c.distinct("suppressions", doc.suppressions, "key_hash", lambda s: s.key_hash)
-    owned = ("contacts", "organizations", "interactions", "notes", "tasks", "ledger", "asks")
+    owned = (
+        "contacts", "organizations", "interactions", "notes", "tasks", "ledger", "asks",
+        "discovery",
+    )  # fmt: skip
     for kind in (*owned, "relations"):
         for index, record in enumerate(getattr(doc, kind)):
             c.refs(kind, index, "owner_id", record.owner_id, users, "user")
@@ -189,6 +195,16 @@ def check_references(doc: BackupDocument, raw: Any, source: str) -> None:
             raise c.fail("notes", i, "", "a note is about exactly one contact or organization")
         c.refs("notes", i, "contact_id", note.contact_id, contacts, "contact")
         c.refs("notes", i, "organization_id", note.organization_id, organizations, "organization")
+    for i, answer in enumerate(doc.discovery):
+        if (answer.contact_id is None) == (answer.organization_id is None):
+            raise c.fail(
+                "discovery", i, "", "an answer is about exactly one contact or organization"
+            )
+        c.refs("discovery", i, "contact_id", answer.contact_id, contacts, "contact")
+        c.refs(
+            "discovery", i, "organization_id", answer.organization_id, organizations,
+            "organization",
+        )  # fmt: skip
     for i, task in enumerate(doc.tasks):
         c.refs("tasks", i, "contact_id", task.contact_id, contacts, "contact")
         c.refs("tasks", i, "ask_id", task.ask_id, asks, "ask")

@@ -47,6 +47,7 @@ class RestoreSummary:
     asks: int
     suppressions: int
     relations: int = 0
+    discovery: int = 0
 
 
 def export_backup(actor: Actor, uow: UnitOfWork) -> bytes:
@@ -88,6 +89,7 @@ def restore_backup(uow: UnitOfWork, data: bytes, source: str = "backup.json") ->
         asks=len(document.asks),
         suppressions=len(document.suppressions),
         relations=len(document.relations),
+        discovery=len(document.discovery),
     )
 
 
@@ -192,6 +194,7 @@ def _restore_plan(doc: BackupDocument) -> list[tuple[str, Sequence[dict[str, Any
         ("tasks", [_columns(t, **ws) for t in doc.tasks]),
         ("ledger_entries", [_columns(e, import_id=None, **ws) for e in doc.ledger]),
         ("contact_relations", [_columns(r, **ws) for r in doc.relations]),
+        ("discovery_answers", [_columns(d, **ws) for d in doc.discovery]),
         ("suppressions", [_columns(s, **ws) for s in doc.suppressions]),
     ]
 
