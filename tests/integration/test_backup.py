@@ -24,11 +24,13 @@ from goodwill.services import (
     contacts,
     demo,
     discovery,
+    intros,
     ledger,
     notes,
     positions,
     privacy,
     tasks,
+    templates,
 )
 from goodwill.services.actor import Actor
 from goodwill.storage.schema import Contact, Interaction, LedgerEntry, Task, User, Workspace
@@ -131,6 +133,15 @@ def build_varied_network(owner: Actor, teammate: Actor, uow: UnitOfWork) -> dict
         learned_on="2025-02-03",
     )  # fmt: skip
     discovery.record_discovery(owner, uow, None, {"targets": "Banks"}, organization=str(org.id))
+    intro = intros.request_introduction(
+        owner, uow, str(zoe.id), str(archived.id), goal="Hire a risk quant — ça presse",
+        why_target="They are hiring too", blurb="Zoë builds risk desks",
+    )  # fmt: skip
+    intros.triage_introduction(owner, uow, intro.id, "accept")
+    intros.record_consent(owner, uow, intro.id, agreed=True, by=archived.id)
+    intros.make_introduction(owner, uow, intro.id)
+    intros.record_intro_outcome(owner, uow, intro.id, "met", note="Coffee ☕")
+    templates.save_template(owner, uow, "intro-optin", "Hi $target — $requester wants to meet.")
     shared = make_contact(teammate, uow, name="Team Mate-Contact", visibility="workspace")
     make_contact(teammate, uow, name="Bea Private Friend")
     make_interaction(teammate, uow, shared.id, zoe.id, visibility="workspace")
@@ -157,6 +168,11 @@ def test_export_restore_export_is_byte_identical_sqlite_postgresql_sqlite(
     answers = sorted((d["question"], d["learned_on"]) for d in document["discovery"])
     assert answers[:2] == [("challenges", "2025-02-03"), ("goal", "2025-02-03")]
     assert [d["organization_id"] for d in document["discovery"] if d["question"] == "targets"]
+    (made,) = document["introductions"]
+    assert made["status"] == "closed" and made["outcome"] == "met"
+    assert [e["to_status"] for e in made["events"]][-2:] == ["made", "closed"]
+    assert made["ledger_entry_id"] and made["follow_up_task_id"]
+    assert [t["name"] for t in document["templates"]] == ["intro-optin"]
     assert "Bea Private Friend" not in first.decode("utf-8")
     current = first
     for kind in ("sqlite", "postgresql", "sqlite"):

@@ -17,6 +17,8 @@ from goodwill.services._backup_format import (
     ContactRecord,
     DiscoveryRecord,
     InteractionRecord,
+    IntroductionRecord,
+    IntroEventRecord,
     LedgerRecord,
     NoteRecord,
     OrganizationRecord,
@@ -24,6 +26,7 @@ from goodwill.services._backup_format import (
     RelationRecord,
     SuppressionRecord,
     TaskRecord,
+    TemplateRecord,
     UserRecord,
     document_fields,
 )
@@ -40,8 +43,11 @@ from goodwill.storage.schema import (
     DiscoveryAnswer,
     Interaction,
     InteractionParticipant,
+    Introduction,
+    IntroductionEvent,
     LedgerEntry,
     Membership,
+    MessageTemplate,
     Note,
     Organization,
     OrganizationTag,
@@ -175,6 +181,28 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
         if row["contact_id"] in contact_ids or row["organization_id"] in org_ids
     ]
 
+    introductions = [
+        row
+        for row in _visible_rows(session, Introduction, actor)
+        if row["requester_id"] in contact_ids and row["target_id"] in contact_ids
+    ]
+    event_fields = document_fields(IntroEventRecord)
+    events = _grouped(
+        session,
+        select(IntroductionEvent.introduction_id, *(IntroductionEvent.__table__.c[f] for f in
+                                                    event_fields))
+        .join(Introduction, Introduction.id == IntroductionEvent.introduction_id)
+        .where(visible(Introduction, actor, include_deleted=True))
+        .order_by(IntroductionEvent.introduction_id, IntroductionEvent.id),
+    )  # fmt: skip
+    templates = session.execute(
+        select(MessageTemplate.__table__)
+        .where(MessageTemplate.owner_id == actor.user_id)
+        .order_by(MessageTemplate.name)
+    ).mappings()
+    ledger_ids = {row["id"] for row in ledger}
+    task_ids = {row["id"] for row in tasks}
+
     def shown(value: int | None, known: set[int]) -> int | None:
         # A link to a record the actor may not see is dropped, never revealed.
         return value if value in known else None
@@ -232,6 +260,20 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
         ],
         "relations": [_pick(row, document_fields(RelationRecord)) for row in relations],
         "discovery": [_pick(row, document_fields(DiscoveryRecord)) for row in discovery],
+        "introductions": [
+            _pick(
+                row,
+                document_fields(IntroductionRecord),
+                ledger_entry_id=shown(row["ledger_entry_id"], ledger_ids),
+                follow_up_task_id=shown(row["follow_up_task_id"], task_ids),
+                events=[
+                    {f: _json_value(v) for f, v in zip(event_fields, values, strict=True)}
+                    for values in events[row["id"]]
+                ],
+            )
+            for row in introductions
+        ],
+        "templates": [_pick(row, document_fields(TemplateRecord)) for row in templates],
     }
     owners = {
         record["owner_id"]
@@ -245,6 +287,8 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
             "ledger",
             "relations",
             "discovery",
+            "introductions",
+            "templates",
         )
         for record in document[kind]
     }

@@ -25,6 +25,13 @@ from goodwill.domain.asks import AskKind, AskStatus
 from goodwill.domain.dates import zone
 from goodwill.domain.discovery import ANSWER_MAX, question
 from goodwill.domain.interactions import MAX_RECIPIENTS, Channel, Initiator
+from goodwill.domain.intros import (
+    IntroOutcome,
+    IntroSource,
+    IntroStatus,
+    check_template,
+    check_template_name,
+)
 from goodwill.domain.ledger import WEIGHT_MAX, WEIGHT_MIN, Direction, LedgerKind
 from goodwill.domain.people import (
     MAX_CADENCE_DAYS,
@@ -278,6 +285,41 @@ class DiscoveryRecord(_Owned):
     learned_on: date
 
 
+class IntroEventRecord(_Record):
+    from_status: IntroStatus | None = None
+    to_status: IntroStatus
+    note: LongText | None = None
+    at: When
+
+
+class IntroductionRecord(_Owned):
+    """A double-opt-in introduction the user makes, with every move it went through."""
+
+    requester_id: Id
+    target_id: Id
+    status: IntroStatus
+    source: IntroSource
+    goal: LongText | None = None
+    why_target: LongText | None = None
+    blurb: LongText | None = None
+    outcome: IntroOutcome | None = None
+    outcome_note: LongText | None = None
+    consent_at: When | None = None
+    made_at: When | None = None
+    ledger_entry_id: Id | None = None
+    follow_up_task_id: Id | None = None
+    events: list[IntroEventRecord] = Field(default_factory=list)
+
+
+class TemplateRecord(_Record):
+    """A user's own wording of a generated message."""
+
+    owner_id: Id
+    name: Annotated[str, _checked(check_template_name, "template name")]
+    body: Annotated[str, _checked(check_template, "template")]
+    updated_at: When
+
+
 class SuppressionRecord(_Record):
     id: Id
     kind: SuppressionKind
@@ -317,6 +359,8 @@ class BackupDocument(_Record):
     relations: list[RelationRecord] = Field(default_factory=list)
     suppressions: list[SuppressionRecord] = Field(default_factory=list)
     discovery: list[DiscoveryRecord] = Field(default_factory=list)
+    introductions: list[IntroductionRecord] = Field(default_factory=list)
+    templates: list[TemplateRecord] = Field(default_factory=list)
 
 
 RECORD_LISTS = (
@@ -332,8 +376,10 @@ RECORD_LISTS = (
     "relations",
     "suppressions",
     "discovery",
+    "introductions",
+    "templates",
 )
-NESTED = frozenset({"emails", "phones", "tags", "participants", "links"})
+NESTED = frozenset({"emails", "phones", "tags", "participants", "links", "events"})
 
 
 def document_fields(model: type[BaseModel]) -> tuple[str, ...]:

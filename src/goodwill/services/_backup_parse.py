@@ -147,16 +147,18 @@ def check_references(doc: BackupDocument, raw: Any, source: str) -> None:
     contacts = c.ids("contacts", doc.contacts)
     organizations = c.ids("organizations", doc.organizations)
     asks = c.ids("asks", doc.asks)
+    tasks = c.ids("tasks", doc.tasks)
+    ledger = c.ids("ledger", doc.ledger)
     kinds = (
         "positions", "interactions", "notes", "tasks", "ledger", "relations", "suppressions",
-        "discovery",
+        "discovery", "introductions",
     )  # fmt: skip
     for kind in kinds:
         c.ids(kind, getattr(doc, kind))
     c.distinct("suppressions", doc.suppressions, "key_hash", lambda s: s.key_hash)
     owned = (
         "contacts", "organizations", "interactions", "notes", "tasks", "ledger", "asks",
-        "discovery",
+        "discovery", "introductions",
     )  # fmt: skip
     for kind in (*owned, "relations"):
         for index, record in enumerate(getattr(doc, kind)):
@@ -205,6 +207,16 @@ def check_references(doc: BackupDocument, raw: Any, source: str) -> None:
             "discovery", i, "organization_id", answer.organization_id, organizations,
             "organization",
         )  # fmt: skip
+    for i, intro in enumerate(doc.introductions):
+        c.refs("introductions", i, "requester_id", intro.requester_id, contacts, "contact")
+        c.refs("introductions", i, "target_id", intro.target_id, contacts, "contact")
+        if intro.requester_id == intro.target_id:
+            raise c.fail("introductions", i, "target_id", "an introduction needs two people")
+        c.refs("introductions", i, "ledger_entry_id", intro.ledger_entry_id, ledger, "ledger")
+        c.refs("introductions", i, "follow_up_task_id", intro.follow_up_task_id, tasks, "task")
+    c.distinct("templates", doc.templates, "name", lambda t: (t.owner_id, t.name))
+    for i, template in enumerate(doc.templates):
+        c.refs("templates", i, "owner_id", template.owner_id, users, "user")
     for i, task in enumerate(doc.tasks):
         c.refs("tasks", i, "contact_id", task.contact_id, contacts, "contact")
         c.refs("tasks", i, "ask_id", task.ask_id, asks, "ask")

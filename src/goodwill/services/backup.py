@@ -48,6 +48,8 @@ class RestoreSummary:
     suppressions: int
     relations: int = 0
     discovery: int = 0
+    introductions: int = 0
+    templates: int = 0
 
 
 def export_backup(actor: Actor, uow: UnitOfWork) -> bytes:
@@ -90,6 +92,8 @@ def restore_backup(uow: UnitOfWork, data: bytes, source: str = "backup.json") ->
         suppressions=len(document.suppressions),
         relations=len(document.relations),
         discovery=len(document.discovery),
+        introductions=len(document.introductions),
+        templates=len(document.templates),
     )
 
 
@@ -174,6 +178,10 @@ def _restore_plan(doc: BackupDocument) -> list[tuple[str, Sequence[dict[str, Any
         for i in doc.interactions
         for contact_id in i.participants
     ]
+    events = [
+        {"id": n, "introduction_id": intro.id, **_columns(event)}
+        for n, (intro, event) in enumerate(((i, e) for i in doc.introductions for e in i.events), 1)
+    ]
     return [
         ("workspaces", [workspace]),
         ("users", users),
@@ -195,6 +203,9 @@ def _restore_plan(doc: BackupDocument) -> list[tuple[str, Sequence[dict[str, Any
         ("ledger_entries", [_columns(e, import_id=None, **ws) for e in doc.ledger]),
         ("contact_relations", [_columns(r, **ws) for r in doc.relations]),
         ("discovery_answers", [_columns(d, **ws) for d in doc.discovery]),
+        ("introductions", [_columns(i, **ws) for i in doc.introductions]),
+        ("introduction_events", events),
+        ("message_templates", [{"id": n, **_columns(t)} for n, t in enumerate(doc.templates, 1)]),
         ("suppressions", [_columns(s, **ws) for s in doc.suppressions]),
     ]
 
