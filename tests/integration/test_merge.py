@@ -33,6 +33,9 @@ from goodwill.storage.schema import (
     Merge,
     NeedOffer,
     Note,
+    Opportunity,
+    Pipeline,
+    PipelineStage,
     Task,
 )
 from goodwill.storage.unit_of_work import UnitOfWork
@@ -166,6 +169,18 @@ def build_world(owner: Actor, teammate: Actor, uow: UnitOfWork) -> World:
                              source="inbound", goal="hire", **owned),
             ]
         )  # fmt: skip
+        pipeline = Pipeline(name="Sales", name_key="sales", kind="sales", **owned)
+        session.add(pipeline)
+        session.flush()
+        stage = PipelineStage(pipeline_id=pipeline.id, name="Prospect", name_key="prospect",
+                              position=1, probability=0.1)  # fmt: skip
+        session.add(stage)
+        session.flush()
+        session.add(
+            Opportunity(pipeline_id=pipeline.id, stage_id=stage.id, title="Northwind renewal",
+                        contact_id=other, source="referral", source_contact_id=other,
+                        opened_at=now, **owned)
+        )  # fmt: skip
     return World(keep, other, third, both.interaction.id, run.id)
 
 
@@ -283,7 +298,7 @@ def test_preview_merge_shows_the_result_and_writes_nothing(owner, teammate, uow)
     assert dedupe.MergeCounts(
         emails=2, phones=1, links=1, tags=1, positions=1, interactions=2,
         ledger_entries=2, asks=2, tasks=1, notes=1, discovery_answers=1, needs_offers=1,
-        introductions=2,
+        introductions=2, opportunities=1,
     ) == preview.moves  # fmt: skip
     assert preview.conflicts == [
         "last name: keeps 'Chen', drops 'Lopez'",

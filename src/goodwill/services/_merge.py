@@ -44,6 +44,7 @@ from goodwill.storage.schema import (
     Merge,
     NeedOffer,
     Note,
+    Opportunity,
     Organization,
     Position,
     Task,
@@ -77,6 +78,8 @@ HANDLED = frozenset(
         ("needs_offers", "contact_id"),
         ("introductions", "requester_id"),
         ("introductions", "target_id"),
+        ("opportunities", "contact_id"),
+        ("opportunities", "source_contact_id"),
     }
 )
 
@@ -184,6 +187,12 @@ def plan_merge(session: Session, actor: Actor, keep: Contact, other: Contact) ->
             Introduction,
             actor,
             or_(Introduction.requester_id == other.id, Introduction.target_id == other.id),
+        ),
+        "opportunities": _count(
+            session,
+            Opportunity,
+            actor,
+            or_(Opportunity.contact_id == other.id, Opportunity.source_contact_id == other.id),
         ),
     }
     if keep.visibility != other.visibility:
@@ -306,6 +315,8 @@ def execute_merge(session: Session, actor: Actor, keep: Contact, other: Contact,
         (NeedOffer, NeedOffer.contact_id),
         (Introduction, Introduction.requester_id),
         (Introduction, Introduction.target_id),
+        (Opportunity, Opportunity.contact_id),
+        (Opportunity, Opportunity.source_contact_id),
     ):
         _move(session, model, column, o, k)
 

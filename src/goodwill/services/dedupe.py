@@ -82,6 +82,7 @@ class MergeCounts:
     discovery_answers: int = 0
     needs_offers: int = 0
     introductions: int = 0
+    opportunities: int = 0
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ from goodwill.storage.schema import (
     LedgerEntry,
     NeedOffer,
     Note,
+    Opportunity,
     Organization,
     Position,
     Suppression,
@@ -260,6 +261,7 @@ _SCRUBBED_TEXT: tuple[tuple[Any, tuple[str, ...]], ...] = (
     (DiscoveryAnswer, ("answer",)),
     (NeedOffer, ("text",)),
     (Introduction, ("goal", "why_target", "blurb", "outcome_note")),
+    (Opportunity, ("title", "close_reason", "benefit_us", "benefit_them")),
 )
 # JSON objects whose string values are free text (custom fields).
 _SCRUBBED_FIELDS: tuple[Any, ...] = (Contact, Organization)

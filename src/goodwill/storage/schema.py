@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     CheckConstraint,
     Date,
     DateTime,
@@ -646,4 +647,144 @@ class MessageTemplate(Base):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     name: Mapped[str] = mapped_column(String(32))
     body: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+
+
+# -- Pipelines: deals and the user's own job search ------------------------------------
+
+
+class Pipeline(Owned, Base):
+    """A pipeline of kind sales, job_search or custom, with its ordered stages."""
+
+    __tablename__ = "pipelines"
+    __table_args__ = (UniqueConstraint("owner_id", "name_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    name_key: Mapped[str] = mapped_column(FoldedKey)
+    kind: Mapped[str] = mapped_column(String(16))  # sales | job_search | custom
+    # Job search: the yearly salary aimed at, for the cost of delay (currency below).
+    # Money is stored exactly as an integer of ten-thousandths (Decimal × 10⁴) on both
+    # databases (SQLite has no decimal type); services hand out Decimal.
+    target_salary_e4: Mapped[int | None] = mapped_column(BigInteger)
+    currency: Mapped[str | None] = mapped_column(String(3))
+    started_on: Mapped[date | None] = mapped_column(Date)  # when the search (or selling) began
+
+
+class PipelineStage(Base):
+    """One stage of a pipeline: its place, win probability, and whether it ends the run."""
+
+    __tablename__ = "pipeline_stages"
+    __table_args__ = (
+        UniqueConstraint("pipeline_id", "position", name="uq_pipeline_stages_position"),
+        UniqueConstraint("pipeline_id", "name_key", name="uq_pipeline_stages_name_key"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pipeline_id: Mapped[int] = mapped_column(
+        ForeignKey("pipelines.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(50))
+    name_key: Mapped[str] = mapped_column(FoldedKey)
+    position: Mapped[int]
+    probability: Mapped[float] = mapped_column(Float)  # 0–1
+    outcome: Mapped[str | None] = mapped_column(String(16))  # None (open) | won | lost
+
+
+class Opportunity(Owned, Base):
+    """A deal, or a job application: where it stands, what it is worth, where it came from."""
+
+    __tablename__ = "opportunities"
+    __table_args__ = (Index("ix_opportunities_pipeline_stage", "pipeline_id", "stage_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pipeline_id: Mapped[int] = mapped_column(ForeignKey("pipelines.id"))
+    stage_id: Mapped[int] = mapped_column(ForeignKey("pipeline_stages.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="SET NULL"), index=True
+    )
+    value_e4: Mapped[int | None] = mapped_column(BigInteger)  # deal amount, or salary (× 10⁴)
+    currency: Mapped[str | None] = mapped_column(String(3))  # ISO 4217
+    # Where it came from: cold | referral | introduction | inbound | other; the person
+    # (and the received ledger entry) behind a referral or introduction.
+    source: Mapped[str] = mapped_column(String(16))
+    source_contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+    source_ledger_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ledger_entries.id", ondelete="SET NULL")
+    )
+    introduction_id: Mapped[int | None] = mapped_column(
+        ForeignKey("introductions.id", ondelete="SET NULL")
+    )
+    next_task_id: Mapped[int | None] = mapped_column(ForeignKey("tasks.id", ondelete="SET NULL"))
+    opened_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    close_reason: Mapped[str | None] = mapped_column(Text)  # why lost / qualified out
+    # Partnership health.
+    benefit_us: Mapped[str | None] = mapped_column(Text)
+    benefit_them: Mapped[str | None] = mapped_column(Text)
+    health: Mapped[str | None] = mapped_column(String(8))  # good | watch | poor
+    # Job search: referral asked / received for this application; the offer.
+    referral_asked_on: Mapped[date | None] = mapped_column(Date)
+    referral_received_on: Mapped[date | None] = mapped_column(Date)
+    offer: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class OpportunityEvent(Base):
+    """A stage move (from → to, never an overwrite) or a note on an opportunity."""
+
+    __tablename__ = "opportunity_events"
+    __table_args__ = (Index("ix_opportunity_events_opportunity_at", "opportunity_id", "at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(ForeignKey("opportunities.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(8))  # stage | note
+    from_stage_id: Mapped[int | None] = mapped_column(ForeignKey("pipeline_stages.id"))
+    to_stage_id: Mapped[int | None] = mapped_column(ForeignKey("pipeline_stages.id"))
+    at: Mapped[datetime]
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class RedFlag(Base):
+    """A warning sign in a partnership, with its date and evidence."""
+
+    __tablename__ = "red_flags"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(
+        ForeignKey("opportunities.id", ondelete="CASCADE"), index=True
+    )
+    flagged_on: Mapped[date] = mapped_column(Date)
+    flag: Mapped[str] = mapped_column(String(200))
+    evidence: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+
+
+class InterviewRound(Base):
+    """A round of interviews for an application: an interaction with the people met."""
+
+    __tablename__ = "interview_rounds"
+    __table_args__ = (UniqueConstraint("opportunity_id", "interaction_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(
+        ForeignKey("opportunities.id", ondelete="CASCADE"), index=True
+    )
+    interaction_id: Mapped[int] = mapped_column(
+        ForeignKey("interactions.id", ondelete="CASCADE"), index=True
+    )
+    round: Mapped[int]
+    label: Mapped[str | None] = mapped_column(String(100))  # "phone screen", "onsite"
+
+
+class ActivityGoal(Base):
+    """A weekly activity target of a user (e.g. 10 networking touches, 3 gives)."""
+
+    __tablename__ = "activity_goals"
+    __table_args__ = (UniqueConstraint("owner_id", "metric"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"))
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    metric: Mapped[str] = mapped_column(String(24))
+    weekly_target: Mapped[int]
+    created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
