@@ -32,8 +32,11 @@ from goodwill.services import (
 from goodwill.services.contacts import ContactChanges as CC
 from goodwill.services.organizations import OrganizationChanges as OC
 from goodwill.services.views import Ref
+from tests.integration.canary_calls_discovery import DISCOVERY_CALLS
 from tests.integration.canary_calls_giving import GIVING_CALLS, restore_giving_from_trash
+from tests.integration.canary_calls_giving_ways import GIVING_WAYS_CALLS
 from tests.integration.canary_calls_imports import IMPORT_CALLS
+from tests.integration.canary_calls_intros import INTRO_CALLS
 from tests.integration.canary_calls_network import NETWORK_CALLS
 from tests.integration.canary_calls_strength import STRENGTH_CALLS
 
@@ -398,7 +401,10 @@ CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
     "trash.purge_trash": _purge_trash,
     "trash.restore_from_trash": _restore_from_trash,
     **GIVING_CALLS,
+    **GIVING_WAYS_CALLS,
+    **INTRO_CALLS,
     **IMPORT_CALLS,
     **STRENGTH_CALLS,
     **NETWORK_CALLS,
+    **DISCOVERY_CALLS,
 }

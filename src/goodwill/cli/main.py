@@ -17,7 +17,10 @@ from goodwill.cli.backup import export_command, restore_command
 from goodwill.cli.coach import coach_command
 from goodwill.cli.contacts import contact_app
 from goodwill.cli.dedupe import duplicates_app, merge
+from goodwill.cli.discovery import discover
+from goodwill.cli.giving import gives_app, need_app, needs, offer_app, print_gives
 from goodwill.cli.imports import config_app, import_command
+from goodwill.cli.intros import intro_app, template_app
 from goodwill.cli.ledger import give, ledger_app, receive
 from goodwill.cli.network import knows_command, path_command
 from goodwill.cli.orgs import org_app
@@ -70,6 +73,13 @@ config_app.command("strength")(config_strength)
 app.command("knows")(knows_command)
 app.command("path")(path_command)
 app.command("coach")(coach_command)
+app.add_typer(intro_app, name="intro")
+app.add_typer(template_app, name="template")
+app.command("discover")(discover)
+app.add_typer(need_app, name="need")
+app.add_typer(offer_app, name="offer")
+app.command("needs")(needs)
+app.add_typer(gives_app, name="gives")
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
@@ -104,7 +114,7 @@ def today(
 ) -> None:
     """Today's agenda: tasks due and overdue, ask plan steps, asks waiting on an answer,
     people going cold worth a touch (strongest and most overdue first, with a reason),
-    and this week's gives versus asks."""
+    this week's gives versus asks, and the top ways to give."""
     st = state(ctx)
     if ics:
         if as_json:
@@ -170,6 +180,9 @@ def today(
         view.overdue_tasks or view.due_today or view.ask_steps or view.asks_waiting or view.lapsed
     ):
         console.print("Nothing due. A good day to give: who could use an introduction?")
+    if view.gives:
+        console.print("[bold]Ways to give[/bold] (goodwill gives act KEY)")
+        print_gives(view.gives, indent="  ")
     week = view.week
     console.print(
         f"This week (since {week.since:%a %d %b}): gave {week.gives}, asked {week.asks}"

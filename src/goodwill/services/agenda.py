@@ -19,6 +19,7 @@ from goodwill.domain.dates import local_date_of, local_midnight_utc
 from goodwill.domain.ledger import Direction
 from goodwill.domain.people import tier_label
 from goodwill.services import _common as common
+from goodwill.services import giving
 from goodwill.services._strength import score_contacts
 from goodwill.services._visibility import visible
 from goodwill.services.actor import Actor, utcnow
@@ -42,6 +43,7 @@ ASK_WAIT_DAYS = 7  # an answer is overdue after a week
 CANDIDATE_FACTOR = 5
 CANDIDATE_MIN = 100
 WEEK_DAYS = 7
+GIVES_SHOWN = 3  # ways to give in the agenda; `goodwill gives` lists more
 
 WaitingAsk = Agenda.WaitingAsk
 
@@ -80,12 +82,13 @@ class DailyAgenda:
     lapsed: list[TouchSuggestion]  # highest priority first
     lapsed_total: int  # every lapsed contact, shown or not
     week: WeeklyBalance
+    gives: list[giving.GiveSuggestion]  # ways to give, best first (GIVES_SHOWN at most)
 
 
 def today_agenda(actor: Actor, uow: UnitOfWork, *, lapsed_limit: int = 20) -> DailyAgenda:
     """Tasks due and overdue, ask plan steps, asks waiting on an answer, contacts whose
     cadence has lapsed (strongest and most overdue first, with reasons to get in touch),
-    and this week's gives versus asks."""
+    this week's gives versus asks, and the top ways to give (services.giving)."""
     now = utcnow()
     tz = actor.tz
     today = local_date_of(now, tz)
@@ -153,6 +156,7 @@ def today_agenda(actor: Actor, uow: UnitOfWork, *, lapsed_limit: int = 20) -> Da
             lapsed=lapsed,
             lapsed_total=lapsed_total,
             week=_week(session, actor, today),
+            gives=giving.suggestions_for(session, actor, limit=GIVES_SHOWN),
         )
 
 
