@@ -24,6 +24,7 @@ from goodwill.services import (
     contacts,
     demo,
     discovery,
+    giving,
     intros,
     ledger,
     notes,
@@ -142,6 +143,14 @@ def build_varied_network(owner: Actor, teammate: Actor, uow: UnitOfWork) -> dict
     intros.make_introduction(owner, uow, intro.id)
     intros.record_intro_outcome(owner, uow, intro.id, "met", note="Coffee ☕")
     templates.save_template(owner, uow, "intro-optin", "Hi $target — $requester wants to meet.")
+    giving.add_need(owner, uow, str(zoe.id), "Hiring a risk quant", tags="risk, quant, hiring")
+    giving.add_offer(
+        owner, uow, str(archived.id), "Quant looking for a risk role", tags="quant, risk"
+    )
+    giving.add_offer(owner, uow, None, "Article: risk desks 101", tags=["risk"],
+                     expires_on="2099-01-01")  # fmt: skip
+    for suggestion in giving.ways_to_give(owner, uow)[:1]:
+        giving.dismiss_suggestion(owner, uow, suggestion.key)
     shared = make_contact(teammate, uow, name="Team Mate-Contact", visibility="workspace")
     make_contact(teammate, uow, name="Bea Private Friend")
     make_interaction(teammate, uow, shared.id, zoe.id, visibility="workspace")
@@ -173,6 +182,9 @@ def test_export_restore_export_is_byte_identical_sqlite_postgresql_sqlite(
     assert [e["to_status"] for e in made["events"]][-2:] == ["made", "closed"]
     assert made["ledger_entry_id"] and made["follow_up_task_id"]
     assert [t["name"] for t in document["templates"]] == ["intro-optin"]
+    assert sorted(n["kind"] for n in document["needs_offers"]) == ["need", "offer", "offer"]
+    assert ["hiring", "quant", "risk"] in [sorted(n["tags"]) for n in document["needs_offers"]]
+    assert len(document["dismissals"]) == 1
     assert "Bea Private Friend" not in first.decode("utf-8")
     current = first
     for kind in ("sqlite", "postgresql", "sqlite"):

@@ -16,10 +16,12 @@ from goodwill.services._backup_format import (
     AskRecord,
     ContactRecord,
     DiscoveryRecord,
+    DismissalRecord,
     InteractionRecord,
     IntroductionRecord,
     IntroEventRecord,
     LedgerRecord,
+    NeedOfferRecord,
     NoteRecord,
     OrganizationRecord,
     PositionRecord,
@@ -41,6 +43,7 @@ from goodwill.storage.schema import (
     ContactRelation,
     ContactTag,
     DiscoveryAnswer,
+    GiveDismissal,
     Interaction,
     InteractionParticipant,
     Introduction,
@@ -48,6 +51,7 @@ from goodwill.storage.schema import (
     LedgerEntry,
     Membership,
     MessageTemplate,
+    NeedOffer,
     Note,
     Organization,
     OrganizationTag,
@@ -200,6 +204,19 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
         .where(MessageTemplate.owner_id == actor.user_id)
         .order_by(MessageTemplate.name)
     ).mappings()
+    # A contact's items go with the contact; the actor's own offers (no contact) are theirs.
+    needs_offers = [
+        row
+        for row in _visible_rows(session, NeedOffer, actor)
+        if row["contact_id"] in contact_ids
+        or (row["contact_id"] is None and row["owner_id"] == actor.user_id)
+    ]
+    dismissals = session.execute(
+        select(GiveDismissal.__table__)
+        .where(GiveDismissal.owner_id == actor.user_id)
+        .order_by(GiveDismissal.suggestion_key)
+    ).mappings()
+    item_ids = {row["id"] for row in needs_offers}
     ledger_ids = {row["id"] for row in ledger}
     task_ids = {row["id"] for row in tasks}
 
@@ -266,6 +283,8 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
                 document_fields(IntroductionRecord),
                 ledger_entry_id=shown(row["ledger_entry_id"], ledger_ids),
                 follow_up_task_id=shown(row["follow_up_task_id"], task_ids),
+                need_id=shown(row["need_id"], item_ids),
+                offer_id=shown(row["offer_id"], item_ids),
                 events=[
                     {f: _json_value(v) for f, v in zip(event_fields, values, strict=True)}
                     for values in events[row["id"]]
@@ -274,6 +293,11 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
             for row in introductions
         ],
         "templates": [_pick(row, document_fields(TemplateRecord)) for row in templates],
+        "needs_offers": [
+            _pick(row, document_fields(NeedOfferRecord), tags=list(row["tags"] or []))
+            for row in needs_offers
+        ],
+        "dismissals": [_pick(row, document_fields(DismissalRecord)) for row in dismissals],
     }
     owners = {
         record["owner_id"]
@@ -289,6 +313,8 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
             "discovery",
             "introductions",
             "templates",
+            "needs_offers",
+            "dismissals",
         )
         for record in document[kind]
     }

@@ -24,6 +24,8 @@ from pydantic_core import PydanticCustomError
 from goodwill.domain.asks import AskKind, AskStatus
 from goodwill.domain.dates import zone
 from goodwill.domain.discovery import ANSWER_MAX, question
+from goodwill.domain.giving import TEXT_MAX as GIVING_TEXT_MAX
+from goodwill.domain.giving import ItemKind, normalize_tags
 from goodwill.domain.interactions import MAX_RECIPIENTS, Channel, Initiator
 from goodwill.domain.intros import (
     IntroOutcome,
@@ -308,7 +310,29 @@ class IntroductionRecord(_Owned):
     made_at: When | None = None
     ledger_entry_id: Id | None = None
     follow_up_task_id: Id | None = None
+    need_id: Id | None = None
+    offer_id: Id | None = None
     events: list[IntroEventRecord] = Field(default_factory=list)
+
+
+class NeedOfferRecord(_Owned):
+    """Something a contact needs or offers (no contact: the user's own offer)."""
+
+    contact_id: Id | None = None
+    kind: ItemKind
+    text: Annotated[str, _text(GIVING_TEXT_MAX, multiline=True)]
+    tags: Annotated[list[str], _checked(normalize_tags, "tags")] = Field(default_factory=list)
+    noted_on: date
+    expires_on: date | None = None
+    closed_at: When | None = None
+
+
+class DismissalRecord(_Record):
+    """A way-to-give suggestion its user dismissed (or acted on): it does not come back."""
+
+    owner_id: Id
+    suggestion_key: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    created_at: When
 
 
 class TemplateRecord(_Record):
@@ -361,6 +385,8 @@ class BackupDocument(_Record):
     discovery: list[DiscoveryRecord] = Field(default_factory=list)
     introductions: list[IntroductionRecord] = Field(default_factory=list)
     templates: list[TemplateRecord] = Field(default_factory=list)
+    needs_offers: list[NeedOfferRecord] = Field(default_factory=list)
+    dismissals: list[DismissalRecord] = Field(default_factory=list)
 
 
 RECORD_LISTS = (
@@ -378,6 +404,8 @@ RECORD_LISTS = (
     "discovery",
     "introductions",
     "templates",
+    "needs_offers",
+    "dismissals",
 )
 NESTED = frozenset({"emails", "phones", "tags", "participants", "links", "events"})
 

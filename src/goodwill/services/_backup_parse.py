@@ -149,6 +149,7 @@ def check_references(doc: BackupDocument, raw: Any, source: str) -> None:
     asks = c.ids("asks", doc.asks)
     tasks = c.ids("tasks", doc.tasks)
     ledger = c.ids("ledger", doc.ledger)
+    items = c.ids("needs_offers", doc.needs_offers)
     kinds = (
         "positions", "interactions", "notes", "tasks", "ledger", "relations", "suppressions",
         "discovery", "introductions",
@@ -158,7 +159,7 @@ def check_references(doc: BackupDocument, raw: Any, source: str) -> None:
     c.distinct("suppressions", doc.suppressions, "key_hash", lambda s: s.key_hash)
     owned = (
         "contacts", "organizations", "interactions", "notes", "tasks", "ledger", "asks",
-        "discovery", "introductions",
+        "discovery", "introductions", "needs_offers",
     )  # fmt: skip
     for kind in (*owned, "relations"):
         for index, record in enumerate(getattr(doc, kind)):
@@ -214,6 +215,15 @@ def check_references(doc: BackupDocument, raw: Any, source: str) -> None:
             raise c.fail("introductions", i, "target_id", "an introduction needs two people")
         c.refs("introductions", i, "ledger_entry_id", intro.ledger_entry_id, ledger, "ledger")
         c.refs("introductions", i, "follow_up_task_id", intro.follow_up_task_id, tasks, "task")
+        c.refs("introductions", i, "need_id", intro.need_id, items, "needs_offer")
+        c.refs("introductions", i, "offer_id", intro.offer_id, items, "needs_offer")
+    for i, item in enumerate(doc.needs_offers):
+        c.refs("needs_offers", i, "contact_id", item.contact_id, contacts, "contact")
+    c.distinct(
+        "dismissals", doc.dismissals, "suggestion_key", lambda d: (d.owner_id, d.suggestion_key)
+    )
+    for i, dismissal in enumerate(doc.dismissals):
+        c.refs("dismissals", i, "owner_id", dismissal.owner_id, users, "user")
     c.distinct("templates", doc.templates, "name", lambda t: (t.owner_id, t.name))
     for i, template in enumerate(doc.templates):
         c.refs("templates", i, "owner_id", template.owner_id, users, "user")

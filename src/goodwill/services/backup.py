@@ -50,6 +50,7 @@ class RestoreSummary:
     discovery: int = 0
     introductions: int = 0
     templates: int = 0
+    needs_offers: int = 0
 
 
 def export_backup(actor: Actor, uow: UnitOfWork) -> bytes:
@@ -94,6 +95,7 @@ def restore_backup(uow: UnitOfWork, data: bytes, source: str = "backup.json") ->
         discovery=len(document.discovery),
         introductions=len(document.introductions),
         templates=len(document.templates),
+        needs_offers=len(document.needs_offers),
     )
 
 
@@ -203,9 +205,11 @@ def _restore_plan(doc: BackupDocument) -> list[tuple[str, Sequence[dict[str, Any
         ("ledger_entries", [_columns(e, import_id=None, **ws) for e in doc.ledger]),
         ("contact_relations", [_columns(r, **ws) for r in doc.relations]),
         ("discovery_answers", [_columns(d, **ws) for d in doc.discovery]),
+        ("needs_offers", [_columns(n, tags=list(n.tags), **ws) for n in doc.needs_offers]),
         ("introductions", [_columns(i, **ws) for i in doc.introductions]),
         ("introduction_events", events),
         ("message_templates", [{"id": n, **_columns(t)} for n, t in enumerate(doc.templates, 1)]),
+        ("give_dismissals", [{"id": n, **_columns(d)} for n, d in enumerate(doc.dismissals, 1)]),
         ("suppressions", [_columns(s, **ws) for s in doc.suppressions]),
     ]
 
