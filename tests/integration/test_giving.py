@@ -245,7 +245,11 @@ def test_act_on_an_introduce_creates_one_introduction(owner, uow, people):
     intro = intros.show_introduction(owner, uow, acted.introduction_id)
     assert (intro.source, intro.need_id, intro.offer_id) == ("suggested", ids["ana"], ids["ben"])
     assert (intro.requester.id, intro.target.id) == (people["ana"], people["ben"])
-    assert intro.goal == "hiring a data engineer" and "Ben Brown" in intro.why_target
+    assert (
+        intro.goal == "hiring a data engineer"
+        and "Ana" in intro.why_target
+        and "you told me" in intro.why_target
+    )
     assert intro.visibility == "private" and intro.blurb
     assert _count(uow, Introduction) == 1 and ledger.list_ledger(owner, uow) == []
     assert "introduce" not in _by_kind(giving.ways_to_give(owner, uow))

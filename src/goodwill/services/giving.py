@@ -318,14 +318,16 @@ def _act_as_introduction(
     from goodwill.services import intros
 
     need, offer = suggestion.need, suggestion.offer
-    reasons = "; ".join(suggestion.match.reasons)
     intro = intros.request_introduction(
         actor,
         uow,
         f"#{need.contact_id}",
         f"#{offer.contact_id}",
         goal=need.text,
-        why_target=f"{offer.name} offers: {offer.text} (matched: {reasons})",
+        # Read by the target in the opt-in message: their words, not the matcher's.
+        why_target=(
+            f"you told me: {shorten(offer.text, 160)}; that fits what {need.name} is after"
+        ),
         blurb=(
             f"{need.name} is after this: {shorten(need.text, 160)}. "
             f"I thought of {offer.name} ({shorten(offer.text, 120)}): open to a short intro?"
