@@ -338,3 +338,20 @@ def test_today_shows_the_top_three_ways_to_give(owner, uow, people):
     day = agenda.today_agenda(owner, uow)
     assert [g.key for g in day.gives] == [g.key for g in giving.ways_to_give(owner, uow, limit=3)]
     assert len(day.gives) == 3
+
+
+def test_today_matches_only_the_most_recent_needs_and_offers(owner, uow, people, monkeypatch):
+    """The agenda bounds its matching to the newest items; `gives` considers them all."""
+    day = _today(owner)
+    giving.add_need(owner, uow, people["ana"], "hiring a data engineer", tags=DE,
+                    noted_on=day - timedelta(days=30))  # fmt: skip
+    giving.add_offer(owner, uow, people["ben"], "data engineer open to a new role", tags=DE,
+                     noted_on=day - timedelta(days=30))  # fmt: skip
+    giving.add_need(owner, uow, people["eve"], "cutting carrier costs", tags="logistics")
+    giving.add_offer(owner, uow, None, "my article on carrier costs", tags="logistics")
+    everything = {s.kind for s in giving.ways_to_give(owner, uow)}
+    assert everything == {"introduce", "share"}
+    monkeypatch.setattr(agenda, "GIVES_POOL", 1)
+    assert [s.kind for s in agenda.today_agenda(owner, uow).gives] == ["share"]
+    monkeypatch.setattr(agenda, "GIVES_POOL", 2)
+    assert {s.kind for s in agenda.today_agenda(owner, uow).gives} == everything

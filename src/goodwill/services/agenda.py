@@ -43,6 +43,7 @@ ASK_WAIT_DAYS = 7  # an answer is overdue after a week
 CANDIDATE_FACTOR = 5
 CANDIDATE_MIN = 100
 WEEK_DAYS = 7
+GIVES_POOL = 300  # most recent needs and offers matched for the agenda
 GIVES_SHOWN = 3  # ways to give in the agenda; `goodwill gives` lists more
 
 WaitingAsk = Agenda.WaitingAsk
@@ -156,7 +157,7 @@ def today_agenda(actor: Actor, uow: UnitOfWork, *, lapsed_limit: int = 20) -> Da
             lapsed=lapsed,
             lapsed_total=lapsed_total,
             week=_week(session, actor, today),
-            gives=giving.suggestions_for(session, actor, limit=GIVES_SHOWN),
+            gives=giving.suggestions_for(session, actor, limit=GIVES_SHOWN, recent=GIVES_POOL),
         )
 
 
