@@ -38,6 +38,8 @@ from tests.integration.canary_calls_giving_ways import GIVING_WAYS_CALLS
 from tests.integration.canary_calls_imports import IMPORT_CALLS
 from tests.integration.canary_calls_intros import INTRO_CALLS
 from tests.integration.canary_calls_network import NETWORK_CALLS
+from tests.integration.canary_calls_pipelines import PIPELINE_CALLS
+from tests.integration.canary_calls_reports import REPORT_CALLS
 from tests.integration.canary_calls_strength import STRENGTH_CALLS
 
 MISSING = 999_999_999  # an id no record has
@@ -407,4 +409,6 @@ CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
     **STRENGTH_CALLS,
     **NETWORK_CALLS,
     **DISCOVERY_CALLS,
+    **PIPELINE_CALLS,
+    **REPORT_CALLS,
 }

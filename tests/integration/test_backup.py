@@ -25,6 +25,7 @@ from goodwill.services import (
     demo,
     discovery,
     giving,
+    goals,
     intros,
     ledger,
     notes,
@@ -149,6 +150,7 @@ def build_varied_network(owner: Actor, teammate: Actor, uow: UnitOfWork) -> dict
     )
     giving.add_offer(owner, uow, None, "Article: risk desks 101", tags=["risk"],
                      expires_on="2099-01-01")  # fmt: skip
+    goals.set_goal(owner, uow, "gives", 3)
     for suggestion in giving.ways_to_give(owner, uow)[:1]:
         giving.dismiss_suggestion(owner, uow, suggestion.key)
     shared = make_contact(teammate, uow, name="Team Mate-Contact", visibility="workspace")
@@ -185,6 +187,12 @@ def test_export_restore_export_is_byte_identical_sqlite_postgresql_sqlite(
     assert sorted(n["kind"] for n in document["needs_offers"]) == ["need", "offer", "offer"]
     assert ["hiring", "quant", "risk"] in [sorted(n["tags"]) for n in document["needs_offers"]]
     assert len(document["dismissals"]) == 1
+    assert {p["kind"] for p in document["pipelines"]} == {"sales", "job_search"}
+    opportunities = document["opportunities"]
+    assert opportunities and all(o["events"] for o in opportunities)
+    assert any(o["red_flags"] for o in opportunities) and any(o["rounds"] for o in opportunities)
+    assert any(o["value_e4"] for o in opportunities) and any(o["offer"] for o in opportunities)
+    assert [(g["metric"], g["weekly_target"]) for g in document["goals"]] == [("gives", 3)]
     assert "Bea Private Friend" not in first.decode("utf-8")
     current = first
     for kind in ("sqlite", "postgresql", "sqlite"):

@@ -24,7 +24,9 @@ from goodwill.cli.intros import intro_app, template_app
 from goodwill.cli.ledger import give, ledger_app, receive
 from goodwill.cli.network import knows_command, path_command
 from goodwill.cli.orgs import org_app
+from goodwill.cli.pipelines import opp_app, pipeline_app
 from goodwill.cli.privacy import forget
+from goodwill.cli.reports import goal_app, report_app
 from goodwill.cli.state import GoodwillGroup, State, confirm, console, state
 from goodwill.cli.strength import config_strength, strength_command
 from goodwill.config import default_database_url
@@ -80,6 +82,10 @@ app.add_typer(need_app, name="need")
 app.add_typer(offer_app, name="offer")
 app.command("needs")(needs)
 app.add_typer(gives_app, name="gives")
+app.add_typer(report_app, name="report")
+app.add_typer(goal_app, name="goal")
+app.add_typer(pipeline_app, name="pipeline")
+app.add_typer(opp_app, name="opp")
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]

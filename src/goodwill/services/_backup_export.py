@@ -17,15 +17,22 @@ from goodwill.services._backup_format import (
     ContactRecord,
     DiscoveryRecord,
     DismissalRecord,
+    GoalRecord,
     InteractionRecord,
     IntroductionRecord,
     IntroEventRecord,
     LedgerRecord,
     NeedOfferRecord,
     NoteRecord,
+    OppEventRecord,
+    OpportunityRecord,
     OrganizationRecord,
+    PipelineRecord,
     PositionRecord,
+    RedFlagRecord,
     RelationRecord,
+    RoundRecord,
+    StageRecord,
     SuppressionRecord,
     TaskRecord,
     TemplateRecord,
@@ -35,6 +42,7 @@ from goodwill.services._backup_format import (
 from goodwill.services._visibility import visible
 from goodwill.services.actor import Actor
 from goodwill.storage.schema import (
+    ActivityGoal,
     Ask,
     Contact,
     ContactEmail,
@@ -46,6 +54,7 @@ from goodwill.storage.schema import (
     GiveDismissal,
     Interaction,
     InteractionParticipant,
+    InterviewRound,
     Introduction,
     IntroductionEvent,
     LedgerEntry,
@@ -53,9 +62,14 @@ from goodwill.storage.schema import (
     MessageTemplate,
     NeedOffer,
     Note,
+    Opportunity,
+    OpportunityEvent,
     Organization,
     OrganizationTag,
+    Pipeline,
+    PipelineStage,
     Position,
+    RedFlag,
     Suppression,
     Tag,
     Task,
@@ -216,6 +230,14 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
         .where(GiveDismissal.owner_id == actor.user_id)
         .order_by(GiveDismissal.suggestion_key)
     ).mappings()
+    pipeline_doc, opportunity_doc = _pipelines(
+        session, actor, contact_ids, org_ids, ledger, tasks, introductions, interactions
+    )
+    goals = session.execute(
+        select(ActivityGoal.__table__)
+        .where(ActivityGoal.owner_id == actor.user_id)
+        .order_by(ActivityGoal.metric)
+    ).mappings()
     item_ids = {row["id"] for row in needs_offers}
     ledger_ids = {row["id"] for row in ledger}
     task_ids = {row["id"] for row in tasks}
@@ -298,6 +320,9 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
             for row in needs_offers
         ],
         "dismissals": [_pick(row, document_fields(DismissalRecord)) for row in dismissals],
+        "pipelines": pipeline_doc,
+        "opportunities": opportunity_doc,
+        "goals": [_pick(row, document_fields(GoalRecord)) for row in goals],
     }
     owners = {
         record["owner_id"]
@@ -315,6 +340,9 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
             "templates",
             "needs_offers",
             "dismissals",
+            "pipelines",
+            "opportunities",
+            "goals",
         )
         for record in document[kind]
     }
@@ -348,3 +376,98 @@ def _users(session: Session, actor: Actor, user_ids: set[int]) -> list[dict[str,
         .order_by(User.id)
     ).mappings()
     return [_pick(row, document_fields(UserRecord)) for row in rows]
+
+
+def _pipelines(
+    session: Session,
+    actor: Actor,
+    contact_ids: set[int],
+    org_ids: set[int],
+    ledger: list[Any],
+    tasks: list[Any],
+    introductions: list[Any],
+    interactions: list[Any],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Pipelines with their stages, and opportunities with their moves, red flags and
+    interview rounds; links to records the actor may not see are dropped."""
+    pipelines = _visible_rows(session, Pipeline, actor)
+    pipeline_ids = {row["id"] for row in pipelines}
+    stage_fields = document_fields(StageRecord)
+    stages = _grouped(
+        session,
+        select(PipelineStage.pipeline_id, *(PipelineStage.__table__.c[f] for f in stage_fields))
+        .where(PipelineStage.pipeline_id.in_(sorted(pipeline_ids)))
+        .order_by(PipelineStage.pipeline_id, PipelineStage.position),
+    )
+    opportunities = [
+        row
+        for row in _visible_rows(session, Opportunity, actor)
+        if row["pipeline_id"] in pipeline_ids
+    ]
+    seen_opportunity = visible(Opportunity, actor, include_deleted=True)
+    event_fields = document_fields(OppEventRecord)
+    events = _grouped(
+        session,
+        select(OpportunityEvent.opportunity_id, *(OpportunityEvent.__table__.c[f] for f in
+                                                  event_fields))
+        .join(Opportunity, Opportunity.id == OpportunityEvent.opportunity_id)
+        .where(seen_opportunity)
+        .order_by(OpportunityEvent.opportunity_id, OpportunityEvent.at, OpportunityEvent.id),
+    )  # fmt: skip
+    flag_fields = document_fields(RedFlagRecord)
+    flags = _grouped(
+        session,
+        select(RedFlag.opportunity_id, *(RedFlag.__table__.c[f] for f in flag_fields))
+        .join(Opportunity, Opportunity.id == RedFlag.opportunity_id)
+        .where(seen_opportunity)
+        .order_by(RedFlag.opportunity_id, RedFlag.id),
+    )
+    round_fields = document_fields(RoundRecord)
+    rounds = _grouped(
+        session,
+        select(InterviewRound.opportunity_id, *(InterviewRound.__table__.c[f] for f in
+                                                round_fields))
+        .join(Opportunity, Opportunity.id == InterviewRound.opportunity_id)
+        .where(seen_opportunity)
+        .order_by(InterviewRound.opportunity_id, InterviewRound.round, InterviewRound.id),
+    )  # fmt: skip
+    interaction_ids = {row["id"] for row in interactions}
+    ledger_ids = {row["id"] for row in ledger}
+    task_ids = {row["id"] for row in tasks}
+    intro_ids = {row["id"] for row in introductions}
+
+    def listed(fields: tuple[str, ...], values: Any) -> dict[str, Any]:
+        return {f: _json_value(v) for f, v in zip(fields, values, strict=True)}
+
+    def shown(value: int | None, known: set[int]) -> int | None:
+        return value if value in known else None
+
+    pipeline_doc = [
+        _pick(
+            row,
+            document_fields(PipelineRecord),
+            stages=[listed(stage_fields, values) for values in stages[row["id"]]],
+        )
+        for row in pipelines
+    ]
+    opportunity_doc = [
+        _pick(
+            row,
+            document_fields(OpportunityRecord),
+            contact_id=shown(row["contact_id"], contact_ids),
+            organization_id=shown(row["organization_id"], org_ids),
+            source_contact_id=shown(row["source_contact_id"], contact_ids),
+            source_ledger_id=shown(row["source_ledger_id"], ledger_ids),
+            introduction_id=shown(row["introduction_id"], intro_ids),
+            next_task_id=shown(row["next_task_id"], task_ids),
+            events=[listed(event_fields, values) for values in events[row["id"]]],
+            red_flags=[listed(flag_fields, values) for values in flags[row["id"]]],
+            rounds=[
+                listed(round_fields, values)
+                for values in rounds[row["id"]]
+                if values[0] in interaction_ids
+            ],
+        )
+        for row in opportunities
+    ]
+    return pipeline_doc, opportunity_doc

@@ -26,6 +26,8 @@ from goodwill.domain.dates import zone
 from goodwill.domain.discovery import ANSWER_MAX, question
 from goodwill.domain.giving import TEXT_MAX as GIVING_TEXT_MAX
 from goodwill.domain.giving import ItemKind, normalize_tags
+from goodwill.domain.goals import TARGET_MAX as GOAL_TARGET_MAX
+from goodwill.domain.goals import GoalMetric
 from goodwill.domain.interactions import MAX_RECIPIENTS, Channel, Initiator
 from goodwill.domain.intros import (
     IntroOutcome,
@@ -35,6 +37,7 @@ from goodwill.domain.intros import (
     check_template_name,
 )
 from goodwill.domain.ledger import WEIGHT_MAX, WEIGHT_MIN, Direction, LedgerKind
+from goodwill.domain.money import parse_currency
 from goodwill.domain.people import (
     MAX_CADENCE_DAYS,
     Tier,
@@ -43,6 +46,19 @@ from goodwill.domain.people import (
     normalize_phone,
     validate_region,
 )
+from goodwill.domain.pipelines import (
+    FLAG_MAX,
+    LABEL_MAX,
+    PIPELINE_NAME_MAX,
+    POSITION_MAX,
+    STAGE_NAME_MAX,
+    TITLE_MAX,
+    Health,
+    PipelineKind,
+    StageOutcome,
+)
+from goodwill.domain.pipelines import EventKind as OppEventKind
+from goodwill.domain.pipelines import Source as OppSource
 from goodwill.domain.privacy import SuppressionKind
 from goodwill.domain.tasks import Recurrence
 from goodwill.domain.text import BODY_MAX, SHORT_MAX, clean_text, fold
@@ -344,6 +360,99 @@ class TemplateRecord(_Record):
     updated_at: When
 
 
+Money = Annotated[int, Field(ge=0, le=2**63 - 1, strict=True)]  # ten-thousandths (× 10⁴)
+Currency = Annotated[str, _checked(parse_currency, "currency")]
+
+
+class StageRecord(_Record):
+    id: Id
+    name: Annotated[str, _text(STAGE_NAME_MAX)]
+    position: Annotated[int, Field(ge=-POSITION_MAX, le=POSITION_MAX, strict=True)]
+    probability: Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
+    outcome: StageOutcome | None = None
+
+
+class PipelineRecord(_Owned):
+    """A pipeline with its ordered stages; money in ten-thousandths (exact)."""
+
+    name: Annotated[str, _text(PIPELINE_NAME_MAX)]
+    kind: PipelineKind
+    target_salary_e4: Money | None = None
+    currency: Currency | None = None
+    started_on: date | None = None
+    stages: list[StageRecord] = Field(default_factory=list)
+
+
+class OppEventRecord(_Record):
+    kind: OppEventKind
+    from_stage_id: Id | None = None
+    to_stage_id: Id | None = None
+    at: When
+    note: LongText | None = None
+
+
+class RedFlagRecord(_Record):
+    flagged_on: date
+    flag: Annotated[str, _text(FLAG_MAX)]
+    evidence: LongText | None = None
+    created_at: When
+
+
+class RoundRecord(_Record):
+    interaction_id: Id
+    round: Annotated[int, Field(ge=1, le=INT4_MAX, strict=True)]
+    label: Annotated[str, _text(LABEL_MAX)] | None = None
+
+
+class OfferRecord(_Record):
+    """A job offer: the salary as exact decimal text, its currency, named details."""
+
+    salary: Annotated[str, StringConstraints(pattern=r"^\d{1,15}(\.\d{1,4})?$")] | None = None
+    currency: Currency | None = None
+    details: dict[Annotated[str, _text(100)], Annotated[str, _text(SHORT_MAX)]] = Field(
+        default_factory=dict
+    )
+
+
+class OpportunityRecord(_Owned):
+    """A deal or an application: stage moves, red flags and interview rounds nested."""
+
+    pipeline_id: Id
+    stage_id: Id
+    title: Annotated[str, _text(TITLE_MAX)]
+    contact_id: Id | None = None
+    organization_id: Id | None = None
+    value_e4: Money | None = None
+    currency: Currency | None = None
+    source: OppSource
+    source_contact_id: Id | None = None
+    source_ledger_id: Id | None = None
+    introduction_id: Id | None = None
+    next_task_id: Id | None = None
+    opened_at: When
+    closed_at: When | None = None
+    close_reason: LongText | None = None
+    benefit_us: LongText | None = None
+    benefit_them: LongText | None = None
+    health: Health | None = None
+    referral_asked_on: date | None = None
+    referral_received_on: date | None = None
+    offer: OfferRecord | None = None
+    events: list[OppEventRecord] = Field(default_factory=list)
+    red_flags: list[RedFlagRecord] = Field(default_factory=list)
+    rounds: list[RoundRecord] = Field(default_factory=list)
+
+
+class GoalRecord(_Record):
+    """A user's weekly activity target."""
+
+    owner_id: Id
+    metric: GoalMetric
+    weekly_target: Annotated[int, Field(ge=1, le=GOAL_TARGET_MAX, strict=True)]
+    created_at: When
+    updated_at: When
+
+
 class SuppressionRecord(_Record):
     id: Id
     kind: SuppressionKind
@@ -387,6 +496,9 @@ class BackupDocument(_Record):
     templates: list[TemplateRecord] = Field(default_factory=list)
     needs_offers: list[NeedOfferRecord] = Field(default_factory=list)
     dismissals: list[DismissalRecord] = Field(default_factory=list)
+    pipelines: list[PipelineRecord] = Field(default_factory=list)
+    opportunities: list[OpportunityRecord] = Field(default_factory=list)
+    goals: list[GoalRecord] = Field(default_factory=list)
 
 
 RECORD_LISTS = (
@@ -406,8 +518,13 @@ RECORD_LISTS = (
     "templates",
     "needs_offers",
     "dismissals",
+    "pipelines",
+    "opportunities",
+    "goals",
 )
-NESTED = frozenset({"emails", "phones", "tags", "participants", "links", "events"})
+NESTED = frozenset(
+    {"emails", "phones", "tags", "participants", "links", "events", "stages", "red_flags", "rounds"}
+)
 
 
 def document_fields(model: type[BaseModel]) -> tuple[str, ...]:

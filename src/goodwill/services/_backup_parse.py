@@ -152,14 +152,14 @@ def check_references(doc: BackupDocument, raw: Any, source: str) -> None:
     items = c.ids("needs_offers", doc.needs_offers)
     kinds = (
         "positions", "interactions", "notes", "tasks", "ledger", "relations", "suppressions",
-        "discovery", "introductions",
+        "discovery", "introductions", "pipelines",
     )  # fmt: skip
     for kind in kinds:
         c.ids(kind, getattr(doc, kind))
     c.distinct("suppressions", doc.suppressions, "key_hash", lambda s: s.key_hash)
     owned = (
         "contacts", "organizations", "interactions", "notes", "tasks", "ledger", "asks",
-        "discovery", "introductions", "needs_offers",
+        "discovery", "introductions", "needs_offers", "pipelines", "opportunities",
     )  # fmt: skip
     for kind in (*owned, "relations"):
         for index, record in enumerate(getattr(doc, kind)):
@@ -225,6 +225,7 @@ def check_references(doc: BackupDocument, raw: Any, source: str) -> None:
     for i, dismissal in enumerate(doc.dismissals):
         c.refs("dismissals", i, "owner_id", dismissal.owner_id, users, "user")
     c.distinct("templates", doc.templates, "name", lambda t: (t.owner_id, t.name))
+    _check_pipelines(c, doc, contacts, organizations, ledger, tasks, users)
     for i, template in enumerate(doc.templates):
         c.refs("templates", i, "owner_id", template.owner_id, users, "user")
     for i, task in enumerate(doc.tasks):
@@ -248,3 +249,57 @@ def check_references(doc: BackupDocument, raw: Any, source: str) -> None:
             raise c.fail(
                 "relations", i, "contact_b_id", "must be greater than contact_a_id (a pair once)"
             )
+
+
+def _check_pipelines(
+    c: _Checker,
+    doc: BackupDocument,
+    contacts: set[int],
+    organizations: set[int],
+    ledger: set[int],
+    tasks: set[int],
+    users: set[int],
+) -> None:
+    """Stages belong to their pipeline; opportunities name a stage of theirs; links resolve."""
+    stage_of: dict[int, int] = {}  # stage id -> pipeline id
+    for i, pipeline in enumerate(doc.pipelines):
+        c.distinct(f"pipelines.{i}.stages", pipeline.stages, "position", lambda s: s.position)
+        c.distinct(f"pipelines.{i}.stages", pipeline.stages, "name", lambda s: fold(s.name))
+        for n, stage in enumerate(pipeline.stages):
+            if stage.id in stage_of:
+                raise c.fail("pipelines", i, f"stages.{n}.id", f"stage {stage.id} is listed twice")
+            stage_of[stage.id] = pipeline.id
+    c.distinct("pipelines", doc.pipelines, "name", lambda p: (p.owner_id, fold(p.name)))
+    c.ids("opportunities", doc.opportunities)
+    intros = {i.id for i in doc.introductions}
+    interactions = {i.id for i in doc.interactions}
+    for i, opp in enumerate(doc.opportunities):
+        if stage_of.get(opp.stage_id) != opp.pipeline_id:
+            raise c.fail(
+                "opportunities",
+                i,
+                "stage_id",
+                f"stage {opp.stage_id} is not a stage of its pipeline",
+            )
+        c.refs("opportunities", i, "contact_id", opp.contact_id, contacts, "contact")
+        c.refs("opportunities", i, "organization_id", opp.organization_id, organizations,
+               "organization")  # fmt: skip
+        c.refs("opportunities", i, "source_contact_id", opp.source_contact_id, contacts, "contact")
+        c.refs("opportunities", i, "source_ledger_id", opp.source_ledger_id, ledger, "ledger")
+        c.refs("opportunities", i, "introduction_id", opp.introduction_id, intros,
+               "introduction")  # fmt: skip
+        c.refs("opportunities", i, "next_task_id", opp.next_task_id, tasks, "task")
+        for n, event in enumerate(opp.events):
+            for field in ("from_stage_id", "to_stage_id"):
+                value = getattr(event, field)
+                if value is not None and stage_of.get(value) != opp.pipeline_id:
+                    raise c.fail(
+                        "opportunities", i, f"events.{n}.{field}",
+                        f"stage {value} is not a stage of its pipeline",
+                    )  # fmt: skip
+        for n, interview in enumerate(opp.rounds):
+            c.refs("opportunities", i, f"rounds.{n}.interaction_id", interview.interaction_id,
+                   interactions, "interaction")  # fmt: skip
+    c.distinct("goals", doc.goals, "metric", lambda g: (g.owner_id, g.metric))
+    for i, goal in enumerate(doc.goals):
+        c.refs("goals", i, "owner_id", goal.owner_id, users, "user")

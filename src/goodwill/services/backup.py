@@ -51,6 +51,8 @@ class RestoreSummary:
     introductions: int = 0
     templates: int = 0
     needs_offers: int = 0
+    pipelines: int = 0
+    opportunities: int = 0
 
 
 def export_backup(actor: Actor, uow: UnitOfWork) -> bytes:
@@ -96,6 +98,8 @@ def restore_backup(uow: UnitOfWork, data: bytes, source: str = "backup.json") ->
         introductions=len(document.introductions),
         templates=len(document.templates),
         needs_offers=len(document.needs_offers),
+        pipelines=len(document.pipelines),
+        opportunities=len(document.opportunities),
     )
 
 
@@ -210,6 +214,7 @@ def _restore_plan(doc: BackupDocument) -> list[tuple[str, Sequence[dict[str, Any
         ("introduction_events", events),
         ("message_templates", [{"id": n, **_columns(t)} for n, t in enumerate(doc.templates, 1)]),
         ("give_dismissals", [{"id": n, **_columns(d)} for n, d in enumerate(doc.dismissals, 1)]),
+        *_pipeline_rows(doc, ws),
         ("suppressions", [_columns(s, **ws) for s in doc.suppressions]),
     ]
 
@@ -226,3 +231,34 @@ def _tag_names(doc: BackupDocument) -> dict[str, tuple[int, str]]:
 
 def _tag_ids(doc: BackupDocument) -> dict[str, int]:
     return {key: tag_id for key, (tag_id, _name) in _tag_names(doc).items()}
+
+
+def _pipeline_rows(doc: BackupDocument, ws: dict[str, Any]) -> list[tuple[str, list[Any]]]:
+    """Pipelines, their stages, opportunities and what hangs on them, ids kept where
+    something points at them (stages), numbered afresh where nothing does."""
+    stages = [
+        {"pipeline_id": p.id, "name_key": fold(s.name), **_columns(s)}
+        for p in doc.pipelines
+        for s in p.stages
+    ]
+    opportunities, events, flags, rounds = [], [], [], []
+    for o in doc.opportunities:
+        offer = o.offer.model_dump(exclude_unset=True) if o.offer is not None else None
+        opportunities.append(_columns(o, offer=offer, **ws))
+        events += [{"opportunity_id": o.id, **_columns(e)} for e in o.events]
+        flags += [{"opportunity_id": o.id, **_columns(f)} for f in o.red_flags]
+        rounds += [{"opportunity_id": o.id, **_columns(r)} for r in o.rounds]
+    for rows in (events, flags, rounds):
+        for n, row in enumerate(rows, 1):
+            row["id"] = n
+    goals = [{"id": n, "workspace_id": ws["workspace_id"], **_columns(g)}
+             for n, g in enumerate(doc.goals, 1)]  # fmt: skip
+    return [
+        ("pipelines", [_columns(p, name_key=fold(p.name), **ws) for p in doc.pipelines]),
+        ("pipeline_stages", stages),
+        ("opportunities", opportunities),
+        ("opportunity_events", events),
+        ("red_flags", flags),
+        ("interview_rounds", rounds),
+        ("activity_goals", goals),
+    ]

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from goodwill.demo.generator import Owner, StartIds, generate_network
+from goodwill.demo.generator import NetworkRows, Owner, StartIds, generate_network
+from goodwill.demo.pipelines import PipelineRows, PipelineStartIds, generate_pipelines
 from goodwill.errors import Conflict, ValidationFailed
 from goodwill.services.actor import Actor, utcnow
 from goodwill.storage.aggregates import rebuild_touches
@@ -18,7 +21,7 @@ from goodwill.storage.bulk import (
     next_id,
     sync_sequences,
 )
-from goodwill.storage.schema import Contact, ContactEmail, Organization, Tag, Workspace
+from goodwill.storage.schema import Contact, ContactEmail, Organization, Pipeline, Tag, Workspace
 from goodwill.storage.unit_of_work import UnitOfWork
 
 MAX_DEMO_CONTACTS = 100_000
@@ -33,6 +36,8 @@ class DemoSummary:
     notes: int
     ledger_entries: int = 0
     asks: int = 0
+    pipelines: int = 0
+    opportunities: int = 0
 
 
 def _reporter(
@@ -89,11 +94,15 @@ def build_demo(
                     )
                 )
             )
+        now = utcnow()
+        owner = Owner(
+            actor.workspace_id, actor.user_id, workspace.default_visibility, actor.timezone
+        )
         rows = generate_network(
             contacts,
             seed,
-            utcnow(),
-            Owner(actor.workspace_id, actor.user_id, workspace.default_visibility, actor.timezone),
+            now,
+            owner,
             StartIds(
                 organization=next_id(session, "organizations"),
                 contact=next_id(session, "contacts"),
@@ -113,6 +122,7 @@ def build_demo(
         rows.tags = [t for t in rows.tags if t["key"] not in known]
         for link in rows.contact_tags:
             link["tag_id"] = remap.get(link["tag_id"], link["tag_id"])
+        deals = _pipelines(session, actor, rows, seed, now, owner)
         plan = [
             ("organizations", rows.organizations),
             ("tags", rows.tags),
@@ -121,12 +131,18 @@ def build_demo(
             ("contact_phones", rows.phones),
             ("positions", rows.positions),
             ("contact_tags", rows.contact_tags),
-            ("interactions", rows.interactions),
-            ("interaction_participants", rows.participants),
+            ("interactions", rows.interactions + deals.interactions),
+            ("interaction_participants", rows.participants + deals.participants),
             ("notes", rows.notes),
             ("asks", rows.asks),
-            ("tasks", rows.tasks),
-            ("ledger_entries", rows.ledger),
+            ("tasks", rows.tasks + deals.tasks),
+            ("ledger_entries", rows.ledger + deals.ledger),
+            ("pipelines", deals.pipelines),
+            ("pipeline_stages", deals.stages),
+            ("opportunities", deals.opportunities),
+            ("opportunity_events", deals.events),
+            ("red_flags", deals.red_flags),
+            ("interview_rounds", deals.rounds),
         ]
         # Into an empty database, building each index once after the load is faster
         # than keeping it up row by row.
@@ -135,15 +151,64 @@ def build_demo(
         with deferred_indexes(session, tables if empty else []):
             for name, table_rows in plan:
                 insert_rows(session, name, table_rows, _reporter(progress, name, len(table_rows)))
-        sync_sequences(session, ["organizations", "tags", "contacts", "interactions", "asks"])
+        sync_sequences(session, [*IDS_GIVEN, "tasks", "ledger_entries", *PIPELINE_IDS])
         rebuild_touches(session)
         analyze(session, [*tables, "contact_touches"])
         return DemoSummary(
             organizations=len(rows.organizations),
             contacts=len(rows.contacts),
-            interactions=len(rows.interactions),
-            tasks=len(rows.tasks),
+            interactions=len(rows.interactions) + len(deals.interactions),
+            tasks=len(rows.tasks) + len(deals.tasks),
             notes=len(rows.notes),
-            ledger_entries=len(rows.ledger),
+            ledger_entries=len(rows.ledger) + len(deals.ledger),
             asks=len(rows.asks),
+            pipelines=len(deals.pipelines),
+            opportunities=len(deals.opportunities),
         )
+
+
+IDS_GIVEN = ["organizations", "tags", "contacts", "interactions", "asks"]
+PIPELINE_IDS = ["pipelines", "pipeline_stages", "opportunities"]
+
+
+def _pipelines(
+    session: Session, actor: Actor, rows: NetworkRows, seed: int, now: datetime, owner: Owner
+) -> PipelineRows:
+    """A sales pipeline and a job search over the new network. Their next steps, ledger
+    entries and interview meetings reference ids, so the network's tasks and ledger
+    entries get theirs here too, and the deals' follow them."""
+    tasks, entries = next_id(session, "tasks"), next_id(session, "ledger_entries")
+    for offset, row in enumerate(rows.tasks):
+        row["id"] = tasks + offset
+    for offset, row in enumerate(rows.ledger):
+        row["id"] = entries + offset
+    base = {
+        "workspace_id": owner.workspace_id,
+        "owner_id": owner.user_id,
+        "visibility": owner.visibility,
+        "created_at": now,
+        "updated_at": now,
+        "deleted_at": None,
+    }
+    taken = session.scalars(select(Pipeline.name_key).where(Pipeline.owner_id == actor.user_id))
+    return generate_pipelines(
+        rows.contacts,
+        rows.positions,
+        rows.organizations,
+        seed,
+        now,
+        base,
+        owner.timezone,
+        PipelineStartIds(
+            pipeline=next_id(session, "pipelines"),
+            stage=next_id(session, "pipeline_stages"),
+            opportunity=next_id(session, "opportunities"),
+            # The network's interactions took the ids from its start, in order.
+            interaction=rows.interactions[-1]["id"] + 1
+            if rows.interactions
+            else next_id(session, "interactions"),
+            ledger=entries + len(rows.ledger),
+            task=tasks + len(rows.tasks),
+        ),
+        taken_names=set(taken),
+    )

@@ -1,0 +1,390 @@
+"""A demo sales pipeline and a job search with a believable history, as plain rows.
+
+Every stage holds something; some opportunities skipped stages or stepped back; deals
+were won, lost and qualified out with their reasons; referrals and introductions opened
+doors (each a received ledger entry); red flags, health ratings, interview rounds (each a
+meeting) and offers. The same seed gives the same history, laid out relative to `now`.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from goodwill.demo.giving import task_row
+from goodwill.domain.dates import local_date_of, local_midnight_utc, zone
+from goodwill.domain.money import to_e4
+from goodwill.domain.pipelines import DEFAULT_STAGES, PipelineKind, StageSpec
+from goodwill.domain.text import fold
+
+Row = dict[str, Any]
+Deal = tuple[list[str], str, str | None]  # stages entered in order, source, close reason
+
+SALES_DEALS: list[Deal] = [
+    (["prospect"], "cold", None),
+    (["prospect"], "inbound", None),
+    (["prospect"], "cold", None),
+    (["prospect", "discovery"], "referral", None),
+    (["prospect", "discovery"], "cold", None),
+    (["prospect", "discovery", "proposal", "discovery"], "cold", None),  # stepped back
+    (["prospect", "proposal"], "introduction", None),  # skipped discovery
+    (["prospect", "discovery", "proposal"], "referral", None),
+    (["prospect", "discovery", "proposal"], "cold", None),
+    (["discovery", "negotiation"], "inbound", None),  # came in qualified, skipped proposal
+    (["prospect", "discovery", "proposal", "negotiation"], "referral", None),
+    (["prospect", "discovery", "proposal", "negotiation", "proposal", "negotiation"], "cold", None),
+    (["prospect", "discovery", "proposal", "negotiation", "won"], "referral", "signed for a year"),
+    (["prospect", "discovery", "proposal", "negotiation", "won"], "introduction", "signed"),
+    (["prospect", "proposal", "negotiation", "won"], "cold", "signed after the pilot"),
+    (["discovery", "proposal", "won"], "inbound", "signed"),
+    (["prospect", "discovery", "proposal", "lost"], "cold", "went with a cheaper vendor"),
+    (["prospect", "discovery", "lost"], "cold", "no budget this year"),
+    (
+        ["prospect", "discovery", "proposal", "negotiation", "lost"],
+        "referral",
+        "kept the incumbent",
+    ),
+    (
+        ["prospect", "discovery", "qualified-out"],
+        "inbound",
+        "wants a fixed price for an open scope and treats us as order-takers",
+    ),
+    (
+        ["prospect", "discovery", "proposal", "qualified-out"],
+        "cold",
+        "scope creep without budget; paid the pilot 60 days late",
+    ),
+]
+JOBS: list[Deal] = [
+    (["target"], "cold", None),
+    (["target"], "cold", None),
+    (["target", "networking"], "introduction", None),
+    (["target", "networking"], "cold", None),
+    (["applied"], "cold", None),  # applied straight away
+    (["target", "networking", "applied"], "referral", None),
+    (["applied", "screen"], "referral", None),
+    (["target", "applied", "screen", "interviews"], "referral", None),
+    (["applied", "screen", "interviews"], "cold", None),
+    (["target", "networking", "applied", "screen", "interviews", "offer"], "referral", None),
+    (
+        ["networking", "applied", "screen", "interviews", "offer", "accepted"],
+        "introduction",
+        "accepted: the team and the mission fit",
+    ),
+    (["applied", "rejected"], "cold", "no reply after the application"),
+    (["applied", "screen", "interviews", "rejected"], "cold", "went with an internal candidate"),
+    (
+        ["target", "networking", "applied", "screen", "withdrawn"],
+        "referral",
+        "the role turned into people management",
+    ),
+]
+DEAL_TITLES = ["Onboarding workshop", "Platform licence", "Data audit", "Retainer", "Pilot"]
+JOB_TITLES = ["Staff engineer", "Engineering manager", "Principal engineer", "Head of platform"]
+SALES_STEPS = {
+    "prospect": "Book the discovery call",
+    "discovery": "Send the discovery notes",
+    "proposal": "Follow up on the proposal",
+    "negotiation": "Send the revised terms",
+}
+JOB_STEPS = {
+    "networking": "Ask for a coffee chat",
+    "applied": "Follow up with the recruiter",
+    "screen": "Prepare the system design round",
+    "interviews": "Send thank-you notes",
+    "offer": "Negotiate the start date",
+}
+RED_FLAGS = [
+    ("treats us as order-takers", "Rewrote our proposal into a purchase order without asking"),
+    ("scope creep without budget", "Three new deliverables asked for in one week, no budget"),
+    ("late payment", "Pilot invoice paid 60 days late after two reminders"),
+]
+OFFER_DETAILS = {"equity": "0.1% over 4 years", "remote": "2 days a week", "start": "in 4 weeks"}
+SALES_VALUES = [4_000, 8_000, 12_000, 18_000, 25_000, 40_000, 60_000, 90_000]
+
+
+@dataclass
+class PipelineRows:
+    pipelines: list[Row] = field(default_factory=list)
+    stages: list[Row] = field(default_factory=list)
+    opportunities: list[Row] = field(default_factory=list)
+    events: list[Row] = field(default_factory=list)
+    red_flags: list[Row] = field(default_factory=list)
+    rounds: list[Row] = field(default_factory=list)
+    interactions: list[Row] = field(default_factory=list)
+    participants: list[Row] = field(default_factory=list)
+    ledger: list[Row] = field(default_factory=list)
+    tasks: list[Row] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PipelineStartIds:
+    """First free id per table the rows reference before insertion."""
+
+    pipeline: int = 1
+    stage: int = 1
+    opportunity: int = 1
+    interaction: int = 1
+    ledger: int = 1
+    task: int = 1
+
+
+class _Builder:
+    def __init__(
+        self, rng: random.Random, now: datetime, base: Row, timezone: str, start: PipelineStartIds
+    ) -> None:
+        self.rng, self.now, self.base, self.tz = rng, now, base, zone(timezone)
+        self.rows = PipelineRows()
+        self.next = {
+            "pipeline": start.pipeline,
+            "stage": start.stage,
+            "opportunity": start.opportunity,
+            "interaction": start.interaction,
+            "ledger": start.ledger,
+            "task": start.task,
+        }
+
+    def take(self, kind: str) -> int:
+        value = self.next[kind]
+        self.next[kind] += 1
+        return value
+
+    def pipeline(self, name: str, kind: PipelineKind, **extra: Any) -> dict[str, int]:
+        pid = self.take("pipeline")
+        self.rows.pipelines.append(
+            {
+                **self.base, "id": pid, "name": name, "name_key": fold(name), "kind": kind.value,
+                "target_salary_e4": None, "currency": "USD", "started_on": None, **extra,
+            }
+        )  # fmt: skip
+        ids: dict[str, int] = {}
+        for spec in DEFAULT_STAGES[kind]:
+            ids[spec.name] = self.take("stage")
+            self.rows.stages.append(_stage_row(ids[spec.name], pid, spec))
+        return ids
+
+    def ledger(self, kind: str, counterpart: int, related: int | None, when: datetime) -> int:
+        lid = self.take("ledger")
+        note = {"referral": "Referred me", "introduction": "Introduced me"}[kind]
+        self.rows.ledger.append(
+            {
+                **self.base, "id": lid, "direction": "received", "kind": kind,
+                "counterpart_id": counterpart,
+                "related_contact_id": related if related != counterpart else None,
+                "weight": self.rng.choice([2, 3]), "occurred_on": local_date_of(when, self.tz),
+                "note": note, "ask_id": None, "import_id": None,
+                "created_at": when, "updated_at": when,
+            }
+        )  # fmt: skip
+        return lid
+
+    def history(self, path: Sequence[str], closed: bool, span_days: int) -> list[datetime]:
+        """When each stage of `path` was entered, oldest first, all in the past."""
+        stays = [self.rng.randint(3, max(4, span_days // 6)) for _ in path]
+        after = self.rng.randint(5, 40) if closed else self.rng.randint(1, 20)
+        total = min(sum(stays[:-1]) + after, span_days)
+        at = self.now - timedelta(days=total, hours=self.rng.randint(1, 20))
+        times = [at]
+        for stay in stays[:-1]:
+            at = min(at + timedelta(days=stay, hours=self.rng.randint(0, 8)), self.now)
+            times.append(at)
+        return times
+
+
+def _stage_row(stage_id: int, pipeline_id: int, spec: StageSpec) -> Row:
+    return {
+        "id": stage_id, "pipeline_id": pipeline_id, "name": spec.name, "name_key": spec.key,
+        "position": spec.position, "probability": spec.probability,
+        "outcome": None if spec.outcome is None else spec.outcome.value,
+    }  # fmt: skip
+
+
+def _free_name(name: str, taken: Collection[str]) -> str:
+    candidate, n = name, 1
+    while fold(candidate) in taken:
+        n += 1
+        candidate = f"{name} {n}"
+    return candidate
+
+
+def generate_pipelines(
+    contacts: Sequence[Row],
+    positions: Sequence[Row],
+    organizations: Sequence[Row],
+    seed: int,
+    now: datetime,
+    base: Row,
+    timezone: str,
+    start: PipelineStartIds,
+    taken_names: Collection[str] = frozenset(),
+) -> PipelineRows:
+    """A sales pipeline and a job search for a network of `contacts` (none: no rows)."""
+    if not contacts or not organizations:
+        return PipelineRows()
+    rng = random.Random(seed * 1_000_003 + 17)
+    build = _Builder(rng, now, base, timezone, start)
+    people_at: dict[int, list[int]] = {}
+    for p in positions:
+        if p["end_date"] is None:
+            people_at.setdefault(p["organization_id"], []).append(p["contact_id"])
+    staffed = [o["id"] for o in organizations if o["id"] in people_at] or [organizations[0]["id"]]
+    contact_ids = [c["id"] for c in contacts]
+    sales = build.pipeline(_free_name("Sales", taken_names), PipelineKind.SALES)
+    search_start = local_date_of(now - timedelta(days=150), build.tz)
+    salary = 160_000
+    jobs = build.pipeline(
+        _free_name("Job search", taken_names),
+        PipelineKind.JOB_SEARCH,
+        target_salary_e4=to_e4(Decimal(salary)),
+        started_on=search_start,
+    )
+    for n, (path, source, reason) in enumerate(SALES_DEALS):
+        org = rng.choice(staffed)
+        contact = rng.choice(people_at.get(org, contact_ids))
+        value = rng.choice(SALES_VALUES)
+        opp = _opportunity(
+            build, sales, path, source, reason, contact, org, contact_ids,
+            title=f"{rng.choice(DEAL_TITLES)} #{n + 1}", value=value,
+            currency="EUR" if n % 7 == 3 else "USD", span=300, steps=SALES_STEPS,
+        )  # fmt: skip
+        _partnership(build, opp, path[-1], n)
+    for n, (path, source, reason) in enumerate(JOBS):
+        org = staffed[n % len(staffed)]
+        contact = rng.choice(people_at.get(org, contact_ids))
+        value = salary + rng.choice([-20_000, -10_000, 0, 5_000, 15_000])
+        opp = _opportunity(
+            build, jobs, path, source, reason, contact, org, contact_ids,
+            title=rng.choice(JOB_TITLES), value=value, currency="USD", span=140, steps=JOB_STEPS,
+        )  # fmt: skip
+        _job_steps(build, opp, path, people_at.get(org, contact_ids), value)
+    return build.rows
+
+
+def _opportunity(
+    build: _Builder,
+    stages: dict[str, int],
+    path: list[str],
+    source: str,
+    reason: str | None,
+    contact: int,
+    org: int,
+    contact_ids: list[int],
+    *,
+    title: str,
+    value: int,
+    currency: str,
+    span: int,
+    steps: dict[str, str],
+) -> Row:
+    rng = build.rng
+    closed = reason is not None
+    times = build.history(path, closed, span)
+    oid = build.take("opportunity")
+    pipeline_id = next(s["pipeline_id"] for s in build.rows.stages if s["id"] == stages[path[0]])
+    referrer = None
+    ledger_id = None
+    if source in {"referral", "introduction"}:
+        others = [c for c in contact_ids if c != contact] or contact_ids
+        referrer = rng.choice(others)
+        ledger_id = build.ledger(source, referrer, contact, times[0])
+    opp: Row = {
+        **build.base, "id": oid, "pipeline_id": pipeline_id, "stage_id": stages[path[-1]],
+        "title": title, "contact_id": contact, "organization_id": org,
+        "value_e4": to_e4(Decimal(value)), "currency": currency, "source": source,
+        "source_contact_id": referrer, "source_ledger_id": ledger_id, "introduction_id": None,
+        "next_task_id": None, "opened_at": times[0], "closed_at": times[-1] if closed else None,
+        "close_reason": reason, "benefit_us": None, "benefit_them": None, "health": None,
+        "referral_asked_on": None, "referral_received_on": None, "offer": None,
+        "created_at": times[0], "updated_at": times[-1],
+    }  # fmt: skip
+    previous = None
+    for name, at in zip(path, times, strict=True):
+        note = reason if closed and name == path[-1] else None
+        if previous is not None and note is None and path.index(name) < path.index(previous):
+            note = "back: they reopened the question of scope"
+        build.rows.events.append(
+            {
+                "opportunity_id": oid, "kind": "stage",
+                "from_stage_id": None if previous is None else stages[previous],
+                "to_stage_id": stages[name], "at": at, "note": note,
+            }
+        )  # fmt: skip
+        previous = name
+    if not closed and path[-1] in steps:
+        tid = build.take("task")
+        today = local_date_of(build.now, build.tz)
+        due = local_midnight_utc(today + timedelta(days=rng.randint(1, 10)), build.tz)
+        task = task_row(
+            build.base, title=f"{steps[path[-1]]} — {title}", due_at=due, contact_id=contact
+        )
+        build.rows.tasks.append({**task, "id": tid})
+        opp["next_task_id"] = tid
+    build.rows.opportunities.append(opp)
+    return opp
+
+
+def _partnership(build: _Builder, opp: Row, final: str, n: int) -> None:
+    if final == "won":
+        opp["health"] = "good"
+        opp["benefit_us"] = "A reference customer in their industry and a steady retainer"
+        opp["benefit_them"] = "Onboarding time cut in half for their new hires"
+    elif final == "qualified-out":
+        opp["health"] = "poor"
+        for flag, evidence in build.rng.sample(RED_FLAGS, k=2):
+            _flag(build, opp, flag, evidence)
+    elif final == "proposal" and n % 2 == 0:
+        opp["health"] = "watch"
+        _flag(build, opp, "asks for discounts before seeing the proposal", "Two emails about price")
+
+
+def _flag(build: _Builder, opp: Row, flag: str, evidence: str) -> None:
+    end = opp["closed_at"] or build.now
+    at = opp["opened_at"] + (end - opp["opened_at"]) / 2
+    build.rows.red_flags.append(
+        {
+            "opportunity_id": opp["id"], "flagged_on": local_date_of(at, build.tz),
+            "flag": flag, "evidence": evidence, "created_at": at,
+        }
+    )  # fmt: skip
+
+
+def _job_steps(build: _Builder, opp: Row, path: list[str], people: list[int], value: int) -> None:
+    rng = build.rng
+    if opp["source"] == "referral":
+        received = opp["opened_at"] - timedelta(days=2)
+        opp["referral_asked_on"] = local_date_of(received - timedelta(days=5), build.tz)
+        opp["referral_received_on"] = local_date_of(received, build.tz)
+    if "interviews" not in path:
+        return
+    events = [e for e in build.rows.events if e["opportunity_id"] == opp["id"]]
+    index = path.index("interviews")
+    start = [e["at"] for e in events][index]
+    end = [e["at"] for e in events][index + 1] if index + 1 < len(events) else build.now
+    count = rng.randint(1, 3)
+    for number in range(1, count + 1):
+        at = start + (end - start) * number / (count + 1)
+        iid = build.take("interaction")
+        met = rng.sample(people, k=min(len(people), rng.randint(1, 2)))
+        label = ["phone screen", "technical", "onsite"][min(number, 3) - 1]
+        build.rows.interactions.append(
+            {
+                **build.base, "id": iid, "occurred_at": at, "channel": "meeting",
+                "summary": f"Interview round {number} ({label}): {opp['title']}",
+                "initiator": "them", "recipients": len(met), "import_id": None,
+                "created_at": at, "updated_at": at,
+            }
+        )  # fmt: skip
+        build.rows.participants += [{"interaction_id": iid, "contact_id": c} for c in met]
+        build.rows.rounds.append(
+            {"opportunity_id": opp["id"], "interaction_id": iid, "round": number, "label": label}
+        )
+    if "offer" in path:
+        opp["offer"] = {
+            "salary": str(value + 5_000),
+            "currency": "USD",
+            "details": dict(OFFER_DETAILS),
+        }

@@ -1,0 +1,183 @@
+"""What relationships led to: the history behind wins, and gave-first against cold.
+
+"The people" of an opportunity are its contact and everyone with a position at its
+organization, among the contacts the actor may see. The user "gave first" when the
+ledger (the actor's own, as every balance) holds a gave entry to one of them dated
+before the day the opportunity opened, in the user's time zone.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import Session
+
+from goodwill.domain.dates import local_date_of
+from goodwill.domain.funnel import Outcome, from_e4, win_rate
+from goodwill.domain.ledger import Direction
+from goodwill.services import _common as common
+from goodwill.services._report_sql import Scope
+from goodwill.services._visibility import visible
+from goodwill.services.actor import Actor
+from goodwill.services.report_views import AttributionGroup, AttributionStory
+from goodwill.services.views import Ref
+from goodwill.storage.schema import (
+    Contact,
+    Interaction,
+    InteractionParticipant,
+    Introduction,
+    LedgerEntry,
+    Opportunity,
+    Organization,
+    Position,
+)
+
+
+def _own_gives(actor: Actor) -> ColumnElement[bool]:
+    return and_(
+        LedgerEntry.workspace_id == actor.workspace_id,
+        LedgerEntry.owner_id == actor.user_id,
+        LedgerEntry.deleted_at.is_(None),
+        LedgerEntry.direction == Direction.GAVE.value,
+    )
+
+
+def gave_first_groups(session: Session, scope: Scope) -> tuple[AttributionGroup, AttributionGroup]:
+    """Every opportunity in scope, split by whether the user gave first: the earliest
+    give per contact and per organization's people are two grouped queries."""
+    actor = scope.actor
+    contact_rows = session.execute(
+        select(LedgerEntry.counterpart_id, func.min(LedgerEntry.occurred_on))
+        .join(Contact, Contact.id == LedgerEntry.counterpart_id)
+        .where(_own_gives(actor), visible(Contact, actor))
+        .group_by(LedgerEntry.counterpart_id)
+    )
+    org_rows = session.execute(
+        select(Position.organization_id, func.min(LedgerEntry.occurred_on))
+        .join(LedgerEntry, LedgerEntry.counterpart_id == Position.contact_id)
+        .join(Contact, Contact.id == Position.contact_id)
+        .where(_own_gives(actor), visible(Contact, actor))
+        .group_by(Position.organization_id)
+    )
+    by_contact: dict[int | None, date] = dict(contact_rows.all())
+    by_org: dict[int | None, date] = dict(org_rows.all())
+    outcome = scope.outcome_of
+    tallies = {True: [0, 0, 0, 0], False: [0, 0, 0, 0]}  # all, open, won, lost
+    rows = session.execute(
+        select(
+            Opportunity.stage_id,
+            Opportunity.opened_at,
+            Opportunity.contact_id,
+            Opportunity.organization_id,
+        ).where(*scope.clauses())
+    )
+    for stage_id, opened_at, contact_id, org_id in rows:
+        firsts = [d for d in (by_contact.get(contact_id), by_org.get(org_id)) if d is not None]
+        gave = bool(firsts) and min(firsts) < local_date_of(opened_at, actor.tz)
+        tally = tallies[gave]
+        tally[0] += 1
+        result = outcome[stage_id]
+        tally[1 if result is None else 2 if result == Outcome.WON else 3] += 1
+    return _group("gave first", tallies[True]), _group("cold", tallies[False])
+
+
+def _group(label: str, tally: list[int]) -> AttributionGroup:
+    total, opened, won, lost = tally
+    rate = win_rate(won, won + lost)
+    return AttributionGroup(
+        label, total, opened, won, lost, None if rate is None else round(rate, 4)
+    )
+
+
+def win_stories(session: Session, scope: Scope, limit: int) -> tuple[int, list[AttributionStory]]:
+    """How many wins, and the story of the most recent ones."""
+    won = scope.ids_with(Outcome.WON)
+    if not won:
+        return 0, []
+    where = (*scope.clauses(), Opportunity.stage_id.in_(won))
+    total = session.scalar(select(func.count()).select_from(Opportunity).where(*where)) or 0
+    wins = session.scalars(
+        select(Opportunity)
+        .where(*where)
+        .order_by(
+            func.coalesce(Opportunity.closed_at, Opportunity.opened_at).desc(),
+            Opportunity.id.desc(),
+        )
+        .limit(limit)
+    ).all()
+    return int(total), [_story(session, scope.actor, o) for o in wins]
+
+
+def _people(session: Session, actor: Actor, opp: Opportunity) -> list[int]:
+    found: set[int] = set()
+    if opp.contact_id is not None:
+        found.update(
+            session.scalars(
+                select(Contact.id).where(Contact.id == opp.contact_id, visible(Contact, actor))
+            )
+        )
+    if opp.organization_id is not None:
+        found.update(
+            session.scalars(
+                select(Position.contact_id)
+                .join(Contact, Contact.id == Position.contact_id)
+                .where(Position.organization_id == opp.organization_id, visible(Contact, actor))
+            )
+        )
+    return sorted(found)
+
+
+def _story(session: Session, actor: Actor, opp: Opportunity) -> AttributionStory:
+    people = _people(session, actor, opp)
+    opened_on = local_date_of(opp.opened_at, actor.tz)
+    first_touch = before = gives = first_give = None
+    if people:
+        # From the participants of its people to their interactions by primary key: a
+        # planner without statistics would otherwise walk the workspace's interactions.
+        theirs = select(InteractionParticipant.interaction_id).where(
+            InteractionParticipant.contact_id.in_(people)
+        )
+        first_touch, before = session.execute(
+            select(
+                func.min(Interaction.occurred_at),
+                func.count().filter(Interaction.occurred_at < opp.opened_at),
+            ).where(Interaction.id.in_(theirs), visible(Interaction, actor))
+        ).one()
+        # The day in the aggregate, not the WHERE: (owner, counterpart) is the index to use.
+        earlier = LedgerEntry.occurred_on < opened_on
+        gives, first_give = session.execute(
+            select(
+                func.count().filter(earlier), func.min(LedgerEntry.occurred_on).filter(earlier)
+            ).where(_own_gives(actor), LedgerEntry.counterpart_id.in_(people))
+        ).one()
+    intro = None
+    if opp.introduction_id is not None:
+        intro = session.scalar(
+            select(Introduction.id).where(
+                Introduction.id == opp.introduction_id, visible(Introduction, actor)
+            )
+        )
+    return AttributionStory(
+        opportunity=Ref(opp.id, opp.title),
+        contact=None
+        if opp.contact_id is None
+        else common.contact_ref(session.get(Contact, opp.contact_id), actor),
+        organization=None
+        if opp.organization_id is None
+        else common.org_ref(session.get(Organization, opp.organization_id), actor),
+        value=None if opp.value_e4 is None else from_e4(opp.value_e4),
+        currency=opp.currency,
+        opened_on=opened_on,
+        closed_on=None if opp.closed_at is None else local_date_of(opp.closed_at, actor.tz),
+        source=opp.source,
+        source_contact=None
+        if opp.source_contact_id is None
+        else common.contact_ref(session.get(Contact, opp.source_contact_id), actor),
+        introduction_id=intro,
+        first_touch=None if first_touch is None else local_date_of(first_touch, actor.tz),
+        interactions_before=int(before or 0),
+        gives_before=int(gives or 0),
+        first_give=first_give,
+        gave_first=bool(gives),
+    )
