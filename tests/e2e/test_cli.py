@@ -13,7 +13,9 @@ from tests.e2e.cli import as_json, ok
 
 
 def test_demo_then_today_shows_every_section(gw):
-    ok(gw("demo", "--contacts", "60", "--seed", "7"))
+    said = " ".join(ok(gw("demo", "--contacts", "60", "--seed", "7")).stdout.split())
+    assert "demo network: 60 contacts," in said
+    assert said.endswith("asks, 2 pipelines, 35 opportunities")
     agenda = as_json(gw("today", "--json"))
     assert agenda["overdue_tasks"] and agenda["due_today"] and agenda["lapsed"]
     text = ok(gw("today")).stdout

@@ -14,6 +14,7 @@ from goodwill.services import (
     demo,
     interactions,
     organizations,
+    reports,
     tasks,
 )
 from goodwill.storage.schema import Tag
@@ -167,3 +168,34 @@ def test_build_demo_reports_progress(owner, uow):
     )
     assert ("contacts", 6) in seen
     assert ("tasks", summary.tasks) in seen
+
+
+def test_generate_network_leaves_some_organizations_new_to_the_user():
+    rows = generate_network(40, 3, FIXED_NOW, OWNER)
+    given = {e["counterpart_id"] for e in rows.ledger if e["direction"] == "gave"}
+    people: dict[int, set[int]] = {}
+    for p in rows.positions:  # anyone who ever worked there
+        people.setdefault(p["organization_id"], set()).add(p["contact_id"])
+    fresh = [org for org, staff in people.items() if not staff & given]
+    assert fresh and len(fresh) < len(people)
+    newcomers = {p["contact_id"] for p in rows.positions if p["organization_id"] in fresh}
+    assert not newcomers & {e["counterpart_id"] for e in rows.ledger}  # no history at all
+
+
+@pytest.mark.parametrize(("count", "seed"), [(20, 4), (150, 1)])
+def test_build_demo_attribution_has_both_groups_and_the_search_is_still_on(owner, uow, count, seed):
+    demo.build_demo(owner, uow, contacts=count, seed=seed)
+    seen = reports.attribution_report(owner, uow)
+    gave, cold = seen.gave_first, seen.cold
+    total = gave.opportunities + cold.opportunities
+    assert total / 3 <= cold.opportunities <= total / 2
+    assert gave.won and gave.lost and cold.won and cold.lost
+    assert gave.conversion is not None and cold.conversion is not None
+    assert gave.conversion > cold.conversion  # giving first converts better, as claimed
+    assert seen.stories and all(s.gave_first == (s.source != "cold") for s in seen.stories)
+    search = reports.jobsearch_report(owner, uow)
+    assert search.accepted == 0 and search.offers >= 1 and search.open > 0
+    assert search.cost is not None and "over" not in search.note
+    assert search.cost.forgone > 0 and search.cost.projected_total is not None
+    assert search.cost.projected_total > search.cost.forgone
+    assert search.interview_rounds and search.referrals_received

@@ -162,6 +162,11 @@ def generate_network(
     org_ids = _organizations(
         rows, fake, rng, max(1, contacts // 8), start.organization, base, taken_organizations
     )
+    # The last quarter of the organizations are new to the user: people met, nothing
+    # given yet (and nobody who once worked there), so cold deals have somewhere to go.
+    fresh = len(org_ids) // 4 or (1 if len(org_ids) > 1 else 0)
+    new_orgs = {oid for oid, _ in org_ids[len(org_ids) - fresh :]}
+    newcomers: set[int] = set()
     for i, name in enumerate(TAGS):
         rows.tags.append(
             {
@@ -221,6 +226,8 @@ def generate_network(
                     "position": 0,
                 }
             )
+        if org_id in new_orgs:
+            newcomers.add(cid)
         rows.positions.append(
             {
                 "contact_id": cid,
@@ -230,8 +237,8 @@ def generate_network(
                 "end_date": None,
             }
         )
-        if rng.random() < 0.3:
-            old_org = org_ids[(org_index + 1) % len(org_ids)][0]
+        old_org = org_ids[(org_index + 1) % len(org_ids)][0]
+        if rng.random() < 0.3 and old_org not in new_orgs:
             rows.positions.append(
                 {
                     "contact_id": cid,
@@ -247,7 +254,7 @@ def generate_network(
     if with_tasks:
         _tasks_and_notes(rows, rng, now, base, owner.timezone)
         rows.ledger, rows.asks, steps = generate_giving(
-            rows.contacts, rng, now, base, owner.timezone, start.ask
+            rows.contacts, rng, now, base, owner.timezone, start.ask, newcomers
         )
         rows.tasks += steps
     return rows

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -87,14 +88,21 @@ def _entry(
 
 
 def generate_giving(
-    contacts: list[Row], rng: random.Random, now: datetime, base: Row, timezone: str, first_ask: int
+    contacts: list[Row],
+    rng: random.Random,
+    now: datetime,
+    base: Row,
+    timezone: str,
+    first_ask: int,
+    newcomers: Collection[int] = frozenset(),
 ) -> tuple[list[Row], list[Row], list[Row]]:
-    """Ledger entries (the user gives more than they take, with a few takers), and asks
-    in every state with their plan steps. Returns (ledger, asks, step tasks)."""
+    """Ledger entries (the user gives more than they take, with a few takers, and has
+    no history with `newcomers` yet), and asks in every state with their plan steps.
+    Returns (ledger, asks, step tasks)."""
     tz = zone(timezone)
     ledger: list[Row] = []
     for contact in contacts:
-        if rng.random() < 0.4:
+        if contact["id"] in newcomers or rng.random() < 0.4:
             continue
         taker = rng.random() < 0.15  # someone the user has leaned on more than helped
         gives = rng.randint(0, 1) if taker else rng.randint(1, 4)

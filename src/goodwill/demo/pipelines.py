@@ -1,9 +1,11 @@
 """A demo sales pipeline and a job search with a believable history, as plain rows.
 
-Every stage holds something; some opportunities skipped stages or stepped back; deals
-were won, lost and qualified out with their reasons; referrals and introductions opened
-doors (each a received ledger entry); red flags, health ratings, interview rounds (each a
-meeting) and offers. The same seed gives the same history, laid out relative to `now`.
+Every stage but "accepted" holds something (the search is still on, an offer pending);
+some opportunities skipped stages or stepped back; deals were won, lost and qualified
+out with their reasons; cold deals went to organizations the user had given nothing
+yet, the others to ones where they had; referrals and introductions opened doors (each
+a received ledger entry); red flags, health ratings, interview rounds (each a meeting)
+and offers. The same seed gives the same history, laid out relative to `now`.
 """
 
 from __future__ import annotations
@@ -11,10 +13,21 @@ from __future__ import annotations
 import random
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from goodwill.demo.deal_plan import (
+    DEAL_TITLES,
+    JOB_STEPS,
+    JOB_TITLES,
+    JOBS,
+    OFFER_DETAILS,
+    RED_FLAGS,
+    SALES_DEALS,
+    SALES_STEPS,
+    SALES_VALUES,
+)
 from goodwill.demo.giving import task_row
 from goodwill.domain.dates import local_date_of, local_midnight_utc, zone
 from goodwill.domain.money import to_e4
@@ -22,89 +35,6 @@ from goodwill.domain.pipelines import DEFAULT_STAGES, PipelineKind, StageSpec
 from goodwill.domain.text import fold
 
 Row = dict[str, Any]
-Deal = tuple[list[str], str, str | None]  # stages entered in order, source, close reason
-
-SALES_DEALS: list[Deal] = [
-    (["prospect"], "cold", None),
-    (["prospect"], "inbound", None),
-    (["prospect"], "cold", None),
-    (["prospect", "discovery"], "referral", None),
-    (["prospect", "discovery"], "cold", None),
-    (["prospect", "discovery", "proposal", "discovery"], "cold", None),  # stepped back
-    (["prospect", "proposal"], "introduction", None),  # skipped discovery
-    (["prospect", "discovery", "proposal"], "referral", None),
-    (["prospect", "discovery", "proposal"], "cold", None),
-    (["discovery", "negotiation"], "inbound", None),  # came in qualified, skipped proposal
-    (["prospect", "discovery", "proposal", "negotiation"], "referral", None),
-    (["prospect", "discovery", "proposal", "negotiation", "proposal", "negotiation"], "cold", None),
-    (["prospect", "discovery", "proposal", "negotiation", "won"], "referral", "signed for a year"),
-    (["prospect", "discovery", "proposal", "negotiation", "won"], "introduction", "signed"),
-    (["prospect", "proposal", "negotiation", "won"], "cold", "signed after the pilot"),
-    (["discovery", "proposal", "won"], "inbound", "signed"),
-    (["prospect", "discovery", "proposal", "lost"], "cold", "went with a cheaper vendor"),
-    (["prospect", "discovery", "lost"], "cold", "no budget this year"),
-    (
-        ["prospect", "discovery", "proposal", "negotiation", "lost"],
-        "referral",
-        "kept the incumbent",
-    ),
-    (
-        ["prospect", "discovery", "qualified-out"],
-        "inbound",
-        "wants a fixed price for an open scope and treats us as order-takers",
-    ),
-    (
-        ["prospect", "discovery", "proposal", "qualified-out"],
-        "cold",
-        "scope creep without budget; paid the pilot 60 days late",
-    ),
-]
-JOBS: list[Deal] = [
-    (["target"], "cold", None),
-    (["target"], "cold", None),
-    (["target", "networking"], "introduction", None),
-    (["target", "networking"], "cold", None),
-    (["applied"], "cold", None),  # applied straight away
-    (["target", "networking", "applied"], "referral", None),
-    (["applied", "screen"], "referral", None),
-    (["target", "applied", "screen", "interviews"], "referral", None),
-    (["applied", "screen", "interviews"], "cold", None),
-    (["target", "networking", "applied", "screen", "interviews", "offer"], "referral", None),
-    (
-        ["networking", "applied", "screen", "interviews", "offer", "accepted"],
-        "introduction",
-        "accepted: the team and the mission fit",
-    ),
-    (["applied", "rejected"], "cold", "no reply after the application"),
-    (["applied", "screen", "interviews", "rejected"], "cold", "went with an internal candidate"),
-    (
-        ["target", "networking", "applied", "screen", "withdrawn"],
-        "referral",
-        "the role turned into people management",
-    ),
-]
-DEAL_TITLES = ["Onboarding workshop", "Platform licence", "Data audit", "Retainer", "Pilot"]
-JOB_TITLES = ["Staff engineer", "Engineering manager", "Principal engineer", "Head of platform"]
-SALES_STEPS = {
-    "prospect": "Book the discovery call",
-    "discovery": "Send the discovery notes",
-    "proposal": "Follow up on the proposal",
-    "negotiation": "Send the revised terms",
-}
-JOB_STEPS = {
-    "networking": "Ask for a coffee chat",
-    "applied": "Follow up with the recruiter",
-    "screen": "Prepare the system design round",
-    "interviews": "Send thank-you notes",
-    "offer": "Negotiate the start date",
-}
-RED_FLAGS = [
-    ("treats us as order-takers", "Rewrote our proposal into a purchase order without asking"),
-    ("scope creep without budget", "Three new deliverables asked for in one week, no budget"),
-    ("late payment", "Pilot invoice paid 60 days late after two reminders"),
-]
-OFFER_DETAILS = {"equity": "0.1% over 4 years", "remote": "2 days a week", "start": "in 4 weeks"}
-SALES_VALUES = [4_000, 8_000, 12_000, 18_000, 25_000, 40_000, 60_000, 90_000]
 
 
 @dataclass
@@ -221,8 +151,14 @@ def generate_pipelines(
     timezone: str,
     start: PipelineStartIds,
     taken_names: Collection[str] = frozenset(),
+    ledger: Sequence[Row] = (),
 ) -> PipelineRows:
-    """A sales pipeline and a job search for a network of `contacts` (none: no rows)."""
+    """A sales pipeline and a job search for a network of `contacts` (none: no rows).
+
+    `ledger` is the network's. A cold sales deal goes to an organization whose people
+    the user had given nothing before it opened, every other deal to one where they
+    had: attribution then compares both groups, and giving first converts better.
+    """
     if not contacts or not organizations:
         return PipelineRows()
     rng = random.Random(seed * 1_000_003 + 17)
@@ -242,32 +178,56 @@ def generate_pipelines(
         target_salary_e4=to_e4(Decimal(salary)),
         started_on=search_start,
     )
+    first_give = _first_give_by_organization(ledger, positions)
     for n, (path, source, reason) in enumerate(SALES_DEALS):
-        org = rng.choice(staffed)
+        times = build.history(path, reason is not None, 300)
+        opened = local_date_of(times[0], build.tz)
+        fits = [
+            o for o in staffed if (o in first_give and first_give[o] < opened) == (source != "cold")
+        ]
+        org = rng.choice(fits or staffed)  # a tiny network may have no organization that fits
         contact = rng.choice(people_at.get(org, contact_ids))
         value = rng.choice(SALES_VALUES)
         opp = _opportunity(
-            build, sales, path, source, reason, contact, org, contact_ids,
+            build, sales, path, times, source, reason, contact, org, contact_ids,
             title=f"{rng.choice(DEAL_TITLES)} #{n + 1}", value=value,
-            currency="EUR" if n % 7 == 3 else "USD", span=300, steps=SALES_STEPS,
+            currency="EUR" if n % 7 == 3 else "USD", steps=SALES_STEPS,
         )  # fmt: skip
         _partnership(build, opp, path[-1], n)
     for n, (path, source, reason) in enumerate(JOBS):
+        times = build.history(path, reason is not None, 140)
         org = staffed[n % len(staffed)]
         contact = rng.choice(people_at.get(org, contact_ids))
         value = salary + rng.choice([-20_000, -10_000, 0, 5_000, 15_000])
         opp = _opportunity(
-            build, jobs, path, source, reason, contact, org, contact_ids,
-            title=rng.choice(JOB_TITLES), value=value, currency="USD", span=140, steps=JOB_STEPS,
+            build, jobs, path, times, source, reason, contact, org, contact_ids,
+            title=rng.choice(JOB_TITLES), value=value, currency="USD", steps=JOB_STEPS,
         )  # fmt: skip
         _job_steps(build, opp, path, people_at.get(org, contact_ids), value)
     return build.rows
+
+
+def _first_give_by_organization(ledger: Sequence[Row], positions: Sequence[Row]) -> dict[int, date]:
+    """The day the user first gave to anyone who ever held a position there."""
+    by_contact: dict[int, date] = {}
+    for entry in ledger:
+        if entry["direction"] == "gave":
+            day, cid = entry["occurred_on"], entry["counterpart_id"]
+            by_contact[cid] = min(day, by_contact.get(cid, day))
+    by_org: dict[int, date] = {}
+    for p in positions:
+        day = by_contact.get(p["contact_id"])
+        if day is not None:
+            org = p["organization_id"]
+            by_org[org] = min(day, by_org.get(org, day))
+    return by_org
 
 
 def _opportunity(
     build: _Builder,
     stages: dict[str, int],
     path: list[str],
+    times: list[datetime],
     source: str,
     reason: str | None,
     contact: int,
@@ -277,12 +237,10 @@ def _opportunity(
     title: str,
     value: int,
     currency: str,
-    span: int,
     steps: dict[str, str],
 ) -> Row:
     rng = build.rng
     closed = reason is not None
-    times = build.history(path, closed, span)
     oid = build.take("opportunity")
     pipeline_id = next(s["pipeline_id"] for s in build.rows.stages if s["id"] == stages[path[0]])
     referrer = None

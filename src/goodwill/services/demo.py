@@ -211,4 +211,5 @@ def _pipelines(
             task=tasks + len(rows.tasks),
         ),
         taken_names=set(taken),
+        ledger=rows.ledger,
     )
