@@ -9,6 +9,7 @@ Services and the domain raise only these; each face translates them
      │    └── Ambiguous      a reference matched several records (candidates listed)
      ├── ValidationFailed    an input is malformed (names the field and why)
      ├── PermissionDenied    the actor may see the record but not do this
+     │    └── RateLimited    too many attempts: try again after `retry_after` seconds
      ├── ImportFailed        a file could not be imported
      └── DatabaseUnavailable the database cannot be opened or reached (or stays locked)
 """
@@ -52,6 +53,12 @@ class ValidationFailed(GoodwillError):
 
 class PermissionDenied(GoodwillError):
     exit_code = 5
+
+
+class RateLimited(PermissionDenied):
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class ImportFailed(GoodwillError):

@@ -27,6 +27,7 @@ from goodwill.cli.orgs import org_app
 from goodwill.cli.pipelines import opp_app, pipeline_app
 from goodwill.cli.privacy import forget
 from goodwill.cli.reports import goal_app, report_app
+from goodwill.cli.server import serve, token_app
 from goodwill.cli.state import GoodwillGroup, State, confirm, console, state
 from goodwill.cli.strength import config_strength, strength_command
 from goodwill.config import default_database_url
@@ -86,6 +87,8 @@ app.add_typer(report_app, name="report")
 app.add_typer(goal_app, name="goal")
 app.add_typer(pipeline_app, name="pipeline")
 app.add_typer(opp_app, name="opp")
+app.add_typer(token_app, name="token")
+app.command("serve")(serve)
 
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
@@ -225,7 +228,8 @@ def demo_command(
     render.ok(
         f"demo network: {summary.contacts} contacts, {summary.organizations} organizations, "
         f"{summary.interactions} interactions, {summary.tasks} tasks, {summary.notes} notes, "
-        f"{summary.ledger_entries} ledger entries, {summary.asks} asks"
+        f"{summary.ledger_entries} ledger entries, {summary.asks} asks, "
+        f"{summary.pipelines} pipelines, {summary.opportunities} opportunities"
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from sqlalchemy import and_, false, or_, select, true
 from sqlalchemy.orm import Session
@@ -312,9 +313,14 @@ def list_contacts(
     include_archived: bool = False,
     limit: int = 100,
     offset: int = 0,
+    after_id: int | None = None,
 ) -> list[ContactSummary]:
+    """By name; with `after_id`, by id after that one (stable pages for an API cursor)."""
     with uow.read() as session:
         query = select(Contact).where(visible(Contact, actor))
+        order: tuple[Any, ...] = (Contact.sort_key, Contact.id)
+        if after_id is not None:
+            query, order = query.where(Contact.id > after_id), (Contact.id,)
         if not include_archived:
             query = query.where(Contact.archived_at.is_(None))
         if tier is not None:
@@ -325,9 +331,7 @@ def list_contacts(
         if tag is not None:
             query = query.where(Contact.tags.any(key=fold(tag)))
         contacts = session.scalars(
-            query.order_by(Contact.sort_key, Contact.id)
-            .limit(max(1, min(limit, 10_000)))
-            .offset(max(offset, 0))
+            query.order_by(*order).limit(max(1, min(limit, 10_000))).offset(max(offset, 0))
         ).all()
         return common.contact_summaries(session, actor, contacts)
 

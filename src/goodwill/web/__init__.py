@@ -1,0 +1,1 @@
+"""The web face: the REST API (and, later, pages) over the services."""

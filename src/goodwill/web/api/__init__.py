@@ -1,0 +1,1 @@
+"""/api/v1: JSON over the services, token or session auth."""

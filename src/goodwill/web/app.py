@@ -1,0 +1,86 @@
+"""The web application: `create_app(settings)`; no engine exists before it is called."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from importlib.resources import files
+
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+from goodwill.bootstrap import Database, open_database
+from goodwill.config import default_database_url
+from goodwill.storage.unit_of_work import UnitOfWork
+from goodwill.web import errors
+from goodwill.web.api import auth, contacts
+
+STATIC = "/static"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the data is: a database URL, or a unit of work already open (tests)."""
+
+    database_url: str | None = None
+    uow: UnitOfWork | None = None
+
+
+def create_app(settings: Settings) -> FastAPI:
+    database: Database | None = None
+    if settings.uow is not None:
+        uow = settings.uow
+    else:
+        # SQLite upgrades itself; PostgreSQL must have had `goodwill db upgrade`.
+        database = open_database(settings.database_url or default_database_url())
+        uow = database.uow
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if database is not None:
+            database.close()
+
+    app = FastAPI(
+        title="goodwill",
+        version="1",
+        summary="A relationship-first CRM: give more than you take, ask well.",
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
+        lifespan=lifespan,
+    )
+    app.state.uow = uow
+    errors.install(app)
+    app.include_router(auth.router)
+    app.include_router(contacts.router)
+    app.mount(STATIC, StaticFiles(directory=str(files("goodwill.web") / "static")), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs(request: Request) -> HTMLResponse:
+        """Swagger UI from the package's own files: works offline and under the CSP."""
+        nonce = secrets.token_urlsafe(16)
+        page = get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title="goodwill API",
+            swagger_js_url=f"{STATIC}/swagger-ui-bundle.js",
+            swagger_css_url=f"{STATIC}/swagger-ui.css",
+            swagger_favicon_url=f"{STATIC}/favicon-32x32.png",
+            swagger_ui_parameters={"validatorUrl": None},
+        )
+        html = bytes(page.body).decode("utf-8").replace("<script>", f'<script nonce="{nonce}">')
+        csp = errors.CSP.replace(
+            "default-src 'self'", f"default-src 'self'; script-src 'self' 'nonce-{nonce}'"
+        )
+        return HTMLResponse(html, headers={"Content-Security-Policy": csp})
+
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """For `uvicorn --factory goodwill.web.app:app_from_env`: the database of $GOODWILL_DB."""
+    return create_app(Settings(database_url=default_database_url()))

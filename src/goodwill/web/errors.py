@@ -1,0 +1,86 @@
+"""The one place HTTP meets the error tree: problem+json bodies and security headers."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from goodwill import errors
+
+PROBLEM = "application/problem+json"
+CSP = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+STATUS: list[tuple[type[errors.GoodwillError], int, str]] = [
+    (errors.NotFound, 404, "Not found"),
+    (errors.Ambiguous, 409, "Ambiguous reference"),
+    (errors.Conflict, 409, "Conflict"),
+    (errors.ValidationFailed, 422, "Invalid input"),
+    (errors.RateLimited, 429, "Too many attempts"),
+    (errors.PermissionDenied, 403, "Forbidden"),
+    (errors.ImportFailed, 422, "Import failed"),
+    (errors.DatabaseUnavailable, 503, "Database unavailable"),
+]
+
+
+class Unauthenticated(Exception):
+    """No valid credentials came with the request (a face-level error: 401)."""
+
+
+def problem(
+    status: int, title: str, detail: str, *, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
+    slug = title.lower().replace(" ", "-")
+    body = {"type": f"/problems/{slug}", "title": title, "status": status, "detail": detail}
+    return JSONResponse({**body, **extra}, status, headers=headers, media_type=PROBLEM)
+
+
+def _goodwill_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, errors.GoodwillError)
+    status, title = next(((s, t) for cls, s, t in STATUS if isinstance(exc, cls)), (400, "Error"))
+    extra: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    if isinstance(exc, errors.ValidationFailed):
+        extra["errors"] = [{"field": exc.field, "reason": exc.reason}]
+    if isinstance(exc, errors.RateLimited):
+        headers["Retry-After"] = str(exc.retry_after)
+    return problem(status, title, exc.message, headers=headers, **extra)
+
+
+def _request_validation(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    fields = [
+        # The offending value is not echoed: it may be huge, or someone's data.
+        {"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"), "reason": e["msg"]}
+        for e in exc.errors()
+    ]
+    return problem(422, "Invalid input", "the request is malformed", errors=fields)
+
+
+def _unauthenticated(request: Request, exc: Exception) -> Response:
+    return problem(401, "Unauthenticated", str(exc), headers={"WWW-Authenticate": "Bearer"})
+
+
+async def _security_headers(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    response = await call_next(request)
+    response.headers.setdefault("Content-Security-Policy", CSP)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    if request.url.path.startswith("/api/"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(errors.GoodwillError, _goodwill_error)
+    app.add_exception_handler(RequestValidationError, _request_validation)
+    app.add_exception_handler(Unauthenticated, _unauthenticated)
+    app.middleware("http")(_security_headers)

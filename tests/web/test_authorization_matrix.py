@@ -1,0 +1,119 @@
+"""Every route × owner / teammate / outsider × A's private / workspace record: the expected
+status, each cell asserted; the canary never reaches a teammate's or outsider's body.
+
+A route the app serves that has no row here fails the suite.
+"""
+
+from __future__ import annotations
+
+from uuid import uuid4
+
+import pytest
+
+from goodwill.services import auth
+from tests.factories import make_contact
+
+ROLES = ("owner", "teammate", "outsider")
+RECORDS = ("private", "workspace")
+
+
+def _all(status):
+    return {(role, record): status for role in ROLES for record in RECORDS}
+
+
+def _by_record(private, workspace):
+    """Statuses per role (owner, teammate, outsider) on the private and the workspace record."""
+    cells = {}
+    for role, p, w in zip(ROLES, private, workspace, strict=True):
+        cells[(role, "private")], cells[(role, "workspace")] = p, w
+    return cells
+
+
+# (method, path) -> (request as (method, url, json) from the planted ids, expected statuses)
+MATRIX = {
+    ("GET", "/openapi.json"): (lambda r: ("GET", "/openapi.json", None), _all(200)),
+    ("GET", "/docs"): (lambda r: ("GET", "/docs", None), _all(200)),
+    ("GET", "/static"): (lambda r: ("GET", "/static/swagger-ui.css", None), _all(200)),
+    ("POST", "/api/v1/auth/signup"): (
+        lambda r: (
+            "POST",
+            "/api/v1/auth/signup",
+            {"email": f"u{uuid4().hex[:8]}@new.example", "password": "long enough pw"},
+        ),
+        _all(201),
+    ),  # fmt: skip
+    ("POST", "/api/v1/auth/login"): (
+        lambda r: ("POST", "/api/v1/auth/login", {"email": "me@localhost", "password": "nope"}),
+        _all(403),
+    ),
+    ("POST", "/api/v1/auth/logout"): (lambda r: ("POST", "/api/v1/auth/logout", None), _all(204)),
+    ("GET", "/api/v1/tokens"): (lambda r: ("GET", "/api/v1/tokens", None), _all(200)),
+    ("POST", "/api/v1/tokens"): (
+        lambda r: ("POST", "/api/v1/tokens", {"name": "x", "scope": "feed"}),
+        _all(201),
+    ),
+    # The record here is the owner's own token: the same for both record kinds.
+    ("DELETE", "/api/v1/tokens/{token_id}"): (
+        lambda r: ("DELETE", f"/api/v1/tokens/{r['token']}", None),
+        _by_record((200, 404, 404), (200, 404, 404)),
+    ),
+    ("GET", "/api/v1/contacts"): (
+        lambda r: ("GET", f"/api/v1/contacts?q={r['canary']}", None),
+        _all(200),
+    ),
+    ("POST", "/api/v1/contacts"): (
+        lambda r: ("POST", "/api/v1/contacts", {"name": "New Person"}),
+        _all(201),
+    ),
+    ("GET", "/api/v1/contacts/{contact_id}"): (
+        lambda r: ("GET", f"/api/v1/contacts/{r['id']}", None),
+        _by_record((200, 404, 404), (200, 200, 404)),
+    ),
+    ("PATCH", "/api/v1/contacts/{contact_id}"): (
+        lambda r: ("PATCH", f"/api/v1/contacts/{r['id']}", {"nickname": "Nick"}),
+        _by_record((200, 404, 404), (200, 200, 404)),
+    ),
+    ("DELETE", "/api/v1/contacts/{contact_id}"): (
+        lambda r: ("DELETE", f"/api/v1/contacts/{r['id']}", None),
+        _by_record((204, 404, 404), (204, 403, 404)),
+    ),
+}
+
+
+def app_routes(app):
+    """(method, path) of every route the app serves, included routers flattened."""
+    found = set()
+    for route in app.routes:
+        inner = getattr(route, "original_router", None)
+        for r in inner.routes if inner is not None else [route]:
+            methods = getattr(r, "methods", None) or {"GET"}  # a mount serves GET
+            found.update((m, r.path) for m in methods if m != "HEAD")
+    return found
+
+
+def test_every_route_is_in_the_matrix(app):
+    routes = app_routes(app)
+    assert routes, "no routes found"
+    assert not routes - set(MATRIX), f"add to MATRIX: {sorted(routes - set(MATRIX))}"
+    assert not set(MATRIX) - routes, f"stale rows: {sorted(set(MATRIX) - routes)}"
+
+
+@pytest.mark.parametrize("record", RECORDS)
+@pytest.mark.parametrize("key", sorted(MATRIX), ids=lambda k: f"{k[0]} {k[1]}")
+def test_matrix(key, record, uow, owner, as_owner, as_teammate, as_outsider):
+    request, expected = MATRIX[key]
+    clients = {"owner": as_owner, "teammate": as_teammate, "outsider": as_outsider}
+    canary = f"CANARY-{uuid4().hex}"
+    for role in ("outsider", "teammate", "owner"):  # the owner's own change last
+        contact = make_contact(
+            owner, uow, name=None, first_name=canary, last_name="Hidden",
+            how_met=f"met at {canary}", visibility=record,
+        )  # fmt: skip
+        token, _ = auth.create_token(owner, uow, f"token {canary}", "api")
+        method, url, body = request({"id": contact.id, "token": token.id, "canary": canary})
+        response = clients[role].request(method, url, json=body)
+        want = expected[(role, record)]
+        assert response.status_code == want, f"{role} {method} {url}: {response.text[:300]}"
+        leaked = canary.lower() in response.text.lower()
+        if role != "owner" and not (record == "workspace" and want < 300 and "contacts" in url):
+            assert not leaked, f"the canary reached {role} through {method} {url}"
