@@ -1,7 +1,10 @@
 """Every route × owner / teammate / outsider × A's private / workspace record: the expected
 status, each cell asserted; the canary never reaches a teammate's or outsider's body.
 
-A route the app serves that has no row here fails the suite.
+A route the app serves that has no row here fails the suite. Rows live here (accounts,
+tokens, contacts) and in tests/web/matrix_*.py, one module per area; a row may carry a
+third element, `plant(owner, uow, canary, record, planted) -> dict`, that plants the
+owner's records its request needs (ids added to what the request sees).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import pytest
 
 from goodwill.services import auth
 from tests.factories import make_contact
+from tests.web import matrix_records, matrix_relationships
 
 ROLES = ("owner", "teammate", "outsider")
 RECORDS = ("private", "workspace")
@@ -30,7 +34,7 @@ def _by_record(private, workspace):
 
 
 # (method, path) -> (request as (method, url, json) from the planted ids, expected statuses)
-MATRIX = {
+CORE = {
     ("GET", "/openapi.json"): (lambda r: ("GET", "/openapi.json", None), _all(200)),
     ("GET", "/docs"): (lambda r: ("GET", "/docs", None), _all(200)),
     ("GET", "/static"): (lambda r: ("GET", "/static/swagger-ui.css", None), _all(200)),
@@ -80,6 +84,9 @@ MATRIX = {
 }
 
 
+MATRIX = {**CORE, **matrix_records.ROWS, **matrix_relationships.ROWS}
+
+
 def app_routes(app):
     """(method, path) of every route the app serves, included routers flattened."""
     found = set()
@@ -101,7 +108,8 @@ def test_every_route_is_in_the_matrix(app):
 @pytest.mark.parametrize("record", RECORDS)
 @pytest.mark.parametrize("key", sorted(MATRIX), ids=lambda k: f"{k[0]} {k[1]}")
 def test_matrix(key, record, uow, owner, as_owner, as_teammate, as_outsider):
-    request, expected = MATRIX[key]
+    request, expected = MATRIX[key][0], MATRIX[key][1]
+    plant = MATRIX[key][2] if len(MATRIX[key]) > 2 else None
     clients = {"owner": as_owner, "teammate": as_teammate, "outsider": as_outsider}
     canary = f"CANARY-{uuid4().hex}"
     for role in ("outsider", "teammate", "owner"):  # the owner's own change last
@@ -110,7 +118,10 @@ def test_matrix(key, record, uow, owner, as_owner, as_teammate, as_outsider):
             how_met=f"met at {canary}", visibility=record,
         )  # fmt: skip
         token, _ = auth.create_token(owner, uow, f"token {canary}", "api")
-        method, url, body = request({"id": contact.id, "token": token.id, "canary": canary})
+        planted = {"id": contact.id, "token": token.id, "canary": canary}
+        if plant is not None:
+            planted.update(plant(owner, uow, canary, record, planted))
+        method, url, body = request(planted)
         response = clients[role].request(method, url, json=body)
         want = expected[(role, record)]
         assert response.status_code == want, f"{role} {method} {url}: {response.text[:300]}"
