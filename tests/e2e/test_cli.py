@@ -22,6 +22,23 @@ def test_demo_then_today_shows_every_section(gw):
     assert "Overdue" in text and "Due today" in text and "Going cold" in text
 
 
+def test_demo_gives_the_goals_and_aging_reports_content(gw):
+    ok(gw("demo", "--contacts", "20", "--seed", "4"))
+    goals = as_json(gw("report", "goals", "--json"))
+    assert [(g["metric"], g["target"]) for g in goals["goals"]] == [
+        ("touches", 15),
+        ("networking", 10),
+        ("applications", 3),
+        ("gives", 3),
+        ("asks", 1),
+    ]
+    assert "No goals yet" not in ok(gw("report", "goals")).stdout
+    aging = as_json(gw("report", "aging", "--json"))
+    assert aging["aging"] >= 2 and len(aging["items"]) >= 2
+    text = ok(gw("report", "aging")).stdout
+    assert "Nothing is aging" not in text and "proposal" in text
+
+
 def test_demo_refuses_a_non_empty_database_without_force(gw):
     ok(gw("demo", "--contacts", "5"))
     refused = gw("demo", "--contacts", "5")

@@ -150,7 +150,7 @@ def build_varied_network(owner: Actor, teammate: Actor, uow: UnitOfWork) -> dict
     )
     giving.add_offer(owner, uow, None, "Article: risk desks 101", tags=["risk"],
                      expires_on="2099-01-01")  # fmt: skip
-    goals.set_goal(owner, uow, "gives", 3)
+    goals.set_goal(owner, uow, "gives", 4)  # the demo set 3
     for suggestion in giving.ways_to_give(owner, uow)[:1]:
         giving.dismiss_suggestion(owner, uow, suggestion.key)
     shared = make_contact(teammate, uow, name="Team Mate-Contact", visibility="workspace")
@@ -192,7 +192,13 @@ def test_export_restore_export_is_byte_identical_sqlite_postgresql_sqlite(
     assert opportunities and all(o["events"] for o in opportunities)
     assert any(o["red_flags"] for o in opportunities) and any(o["rounds"] for o in opportunities)
     assert any(o["value_e4"] for o in opportunities) and any(o["offer"] for o in opportunities)
-    assert [(g["metric"], g["weekly_target"]) for g in document["goals"]] == [("gives", 3)]
+    assert [(g["metric"], g["weekly_target"]) for g in document["goals"]] == [
+        ("applications", 3),
+        ("asks", 1),
+        ("gives", 4),
+        ("networking", 10),
+        ("touches", 15),
+    ]
     assert "Bea Private Friend" not in first.decode("utf-8")
     current = first
     for kind in ("sqlite", "postgresql", "sqlite"):

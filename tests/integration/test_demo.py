@@ -12,6 +12,7 @@ from goodwill.services import (
     agenda,
     contacts,
     demo,
+    goals,
     interactions,
     organizations,
     reports,
@@ -199,3 +200,41 @@ def test_build_demo_attribution_has_both_groups_and_the_search_is_still_on(owner
     assert search.cost.forgone > 0 and search.cost.projected_total is not None
     assert search.cost.projected_total > search.cost.forgone
     assert search.interview_rounds and search.referrals_received
+
+
+def test_build_demo_sets_weekly_goals_for_the_report(owner, uow):
+    summary = demo.build_demo(owner, uow, contacts=20, seed=4)
+    assert summary.goals == 5
+    seen = goals.goals_report(owner, uow)
+    assert [(g.metric, g.target) for g in seen.goals] == [
+        ("touches", 15),
+        ("networking", 10),
+        ("applications", 3),
+        ("gives", 3),
+        ("asks", 1),
+    ]
+    done = {g.metric: g.done for g in seen.goals}
+    assert done["touches"] >= done["networking"]  # networking touches are touches too
+    assert all(g.remaining == max(0, g.target - g.done) for g in seen.goals)
+
+
+def test_build_demo_force_keeps_the_users_own_targets(owner, uow):
+    goals.set_goal(owner, uow, "networking", 4)
+    summary = demo.build_demo(owner, uow, contacts=16, seed=2, force=True)
+    assert summary.goals == 4
+    targets = {g.metric: g.weekly_target for g in goals.list_goals(owner, uow)}
+    assert targets == {"touches": 15, "networking": 4, "applications": 3, "gives": 3, "asks": 1}
+    assert demo.build_demo(owner, uow, contacts=16, seed=3, force=True).goals == 0
+
+
+@pytest.mark.parametrize(("count", "seed"), [(16, 2), (20, 4), (150, 1)])
+def test_build_demo_has_stalled_deals_for_the_aging_report(owner, uow, count, seed):
+    demo.build_demo(owner, uow, contacts=count, seed=seed)
+    sales = reports.aging_report(owner, uow)
+    assert sales.pipeline.label == "Sales" and sales.aging >= 2
+    stalled = {i.opportunity.label.rsplit("#", 1)[-1]: i for i in sales.items}
+    assert {"5", "9"} <= set(stalled)  # the two deals the plan stalls
+    assert (stalled["5"].stage, stalled["9"].stage) == ("discovery", "proposal")
+    assert all(i.times_median is not None and i.times_median > 2 for i in sales.items)
+    search = reports.aging_report(owner, uow, pipeline="Job search")
+    assert search.aging >= 1 and "applied" in {i.stage for i in search.items}

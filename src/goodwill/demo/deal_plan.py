@@ -4,7 +4,8 @@ order, its source and its close reason, and the words and figures around them.
 A cold sales deal is one where the user had given nothing to its people before it
 opened; every other deal follows giving. Cold deals close worse (1 won, 3 lost against
 3 won, 2 lost), as the product claims. The job search is still on: one offer pending,
-one declined, nothing accepted.
+one declined, nothing accepted. A few open ones have stalled: in their stage for more
+than twice as long as any finished stay there, so the aging report has them.
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ SALES_DEALS: list[Deal] = [
         "scope creep without budget; paid the pilot 60 days late",
     ),
 ]
+# Open deals (indexes into SALES_DEALS) stuck in their current stage: the discounts
+# haggler in proposal, a cold lead that never left discovery.
+STALLED_SALES = frozenset({4, 8})
 JOBS: list[Deal] = [
     (["target"], "cold", None),
     (["target"], "cold", None),
@@ -70,6 +74,7 @@ JOBS: list[Deal] = [
         "the role turned into people management",
     ),
 ]
+STALLED_JOBS = frozenset({4})  # an application nobody answered
 DEAL_TITLES = ["Onboarding workshop", "Platform licence", "Data audit", "Retainer", "Pilot"]
 JOB_TITLES = ["Staff engineer", "Engineering manager", "Principal engineer", "Head of platform"]
 SALES_STEPS = {

@@ -27,6 +27,8 @@ from goodwill.demo.deal_plan import (
     SALES_DEALS,
     SALES_STEPS,
     SALES_VALUES,
+    STALLED_JOBS,
+    STALLED_SALES,
 )
 from goodwill.demo.giving import task_row
 from goodwill.domain.dates import local_date_of, local_midnight_utc, zone
@@ -112,10 +114,18 @@ class _Builder:
         )  # fmt: skip
         return lid
 
-    def history(self, path: Sequence[str], closed: bool, span_days: int) -> list[datetime]:
-        """When each stage of `path` was entered, oldest first, all in the past."""
-        stays = [self.rng.randint(3, max(4, span_days // 6)) for _ in path]
-        after = self.rng.randint(5, 40) if closed else self.rng.randint(1, 20)
+    def history(
+        self, path: Sequence[str], closed: bool, span_days: int, stalled: bool = False
+    ) -> list[datetime]:
+        """When each stage of `path` was entered, oldest first, all in the past. A
+        stalled opportunity has sat in its last stage for more than twice the longest
+        stay any finished one can have (so more than twice any stage's median stay)."""
+        longest = max(4, span_days // 6)
+        stays = [self.rng.randint(3, longest) for _ in path]
+        if stalled:
+            after = self.rng.randint(2 * longest + 5, 2 * longest + 25)
+        else:
+            after = self.rng.randint(5, 40) if closed else self.rng.randint(1, 20)
         total = min(sum(stays[:-1]) + after, span_days)
         at = self.now - timedelta(days=total, hours=self.rng.randint(1, 20))
         times = [at]
@@ -180,7 +190,7 @@ def generate_pipelines(
     )
     first_give = _first_give_by_organization(ledger, positions)
     for n, (path, source, reason) in enumerate(SALES_DEALS):
-        times = build.history(path, reason is not None, 300)
+        times = build.history(path, reason is not None, 300, n in STALLED_SALES)
         opened = local_date_of(times[0], build.tz)
         fits = [
             o for o in staffed if (o in first_give and first_give[o] < opened) == (source != "cold")
@@ -195,7 +205,7 @@ def generate_pipelines(
         )  # fmt: skip
         _partnership(build, opp, path[-1], n)
     for n, (path, source, reason) in enumerate(JOBS):
-        times = build.history(path, reason is not None, 140)
+        times = build.history(path, reason is not None, 140, n in STALLED_JOBS)
         org = staffed[n % len(staffed)]
         contact = rng.choice(people_at.get(org, contact_ids))
         value = salary + rng.choice([-20_000, -10_000, 0, 5_000, 15_000])

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from goodwill.demo.generator import NetworkRows, Owner, StartIds, generate_network
 from goodwill.demo.pipelines import PipelineRows, PipelineStartIds, generate_pipelines
+from goodwill.domain.goals import GoalMetric
 from goodwill.errors import Conflict, ValidationFailed
 from goodwill.services.actor import Actor, utcnow
 from goodwill.storage.aggregates import rebuild_touches
@@ -21,10 +22,26 @@ from goodwill.storage.bulk import (
     next_id,
     sync_sequences,
 )
-from goodwill.storage.schema import Contact, ContactEmail, Organization, Pipeline, Tag, Workspace
+from goodwill.storage.schema import (
+    ActivityGoal,
+    Contact,
+    ContactEmail,
+    Organization,
+    Pipeline,
+    Tag,
+    Workspace,
+)
 from goodwill.storage.unit_of_work import UnitOfWork
 
 MAX_DEMO_CONTACTS = 100_000
+# The demo user's weekly activity goals, so `goodwill report goals` has targets.
+WEEKLY_GOALS = {
+    GoalMetric.TOUCHES: 15,
+    GoalMetric.NETWORKING: 10,
+    GoalMetric.APPLICATIONS: 3,
+    GoalMetric.GIVES: 3,
+    GoalMetric.ASKS: 1,
+}
 
 
 @dataclass(frozen=True)
@@ -38,6 +55,7 @@ class DemoSummary:
     asks: int = 0
     pipelines: int = 0
     opportunities: int = 0
+    goals: int = 0
 
 
 def _reporter(
@@ -123,6 +141,7 @@ def build_demo(
         for link in rows.contact_tags:
             link["tag_id"] = remap.get(link["tag_id"], link["tag_id"])
         deals = _pipelines(session, actor, rows, seed, now, owner)
+        goals = _goals(session, actor, now)
         plan = [
             ("organizations", rows.organizations),
             ("tags", rows.tags),
@@ -143,6 +162,7 @@ def build_demo(
             ("opportunity_events", deals.events),
             ("red_flags", deals.red_flags),
             ("interview_rounds", deals.rounds),
+            ("activity_goals", goals),
         ]
         # Into an empty database, building each index once after the load is faster
         # than keeping it up row by row.
@@ -164,11 +184,31 @@ def build_demo(
             asks=len(rows.asks),
             pipelines=len(deals.pipelines),
             opportunities=len(deals.opportunities),
+            goals=len(goals),
         )
 
 
 IDS_GIVEN = ["organizations", "tags", "contacts", "interactions", "asks"]
 PIPELINE_IDS = ["pipelines", "pipeline_stages", "opportunities"]
+
+
+def _goals(session: Session, actor: Actor, now: datetime) -> list[dict[str, object]]:
+    """The demo's weekly goals; beside existing data, a target the user set stays theirs."""
+    taken = set(
+        session.scalars(select(ActivityGoal.metric).where(ActivityGoal.owner_id == actor.user_id))
+    )
+    return [
+        {
+            "workspace_id": actor.workspace_id,
+            "owner_id": actor.user_id,
+            "metric": metric.value,
+            "weekly_target": target,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for metric, target in WEEKLY_GOALS.items()
+        if metric.value not in taken
+    ]
 
 
 def _pipelines(
