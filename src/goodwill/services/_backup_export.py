@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
-from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Executable, and_, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from goodwill.services._backup_format import (
@@ -15,30 +12,28 @@ from goodwill.services._backup_format import (
     VERSION,
     AskRecord,
     ContactRecord,
-    DiscoveryRecord,
-    DismissalRecord,
-    GoalRecord,
     InteractionRecord,
-    IntroductionRecord,
-    IntroEventRecord,
     LedgerRecord,
-    NeedOfferRecord,
     NoteRecord,
-    OppEventRecord,
-    OpportunityRecord,
     OrganizationRecord,
-    PipelineRecord,
     PositionRecord,
-    RedFlagRecord,
     RelationRecord,
-    RoundRecord,
-    StageRecord,
     SuppressionRecord,
     TaskRecord,
-    TemplateRecord,
     UserRecord,
     document_fields,
 )
+from goodwill.services._backup_pipelines import pipelines_and_opportunities
+from goodwill.services._backup_records import (
+    DiscoveryRecord,
+    DismissalRecord,
+    GoalRecord,
+    IntroductionRecord,
+    IntroEventRecord,
+    NeedOfferRecord,
+    TemplateRecord,
+)
+from goodwill.services._backup_rows import grouped, json_value, pick, visible_rows
 from goodwill.services._visibility import visible
 from goodwill.services.actor import Actor
 from goodwill.storage.schema import (
@@ -54,7 +49,6 @@ from goodwill.storage.schema import (
     GiveDismissal,
     Interaction,
     InteractionParticipant,
-    InterviewRound,
     Introduction,
     IntroductionEvent,
     LedgerEntry,
@@ -62,14 +56,9 @@ from goodwill.storage.schema import (
     MessageTemplate,
     NeedOffer,
     Note,
-    Opportunity,
-    OpportunityEvent,
     Organization,
     OrganizationTag,
-    Pipeline,
-    PipelineStage,
     Position,
-    RedFlag,
     Suppression,
     Tag,
     Task,
@@ -78,42 +67,14 @@ from goodwill.storage.schema import (
 )
 
 
-def _json_value(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat(timespec="microseconds")
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
-
-
-def _pick(row: Any, fields: Iterable[str], **overrides: Any) -> dict[str, Any]:
-    picked = {name: _json_value(row[name]) for name in fields}
-    picked.update(overrides)
-    return picked
-
-
-def _visible_rows(session: Session, model: Any, actor: Actor, *where: Any) -> list[Any]:
-    table = model.__table__
-    query = select(table).where(visible(model, actor, include_deleted=True), *where)
-    return list(session.execute(query.order_by(table.c.id)).mappings())
-
-
-def _grouped(session: Session, query: Executable) -> dict[int, list[Any]]:
-    """Rows of (owner id, value…) as lists per owner id, in the query's order."""
-    groups: dict[int, list[Any]] = defaultdict(list)
-    for row in session.execute(query):
-        groups[row[0]].append(row[1] if len(row) == 2 else row[1:])
-    return groups
-
-
 def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
     """The whole document as plain JSON values; links to hidden records are dropped."""
     # Joins, not IN (subquery): SQLite would probe a two-column key for every pair.
     seen_contact = visible(Contact, actor, include_deleted=True)
     seen_org = visible(Organization, actor, include_deleted=True)
-    contacts = _visible_rows(session, Contact, actor)
+    contacts = visible_rows(session, Contact, actor)
     contact_ids = {row["id"] for row in contacts}
-    emails = _grouped(
+    emails = grouped(
         session,
         select(
             ContactEmail.contact_id, ContactEmail.email, ContactEmail.label, ContactEmail.position
@@ -122,7 +83,7 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
         .where(seen_contact)
         .order_by(ContactEmail.contact_id, ContactEmail.position, ContactEmail.email),
     )
-    phones = _grouped(
+    phones = grouped(
         session,
         select(
             ContactPhone.contact_id, ContactPhone.e164, ContactPhone.label, ContactPhone.position
@@ -131,14 +92,14 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
         .where(seen_contact)
         .order_by(ContactPhone.contact_id, ContactPhone.position, ContactPhone.e164),
     )
-    links = _grouped(
+    links = grouped(
         session,
         select(ContactLink.contact_id, ContactLink.url, ContactLink.kind)
         .join(Contact, Contact.id == ContactLink.contact_id)
         .where(seen_contact)
         .order_by(ContactLink.contact_id, ContactLink.id),
     )
-    contact_tags = _grouped(
+    contact_tags = grouped(
         session,
         select(ContactTag.contact_id, Tag.name)
         .join(Tag, Tag.id == ContactTag.tag_id)
@@ -146,9 +107,9 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
         .where(seen_contact)
         .order_by(ContactTag.contact_id, Tag.name),
     )
-    organizations = _visible_rows(session, Organization, actor)
+    organizations = visible_rows(session, Organization, actor)
     org_ids = {row["id"] for row in organizations}
-    org_tags = _grouped(
+    org_tags = grouped(
         session,
         select(OrganizationTag.organization_id, Tag.name)
         .join(Tag, Tag.id == OrganizationTag.tag_id)
@@ -163,8 +124,8 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
         .where(seen_contact, seen_org)
         .order_by(Position.id)
     ).mappings()
-    interactions = _visible_rows(session, Interaction, actor)
-    participants = _grouped(
+    interactions = visible_rows(session, Interaction, actor)
+    participants = grouped(
         session,
         select(InteractionParticipant.interaction_id, InteractionParticipant.contact_id)
         .join(Interaction, Interaction.id == InteractionParticipant.interaction_id)
@@ -175,37 +136,37 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
     # Records that cannot exist without their contact or organization go with it.
     notes = [
         row
-        for row in _visible_rows(session, Note, actor)
+        for row in visible_rows(session, Note, actor)
         if row["contact_id"] in contact_ids or row["organization_id"] in org_ids
     ]
-    asks = [row for row in _visible_rows(session, Ask, actor) if row["contact_id"] in contact_ids]
+    asks = [row for row in visible_rows(session, Ask, actor) if row["contact_id"] in contact_ids]
     ask_ids = {row["id"] for row in asks}
-    tasks = _visible_rows(session, Task, actor)
+    tasks = visible_rows(session, Task, actor)
     ledger = [
         row
-        for row in _visible_rows(session, LedgerEntry, actor)
+        for row in visible_rows(session, LedgerEntry, actor)
         if row["counterpart_id"] in contact_ids
     ]
 
     relations = [
         row
-        for row in _visible_rows(session, ContactRelation, actor)
+        for row in visible_rows(session, ContactRelation, actor)
         if row["contact_a_id"] in contact_ids and row["contact_b_id"] in contact_ids
     ]
 
     discovery = [
         row
-        for row in _visible_rows(session, DiscoveryAnswer, actor)
+        for row in visible_rows(session, DiscoveryAnswer, actor)
         if row["contact_id"] in contact_ids or row["organization_id"] in org_ids
     ]
 
     introductions = [
         row
-        for row in _visible_rows(session, Introduction, actor)
+        for row in visible_rows(session, Introduction, actor)
         if row["requester_id"] in contact_ids and row["target_id"] in contact_ids
     ]
     event_fields = document_fields(IntroEventRecord)
-    events = _grouped(
+    events = grouped(
         session,
         select(IntroductionEvent.introduction_id, *(IntroductionEvent.__table__.c[f] for f in
                                                     event_fields))
@@ -221,7 +182,7 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
     # A contact's items go with the contact; the actor's own offers (no contact) are theirs.
     needs_offers = [
         row
-        for row in _visible_rows(session, NeedOffer, actor)
+        for row in visible_rows(session, NeedOffer, actor)
         if row["contact_id"] in contact_ids
         or (row["contact_id"] is None and row["owner_id"] == actor.user_id)
     ]
@@ -230,7 +191,7 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
         .where(GiveDismissal.owner_id == actor.user_id)
         .order_by(GiveDismissal.suggestion_key)
     ).mappings()
-    pipeline_doc, opportunity_doc = _pipelines(
+    pipeline_doc, opportunity_doc = pipelines_and_opportunities(
         session, actor, contact_ids, org_ids, ledger, tasks, introductions, interactions
     )
     goals = session.execute(
@@ -251,7 +212,7 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
         "version": VERSION,
         "exported_by": actor.email,
         "contacts": [
-            _pick(
+            pick(
                 row,
                 document_fields(ContactRecord),
                 emails=[{"email": e, "label": lb, "position": p} for e, lb, p in emails[row["id"]]],
@@ -262,17 +223,17 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
             for row in contacts
         ],
         "organizations": [
-            _pick(row, document_fields(OrganizationRecord), tags=org_tags[row["id"]])
+            pick(row, document_fields(OrganizationRecord), tags=org_tags[row["id"]])
             for row in organizations
         ],
-        "positions": [_pick(row, document_fields(PositionRecord)) for row in positions],
+        "positions": [pick(row, document_fields(PositionRecord)) for row in positions],
         "interactions": [
-            _pick(row, document_fields(InteractionRecord), participants=participants[row["id"]])
+            pick(row, document_fields(InteractionRecord), participants=participants[row["id"]])
             for row in interactions
         ],
-        "notes": [_pick(row, document_fields(NoteRecord)) for row in notes],
+        "notes": [pick(row, document_fields(NoteRecord)) for row in notes],
         "asks": [
-            _pick(
+            pick(
                 row,
                 document_fields(AskRecord),
                 target_contact_id=shown(row["target_contact_id"], contact_ids),
@@ -280,7 +241,7 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
             for row in asks
         ],
         "tasks": [
-            _pick(
+            pick(
                 row,
                 document_fields(TaskRecord),
                 contact_id=shown(row["contact_id"], contact_ids),
@@ -289,7 +250,7 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
             for row in tasks
         ],
         "ledger": [
-            _pick(
+            pick(
                 row,
                 document_fields(LedgerRecord),
                 related_contact_id=shown(row["related_contact_id"], contact_ids),
@@ -297,10 +258,10 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
             )
             for row in ledger
         ],
-        "relations": [_pick(row, document_fields(RelationRecord)) for row in relations],
-        "discovery": [_pick(row, document_fields(DiscoveryRecord)) for row in discovery],
+        "relations": [pick(row, document_fields(RelationRecord)) for row in relations],
+        "discovery": [pick(row, document_fields(DiscoveryRecord)) for row in discovery],
         "introductions": [
-            _pick(
+            pick(
                 row,
                 document_fields(IntroductionRecord),
                 ledger_entry_id=shown(row["ledger_entry_id"], ledger_ids),
@@ -308,21 +269,21 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
                 need_id=shown(row["need_id"], item_ids),
                 offer_id=shown(row["offer_id"], item_ids),
                 events=[
-                    {f: _json_value(v) for f, v in zip(event_fields, values, strict=True)}
+                    {f: json_value(v) for f, v in zip(event_fields, values, strict=True)}
                     for values in events[row["id"]]
                 ],
             )
             for row in introductions
         ],
-        "templates": [_pick(row, document_fields(TemplateRecord)) for row in templates],
+        "templates": [pick(row, document_fields(TemplateRecord)) for row in templates],
         "needs_offers": [
-            _pick(row, document_fields(NeedOfferRecord), tags=list(row["tags"] or []))
+            pick(row, document_fields(NeedOfferRecord), tags=list(row["tags"] or []))
             for row in needs_offers
         ],
-        "dismissals": [_pick(row, document_fields(DismissalRecord)) for row in dismissals],
+        "dismissals": [pick(row, document_fields(DismissalRecord)) for row in dismissals],
         "pipelines": pipeline_doc,
         "opportunities": opportunity_doc,
-        "goals": [_pick(row, document_fields(GoalRecord)) for row in goals],
+        "goals": [pick(row, document_fields(GoalRecord)) for row in goals],
     }
     owners = {
         record["owner_id"]
@@ -356,7 +317,7 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
         # The salt and the hashes of forgotten people are the workspace's, not a member's.
         document["workspace"]["suppression_salt"] = workspace.suppression_salt
         document["suppressions"] = [
-            _pick(row, document_fields(SuppressionRecord))
+            pick(row, document_fields(SuppressionRecord))
             for row in session.execute(
                 select(Suppression.__table__)
                 .where(Suppression.workspace_id == actor.workspace_id)
@@ -375,99 +336,4 @@ def _users(session: Session, actor: Actor, user_ids: set[int]) -> list[dict[str,
         .where(or_(User.id.in_(sorted(user_ids)), Membership.role == "owner"))
         .order_by(User.id)
     ).mappings()
-    return [_pick(row, document_fields(UserRecord)) for row in rows]
-
-
-def _pipelines(
-    session: Session,
-    actor: Actor,
-    contact_ids: set[int],
-    org_ids: set[int],
-    ledger: list[Any],
-    tasks: list[Any],
-    introductions: list[Any],
-    interactions: list[Any],
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Pipelines with their stages, and opportunities with their moves, red flags and
-    interview rounds; links to records the actor may not see are dropped."""
-    pipelines = _visible_rows(session, Pipeline, actor)
-    pipeline_ids = {row["id"] for row in pipelines}
-    stage_fields = document_fields(StageRecord)
-    stages = _grouped(
-        session,
-        select(PipelineStage.pipeline_id, *(PipelineStage.__table__.c[f] for f in stage_fields))
-        .where(PipelineStage.pipeline_id.in_(sorted(pipeline_ids)))
-        .order_by(PipelineStage.pipeline_id, PipelineStage.position),
-    )
-    opportunities = [
-        row
-        for row in _visible_rows(session, Opportunity, actor)
-        if row["pipeline_id"] in pipeline_ids
-    ]
-    seen_opportunity = visible(Opportunity, actor, include_deleted=True)
-    event_fields = document_fields(OppEventRecord)
-    events = _grouped(
-        session,
-        select(OpportunityEvent.opportunity_id, *(OpportunityEvent.__table__.c[f] for f in
-                                                  event_fields))
-        .join(Opportunity, Opportunity.id == OpportunityEvent.opportunity_id)
-        .where(seen_opportunity)
-        .order_by(OpportunityEvent.opportunity_id, OpportunityEvent.at, OpportunityEvent.id),
-    )  # fmt: skip
-    flag_fields = document_fields(RedFlagRecord)
-    flags = _grouped(
-        session,
-        select(RedFlag.opportunity_id, *(RedFlag.__table__.c[f] for f in flag_fields))
-        .join(Opportunity, Opportunity.id == RedFlag.opportunity_id)
-        .where(seen_opportunity)
-        .order_by(RedFlag.opportunity_id, RedFlag.id),
-    )
-    round_fields = document_fields(RoundRecord)
-    rounds = _grouped(
-        session,
-        select(InterviewRound.opportunity_id, *(InterviewRound.__table__.c[f] for f in
-                                                round_fields))
-        .join(Opportunity, Opportunity.id == InterviewRound.opportunity_id)
-        .where(seen_opportunity)
-        .order_by(InterviewRound.opportunity_id, InterviewRound.round, InterviewRound.id),
-    )  # fmt: skip
-    interaction_ids = {row["id"] for row in interactions}
-    ledger_ids = {row["id"] for row in ledger}
-    task_ids = {row["id"] for row in tasks}
-    intro_ids = {row["id"] for row in introductions}
-
-    def listed(fields: tuple[str, ...], values: Any) -> dict[str, Any]:
-        return {f: _json_value(v) for f, v in zip(fields, values, strict=True)}
-
-    def shown(value: int | None, known: set[int]) -> int | None:
-        return value if value in known else None
-
-    pipeline_doc = [
-        _pick(
-            row,
-            document_fields(PipelineRecord),
-            stages=[listed(stage_fields, values) for values in stages[row["id"]]],
-        )
-        for row in pipelines
-    ]
-    opportunity_doc = [
-        _pick(
-            row,
-            document_fields(OpportunityRecord),
-            contact_id=shown(row["contact_id"], contact_ids),
-            organization_id=shown(row["organization_id"], org_ids),
-            source_contact_id=shown(row["source_contact_id"], contact_ids),
-            source_ledger_id=shown(row["source_ledger_id"], ledger_ids),
-            introduction_id=shown(row["introduction_id"], intro_ids),
-            next_task_id=shown(row["next_task_id"], task_ids),
-            events=[listed(event_fields, values) for values in events[row["id"]]],
-            red_flags=[listed(flag_fields, values) for values in flags[row["id"]]],
-            rounds=[
-                listed(round_fields, values)
-                for values in rounds[row["id"]]
-                if values[0] in interaction_ids
-            ],
-        )
-        for row in opportunities
-    ]
-    return pipeline_doc, opportunity_doc
+    return [pick(row, document_fields(UserRecord)) for row in rows]
