@@ -29,9 +29,8 @@ from goodwill.domain.coach import (
     has_blurb,
     parse_kind,
     review,
-    split_draft,
-    split_sentences,
 )
+from goodwill.domain.drafts import split_draft, split_sentences
 from goodwill.errors import ValidationFailed
 from goodwill.services.coach import review_draft
 
