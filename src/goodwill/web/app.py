@@ -17,7 +17,7 @@ from goodwill.bootstrap import Database, open_database
 from goodwill.config import default_database_url
 from goodwill.storage.unit_of_work import UnitOfWork
 from goodwill.web import errors
-from goodwill.web.api import auth, contacts
+from goodwill.web.api import auth, contacts, pipelines, records, relationships
 
 STATIC = "/static"
 
@@ -58,6 +58,9 @@ def create_app(settings: Settings) -> FastAPI:
     errors.install(app)
     app.include_router(auth.router)
     app.include_router(contacts.router)
+    app.include_router(relationships.router)
+    app.include_router(pipelines.router)
+    app.include_router(records.router)
     app.mount(STATIC, StaticFiles(directory=str(files("goodwill.web") / "static")), name="static")
 
     @app.get("/docs", include_in_schema=False)
