@@ -36,8 +36,10 @@ from tests.integration.canary_calls_auth import AUTH_CALLS
 from tests.integration.canary_calls_discovery import DISCOVERY_CALLS
 from tests.integration.canary_calls_giving import GIVING_CALLS, restore_giving_from_trash
 from tests.integration.canary_calls_giving_ways import GIVING_WAYS_CALLS
+from tests.integration.canary_calls_import_jobs import IMPORT_JOB_CALLS
 from tests.integration.canary_calls_imports import IMPORT_CALLS
 from tests.integration.canary_calls_intros import INTRO_CALLS
+from tests.integration.canary_calls_members import MEMBER_CALLS
 from tests.integration.canary_calls_network import NETWORK_CALLS
 from tests.integration.canary_calls_pipelines import PIPELINE_CALLS
 from tests.integration.canary_calls_reports import REPORT_CALLS
@@ -407,10 +409,12 @@ CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
     **GIVING_WAYS_CALLS,
     **INTRO_CALLS,
     **IMPORT_CALLS,
+    **IMPORT_JOB_CALLS,
     **STRENGTH_CALLS,
     **NETWORK_CALLS,
     **DISCOVERY_CALLS,
     **PIPELINE_CALLS,
     **REPORT_CALLS,
     **AUTH_CALLS,
+    **MEMBER_CALLS,
 }

@@ -15,7 +15,7 @@ import pytest
 
 from goodwill.services import auth
 from tests.factories import make_contact
-from tests.web import matrix_records, matrix_relationships
+from tests.web import matrix_imports, matrix_records, matrix_relationships, matrix_workspace
 
 ROLES = ("owner", "teammate", "outsider")
 RECORDS = ("private", "workspace")
@@ -84,7 +84,13 @@ CORE = {
 }
 
 
-MATRIX = {**CORE, **matrix_records.ROWS, **matrix_relationships.ROWS}
+MATRIX = {
+    **CORE,
+    **matrix_records.ROWS,
+    **matrix_relationships.ROWS,
+    **matrix_imports.ROWS,
+    **matrix_workspace.ROWS,
+}
 
 
 def app_routes(app):

@@ -22,6 +22,7 @@ from goodwill.cli.giving import gives_app, need_app, needs, offer_app, print_giv
 from goodwill.cli.imports import config_app, import_command
 from goodwill.cli.intros import intro_app, template_app
 from goodwill.cli.ledger import give, ledger_app, receive
+from goodwill.cli.members import member_app
 from goodwill.cli.network import knows_command, path_command
 from goodwill.cli.orgs import org_app
 from goodwill.cli.pipelines import opp_app, pipeline_app
@@ -55,6 +56,7 @@ app.add_typer(task_app, name="task")
 app.add_typer(trash_app, name="trash")
 app.add_typer(settings_app, name="settings")
 app.add_typer(user_app, name="user")
+app.add_typer(member_app, name="member")
 app.add_typer(db_app, name="db")
 app.command("log")(log)
 app.command("timeline")(timeline)

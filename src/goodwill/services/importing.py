@@ -42,6 +42,7 @@ __all__ = [
     "ImportSummary",
     "list_imports",
     "run_import",
+    "start_import",
     "undo_import",
 ]
 
@@ -80,11 +81,7 @@ def run_import(
     last checkpoint, so it ends with exactly the counts of an uninterrupted run.
     """
     opts = options or ImportOptions()
-    if not path.exists():
-        raise ImportFailed(f"{path}: no such file or folder")
-    fmt = registry.detect_format(path) if opts.format == "auto" else opts.format
-    registry.parser_for(fmt, now=utcnow())  # an unknown format fails here, before a run
-    fingerprint = _fingerprint(path)
+    fmt, fingerprint = _checked(path, opts)
     stream = open_stream(fmt, path, utcnow(), opts.keep_bodies, actor, opts.workers)
     records = iter(stream)
     if opts.dry_run:
@@ -105,6 +102,26 @@ def run_import(
         raise
     finally:
         stream.close()
+
+
+def start_import(
+    actor: Actor, uow: UnitOfWork, path: Path, options: ImportOptions | None = None
+) -> int:
+    """Check the file and create its run (or find its interrupted one), committed, before
+    a record is read: an id to hand out at once. `run_import` of the same file with the
+    same format then continues this run."""
+    opts = options or ImportOptions()
+    fmt, fingerprint = _checked(path, opts)
+    return _start(actor, uow, path, fmt, fingerprint, opts)
+
+
+def _checked(path: Path, opts: ImportOptions) -> tuple[str, str]:
+    """The file's format and fingerprint; an unknown format fails here, before a run."""
+    if not path.exists():
+        raise ImportFailed(f"{path}: no such file or folder")
+    fmt = registry.detect_format(path) if opts.format == "auto" else opts.format
+    registry.parser_for(fmt, now=utcnow())
+    return fmt, _fingerprint(path)
 
 
 class _Savers:

@@ -17,7 +17,7 @@ from goodwill.bootstrap import Database, open_database
 from goodwill.config import default_database_url
 from goodwill.storage.unit_of_work import UnitOfWork
 from goodwill.web import errors
-from goodwill.web.api import auth, contacts, pipelines, records, relationships
+from goodwill.web.api import auth, contacts, imports, pipelines, records, relationships, workspace
 
 STATIC = "/static"
 
@@ -28,6 +28,7 @@ class Settings:
 
     database_url: str | None = None
     uow: UnitOfWork | None = None
+    max_upload_bytes: int = imports.DEFAULT_MAX_UPLOAD  # an import's file, over the API
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -55,12 +56,15 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.uow = uow
+    app.state.max_upload_bytes = settings.max_upload_bytes
     errors.install(app)
     app.include_router(auth.router)
     app.include_router(contacts.router)
     app.include_router(relationships.router)
     app.include_router(pipelines.router)
     app.include_router(records.router)
+    app.include_router(workspace.router)
+    app.include_router(imports.router)
     app.mount(STATIC, StaticFiles(directory=str(files("goodwill.web") / "static")), name="static")
 
     @app.get("/docs", include_in_schema=False)
