@@ -27,8 +27,14 @@ from goodwill.storage.schema import (
     Interaction,
     InteractionParticipant,
     Introduction,
+    IntroductionEvent,
     LedgerEntry,
     NeedOffer,
+    Opportunity,
+    OpportunityEvent,
+    Pipeline,
+    PipelineStage,
+    RedFlag,
     Task,
 )
 from goodwill.storage.unit_of_work import UnitOfWork
@@ -186,6 +192,30 @@ def build_world(owner: Actor, teammate: Actor, uow: UnitOfWork) -> World:
                              goal=f"meet someone who knows {EMAILS[0]}"),
             ]
         )  # fmt: skip
+        session.flush()
+        intro = session.scalars(select(Introduction).where(Introduction.target_id == rae)).one()
+        session.add(IntroductionEvent(introduction_id=intro.id, to_status="requested",
+                                      note=f"{NAME} suggested it", at=utcnow()))  # fmt: skip
+        pipeline = Pipeline(**_owned(owner), name="Sales", name_key="sales", kind="sales")
+        session.add(pipeline)
+        session.flush()
+        stage = PipelineStage(pipeline_id=pipeline.id, name="Prospect", name_key="prospect",
+                              position=1, probability=0.1)  # fmt: skip
+        session.add(stage)
+        session.flush()
+        deal = Opportunity(**_owned(owner), pipeline_id=pipeline.id, stage_id=stage.id,
+                           title="Rae's renewal", contact_id=rae, source="cold",
+                           opened_at=utcnow())  # fmt: skip
+        session.add(deal)
+        session.flush()
+        session.add_all(
+            [
+                OpportunityEvent(opportunity_id=deal.id, kind="note", at=utcnow(),
+                                 note=f"call {PHONES[0]} first"),
+                RedFlag(opportunity_id=deal.id, flagged_on=day, flag="late payment",
+                        evidence=f"{NAME} warned us", created_at=utcnow()),
+            ]
+        )  # fmt: skip
     return World(
         pat,
         quinn,
@@ -257,7 +287,7 @@ def test_forget_contact_summary_counts_and_never_names_them(owner, teammate, uow
         "participations": 2,
         "interactions_removed": 1,
         "touch_aggregates": 2,
-        "texts_scrubbed": 11,
+        "texts_scrubbed": 14,
         "suppressed_keys": 5,
         "discovery_answers": 1,
         "needs_offers": 1,

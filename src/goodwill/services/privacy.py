@@ -41,12 +41,15 @@ from goodwill.storage.schema import (
     Interaction,
     InteractionParticipant,
     Introduction,
+    IntroductionEvent,
     LedgerEntry,
     NeedOffer,
     Note,
     Opportunity,
+    OpportunityEvent,
     Organization,
     Position,
+    RedFlag,
     Suppression,
     Task,
     Workspace,
@@ -263,6 +266,12 @@ _SCRUBBED_TEXT: tuple[tuple[Any, tuple[str, ...]], ...] = (
     (Introduction, ("goal", "why_target", "blurb", "outcome_note")),
     (Opportunity, ("title", "close_reason", "benefit_us", "benefit_them")),
 )
+# Free text of rows that belong to a parent record (the parent holds the workspace).
+_SCRUBBED_CHILD_TEXT: tuple[tuple[Any, Any, Any, tuple[str, ...]], ...] = (
+    (IntroductionEvent, Introduction, IntroductionEvent.introduction_id, ("note",)),
+    (OpportunityEvent, Opportunity, OpportunityEvent.opportunity_id, ("note",)),
+    (RedFlag, Opportunity, RedFlag.opportunity_id, ("flag", "evidence")),
+)
 # JSON objects whose string values are free text (custom fields).
 _SCRUBBED_FIELDS: tuple[Any, ...] = (Contact, Organization)
 
@@ -299,6 +308,30 @@ def _scrub_workspace(session: Session, actor: Actor, pattern: re.Pattern[str] | 
                     limit = getattr(column.type, "length", None)
                     values[column.key] = new[:limit] if limit else new
             changed += counted(model, row_id, values)
+    for model, parent, link, names in _SCRUBBED_CHILD_TEXT:
+        columns = [getattr(model, name) for name in names]
+        rows = session.execute(
+            select(model.id, parent.owner_id, parent.visibility, *columns)
+            .join(parent, parent.id == link)
+            .where(parent.workspace_id == workspace_id)
+            .order_by(model.id)
+        ).all()
+        for row_id, owner_id, visibility, *texts in rows:
+            values = {}
+            for column, value in zip(columns, texts, strict=True):
+                new = scrub(value, pattern) if isinstance(value, str) else value
+                if new != value:
+                    limit = getattr(column.type, "length", None)
+                    values[column.key] = new[:limit] if limit else new
+            if values:
+                session.execute(
+                    update(model)
+                    .where(model.id == row_id)
+                    .values(**values)
+                    .execution_options(synchronize_session=False)
+                )
+                seen = owner_id == actor.user_id or visibility == Visibility.WORKSPACE.value
+                changed += int(seen)
     for model in _SCRUBBED_FIELDS:
         for row_id, (fields,) in _rows(session, model, workspace_id, [model.custom_fields]):
             if isinstance(fields, dict) and fields:
