@@ -15,7 +15,13 @@ import pytest
 
 from goodwill.services import auth
 from tests.factories import make_contact
-from tests.web import matrix_imports, matrix_records, matrix_relationships, matrix_workspace
+from tests.web import (
+    matrix_extras,
+    matrix_imports,
+    matrix_records,
+    matrix_relationships,
+    matrix_workspace,
+)
 
 ROLES = ("owner", "teammate", "outsider")
 RECORDS = ("private", "workspace")
@@ -90,6 +96,7 @@ MATRIX = {
     **matrix_relationships.ROWS,
     **matrix_imports.ROWS,
     **matrix_workspace.ROWS,
+    **matrix_extras.ROWS,
 }
 
 

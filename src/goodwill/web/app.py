@@ -17,7 +17,16 @@ from goodwill.bootstrap import Database, open_database
 from goodwill.config import default_database_url
 from goodwill.storage.unit_of_work import UnitOfWork
 from goodwill.web import errors
-from goodwill.web.api import auth, contacts, imports, pipelines, records, relationships, workspace
+from goodwill.web.api import (
+    auth,
+    contacts,
+    extras,
+    imports,
+    pipelines,
+    records,
+    relationships,
+    workspace,
+)
 
 STATIC = "/static"
 
@@ -65,6 +74,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(records.router)
     app.include_router(workspace.router)
     app.include_router(imports.router)
+    app.include_router(extras.router)
     app.mount(STATIC, StaticFiles(directory=str(files("goodwill.web") / "static")), name="static")
 
     @app.get("/docs", include_in_schema=False)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from goodwill import errors
 
@@ -62,6 +64,16 @@ def _request_validation(request: Request, exc: Exception) -> Response:
     return problem(422, "Invalid input", "the request is malformed", errors=fields)
 
 
+def _http_error(request: Request, exc: Exception) -> Response:
+    """Framework errors (a body that is not JSON, no such route or method) as problem+json."""
+    assert isinstance(exc, StarletteHTTPException)
+    try:
+        title = HTTPStatus(exc.status_code).phrase
+    except ValueError:
+        title = "Error"
+    return problem(exc.status_code, title, str(exc.detail), headers=dict(exc.headers or {}))
+
+
 def _unauthenticated(request: Request, exc: Exception) -> Response:
     return problem(401, "Unauthenticated", str(exc), headers={"WWW-Authenticate": "Bearer"})
 
@@ -79,8 +91,59 @@ async def _security_headers(
     return response
 
 
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["field", "reason"],
+                "properties": {"field": {"type": "string"}, "reason": {"type": "string"}},
+            },
+        },
+    },
+}
+
+
+def _document_problems(app: FastAPI) -> None:
+    """State in the OpenAPI schema what every error really is: problem+json, for a 422
+    and as every operation's `default` response (401, 403, 404, 409, 429, 503…)."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for unused in ("HTTPValidationError", "ValidationError"):
+            components.pop(unused, None)
+        components["Problem"] = PROBLEM_SCHEMA
+        content = {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for item in schema.get("paths", {}).values():
+            for operation in item.values():
+                responses = operation.get("responses") if isinstance(operation, dict) else None
+                if responses is None:
+                    continue
+                if "422" in responses:
+                    responses["422"] = {"description": "Invalid input", "content": content}
+                error = {"description": "An error (problem+json)", "content": content}
+                responses["default"] = error
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install(app: FastAPI) -> None:
+    _document_problems(app)
     app.add_exception_handler(errors.GoodwillError, _goodwill_error)
     app.add_exception_handler(RequestValidationError, _request_validation)
     app.add_exception_handler(Unauthenticated, _unauthenticated)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
     app.middleware("http")(_security_headers)
