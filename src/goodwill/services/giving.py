@@ -326,31 +326,31 @@ def _act_in_ledger(actor: Actor, uow: UnitOfWork, key: str, private: bool) -> Ac
 def _act_as_introduction(
     actor: Actor, uow: UnitOfWork, suggestion: Suggestion, private: bool
 ) -> ActedView:
-    """The introduction through the introductions service (its own transaction), then
-    the dismissal: a refused introduction leaves the suggestion as it was."""
+    """The introduction and the dismissal in one transaction: a refused introduction
+    leaves the suggestion as it was."""
     from goodwill.services import intros
 
     need, offer = suggestion.need, suggestion.offer
-    intro = intros.request_introduction(
-        actor,
-        uow,
-        f"#{need.contact_id}",
-        f"#{offer.contact_id}",
-        goal=need.text,
-        # Read by the target in the opt-in message: their words, not the matcher's.
-        why_target=(
-            f"you told me: {shorten(offer.text, 160)}; that fits what {need.name} is after"
-        ),
-        blurb=(
-            f"{need.name} is after this: {shorten(need.text, 160)}. "
-            f"I thought of {offer.name} ({shorten(offer.text, 120)}): open to a short intro?"
-        ),
-        source="suggested",
-        need_id=items.row_id(need),
-        offer_id=items.row_id(offer),
-        visibility=Visibility.PRIVATE.value if private else None,
-    )
     with uow.write() as session:
+        intro = intros.new_introduction(
+            session,
+            actor,
+            f"#{need.contact_id}",
+            f"#{offer.contact_id}",
+            goal=need.text,
+            # Read by the target in the opt-in message: their words, not the matcher's.
+            why_target=(
+                f"you told me: {shorten(offer.text, 160)}; that fits what {need.name} is after"
+            ),
+            blurb=(
+                f"{need.name} is after this: {shorten(need.text, 160)}. "
+                f"I thought of {offer.name} ({shorten(offer.text, 120)}): open to a short intro?"
+            ),
+            source="suggested",
+            need_id=items.row_id(need),
+            offer_id=items.row_id(offer),
+            visibility=Visibility.PRIVATE.value if private else None,
+        )
         _dismiss(session, actor, suggestion.key)
     return ActedView(_view(suggestion), "introduction", intro.id, None)
 

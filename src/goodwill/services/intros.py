@@ -89,38 +89,61 @@ def request_introduction(
     Private when either person is (unless `visibility` says otherwise); `need_id` and
     `offer_id` link the need and offer a suggested introduction came from.
     """
+    with uow.write() as session:
+        intro = new_introduction(
+            session, actor, requester, target, goal=goal, why_target=why_target, blurb=blurb,
+            source=source, need_id=need_id, offer_id=offer_id, visibility=visibility,
+        )  # fmt: skip
+        return _views(session, actor, [intro])[0]
+
+
+def new_introduction(
+    session: Session,
+    actor: Actor,
+    requester: str,
+    target: str,
+    *,
+    goal: str,
+    why_target: str | None = None,
+    blurb: str | None = None,
+    source: str = "inbound",
+    need_id: int | None = None,
+    offer_id: int | None = None,
+    visibility: str | None = None,
+) -> Introduction:
+    """`request_introduction` inside a caller's transaction (a suggestion acted on
+    writes the introduction and its dismissal together)."""
     homework = rules.check_request(goal, why_target, blurb)
     origin = rules.parse_source(source)
-    with uow.write() as session:
-        asker = common.resolve_contact(session, actor, requester)
-        other = common.resolve_contact(session, actor, target)
-        rules.check_parties(asker.id, other.id)
-        for record_id, kind in ((need_id, "need"), (offer_id, "offer")):
-            if record_id is not None:
-                _need_or_offer(session, actor, record_id, kind)
-        private = Visibility.PRIVATE.value
-        default = private if private in (asker.visibility, other.visibility) else None
-        now = utcnow()
-        intro = Introduction(
-            workspace_id=actor.workspace_id,
-            owner_id=actor.user_id,
-            visibility=common.choose_visibility(session, actor, visibility or default),
-            requester_id=asker.id,
-            target_id=other.id,
-            status=IntroStatus.REQUESTED.value,
-            source=origin.value,
-            goal=homework.goal,
-            why_target=homework.why_target,
-            blurb=homework.blurb,
-            need_id=need_id,
-            offer_id=offer_id,
-            created_at=now,
-            updated_at=now,
-        )
-        session.add(intro)
-        session.flush()
-        _log(session, intro, None, f"requested ({origin.value})")
-        return _views(session, actor, [intro])[0]
+    asker = common.resolve_contact(session, actor, requester)
+    other = common.resolve_contact(session, actor, target)
+    rules.check_parties(asker.id, other.id)
+    for record_id, kind in ((need_id, "need"), (offer_id, "offer")):
+        if record_id is not None:
+            _need_or_offer(session, actor, record_id, kind)
+    private = Visibility.PRIVATE.value
+    default = private if private in (asker.visibility, other.visibility) else None
+    now = utcnow()
+    intro = Introduction(
+        workspace_id=actor.workspace_id,
+        owner_id=actor.user_id,
+        visibility=common.choose_visibility(session, actor, visibility or default),
+        requester_id=asker.id,
+        target_id=other.id,
+        status=IntroStatus.REQUESTED.value,
+        source=origin.value,
+        goal=homework.goal,
+        why_target=homework.why_target,
+        blurb=homework.blurb,
+        need_id=need_id,
+        offer_id=offer_id,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(intro)
+    session.flush()
+    _log(session, intro, None, f"requested ({origin.value})")
+    return intro
 
 
 def triage_introduction(

@@ -18,7 +18,7 @@ from pydantic import Field
 from goodwill.services import agenda, goals, intros, job_search, opportunities, pipelines
 from goodwill.services.views import to_jsonable
 from goodwill.web.api.deps import ActorDep, UowDep
-from goodwill.web.api.models import MAX_ID, Body, Long, Short, Tiny
+from goodwill.web.api.models import MAX_ID, Body, Long, Money, Short, Tiny
 
 router = APIRouter(prefix="/api/v1")
 RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -26,7 +26,6 @@ IntroId = Annotated[int, Path(ge=1, le=MAX_ID)]
 OppId = Annotated[int, Path(ge=1, le=MAX_ID)]
 PipelineId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Metric = Annotated[str, Path(min_length=1, max_length=40, pattern=r"^[A-Za-z_-]+$")]
-Money = Annotated[str, Field(max_length=40, pattern=r"^-?[0-9]+(\.[0-9]+)?$")]
 TODAY: list[str | Enum] = ["today"]
 GOALS: list[str | Enum] = ["goals"]
 INTROS: list[str | Enum] = ["introductions"]

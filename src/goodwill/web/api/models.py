@@ -20,6 +20,7 @@ Long = Annotated[str, Field(max_length=2000), NoNul]
 Tiny = Annotated[str, Field(max_length=100), NoNul]
 Phone = Annotated[str, Field(max_length=64), NoNul]
 Password = Annotated[str, Field(max_length=1024), NoNul]
+Money = Annotated[str, Field(max_length=40, pattern=r"^-?[0-9]+(\.[0-9]+)?$")]  # exact text
 MAX_ID = 2_147_483_647  # ids are 32-bit on PostgreSQL: a larger one is a 422, not a 500
 
 

@@ -16,14 +16,13 @@ from pydantic import Field
 from goodwill.services import goals, opportunities, pipelines, reports
 from goodwill.services.views import to_jsonable
 from goodwill.web.api.deps import ActorDep, UowDep
-from goodwill.web.api.models import MAX_ID, Body, Long, Name, Short, Tiny
+from goodwill.web.api.models import MAX_ID, Body, Long, Money, Name, Short, Tiny
 
 router = APIRouter(prefix="/api/v1")
 RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
 PipelineId = Annotated[int, Path(ge=1, le=MAX_ID)]
 OppId = Annotated[int, Path(ge=1, le=MAX_ID)]
 PipelineFilter = Annotated[int | None, Query(ge=1, le=MAX_ID)]
-Money = Annotated[str, Field(max_length=40, pattern=r"^-?[0-9]+(\.[0-9]+)?$")]
 Visibility = Literal["private", "workspace"]
 PIPELINES: list[str | Enum] = ["pipelines"]
 OPPORTUNITIES: list[str | Enum] = ["opportunities"]
