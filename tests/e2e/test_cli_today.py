@@ -32,6 +32,18 @@ def test_today_json_has_every_section_with_reasons_and_the_week(gw):
     assert "gave 1, asked 0" in text
 
 
+def test_today_tasks_option_shows_some_and_says_how_many_in_all(gw):
+    for days in (3, 2, 1):
+        ok(gw("task", "add", f"late {days}", "--due", f"-{days}d"))
+    day = as_json(gw("today", "--json", "--tasks", "1"))
+    assert ([t["title"] for t in day["overdue_tasks"]], day["overdue_total"]) == (["late 3"], 3)
+    text = ok(gw("today", "--tasks", "2")).stdout
+    assert "Overdue (2 of 3;" in text and "late 2" in text and "late 1" not in text
+    assert "Overdue (" not in ok(gw("today")).stdout
+    # The iCalendar agenda carries every task, whatever the screen shows.
+    assert ok(gw("today", "--ics")).stdout.count("BEGIN:VTODO") >= 3
+
+
 def test_today_ics_writes_tasks_and_touches_with_stable_uids(gw):
     _seed(gw)
     first = ok(gw("today", "--ics")).stdout_bytes

@@ -99,6 +99,38 @@ def test_today_agenda_overdue_and_due_today_split(owner, uow):
     assert _ids(seen.due_today) == [today.id]
 
 
+def test_today_agenda_task_limit_shows_the_oldest_and_counts_every_task(owner, uow):
+    now = datetime.now(UTC)
+    overdue = [make_task(owner, uow, due=f"-{days}d") for days in (5, 4, 3, 2)]
+    overdue.append(make_task(owner, uow, due=now - timedelta(minutes=30)))
+    today = [make_task(owner, uow, due="today") for _ in range(3)]
+    oldest = make_task(owner, uow, due="-9d")
+    done = make_task(owner, uow, due="-8d")
+    tasks.complete_task(owner, uow, done.id)
+    seen = agenda.today_agenda(owner, uow, task_limit=2)
+    assert (seen.overdue_total, seen.due_today_total, seen.ask_steps_total) == (6, 3, 0)
+    assert len(seen.overdue_tasks) == 2 and len(seen.due_today) == 2
+    # Soonest due first: the -9d task, then the -5d one.
+    assert _ids(seen.overdue_tasks) == [oldest.id, overdue[0].id]
+    assert set(_ids(seen.due_today)) <= {t.id for t in today}
+    every = agenda.today_agenda(owner, uow, task_limit=None)
+    assert (len(every.overdue_tasks), every.overdue_total) == (6, 6)
+    assert (len(every.due_today), every.due_today_total) == (3, 3)
+    assert _ids(every.overdue_tasks)[:2] == _ids(seen.overdue_tasks)
+
+
+def test_today_agenda_task_totals_leave_out_what_the_lists_leave_out(owner, teammate, uow):
+    person = make_contact(owner, uow)
+    make_task(owner, uow, due="-1d", contact=person.id)
+    make_task(teammate, uow, due="-1d", visibility="workspace")
+    snoozed = make_task(owner, uow, due="-2d")
+    tasks.snooze_task(owner, uow, snoozed.id, "tomorrow")
+    kept = make_task(owner, uow, due="-3d")
+    contacts.delete_contact(owner, uow, person.id)
+    seen = agenda.today_agenda(owner, uow, task_limit=10)
+    assert (_ids(seen.overdue_tasks), seen.overdue_total) == ([kept.id], 1)
+
+
 def test_today_agenda_excludes_teammates_tasks(owner, teammate, uow):
     shared = make_contact(owner, uow, visibility="workspace")
     make_task(teammate, uow, due="today", contact=shared.id, visibility="workspace")

@@ -44,6 +44,17 @@ def test_today_is_the_agenda(as_owner):
     assert date.fromisoformat(agenda["today"])
 
 
+def test_today_shows_at_most_task_limit_tasks_per_section_with_totals(as_owner):
+    for days in (4, 3, 2):
+        due = (date.today() - timedelta(days=days)).isoformat()
+        _ok(as_owner.post("/api/v1/tasks", json={"title": f"late {days}", "due": due}), 201)
+    agenda = _ok(as_owner.get("/api/v1/today", params={"task_limit": 2}))
+    assert [t["title"] for t in agenda["overdue_tasks"]] == ["late 4", "late 3"]
+    assert (agenda["overdue_total"], agenda["due_today_total"]) == (3, 0)
+    assert len(_ok(as_owner.get("/api/v1/today"))["overdue_tasks"]) == 3
+    _problem(as_owner.get("/api/v1/today", params={"task_limit": 0}), 422)
+
+
 def test_goals_are_set_listed_changed_and_removed(as_owner, as_teammate):
     assert _ok(as_owner.get("/api/v1/goals"))["items"] == []
     made = _ok(as_owner.put("/api/v1/goals/touches", json={"weekly_target": 5}))

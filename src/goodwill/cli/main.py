@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -113,10 +113,23 @@ def main(
     ctx.obj = State(db_url=db or default_database_url(), user_email=user)
 
 
+def _shown(title: str, shown: list[Any], total: int) -> str:
+    """A section's title, saying how much of it is shown when not all of it is."""
+    if len(shown) >= total:
+        return title
+    return f"{title} ({len(shown)} of {total:,}; `goodwill task list` shows more)"
+
+
 @app.command("today")
 def today(
     ctx: typer.Context,
     limit: Annotated[int, typer.Option(help="How many people going cold to show.")] = 20,
+    tasks: Annotated[
+        int,
+        typer.Option(
+            "--tasks", min=1, help="How many tasks to show per section (overdue, due today)."
+        ),
+    ] = agenda.TASKS_SHOWN,
     as_json: Json = False,
     ics: Annotated[
         bool,
@@ -132,14 +145,14 @@ def today(
             raise ValidationFailed("--ics", "choose one of --json and --ics")
         exporting.export_agenda(st.actor, st.uow, sys.stdout.buffer, lapsed_limit=limit)
         return
-    view = agenda.today_agenda(st.actor, st.uow, lapsed_limit=limit)
+    view = agenda.today_agenda(st.actor, st.uow, lapsed_limit=limit, task_limit=tasks)
     if as_json:
         render.emit_json(view)
         return
     console.print(f"[bold]Today[/bold] — {view.today:%A %d %B %Y} ({view.timezone})")
     if view.overdue_tasks:
         render.table(
-            "Overdue",
+            _shown("Overdue", view.overdue_tasks, view.overdue_total),
             ["id", "due", "task", "contact"],
             [
                 (t.id, t.due_local, t.title, t.contact and t.contact.label)
@@ -148,13 +161,13 @@ def today(
         )
     if view.due_today:
         render.table(
-            "Due today",
+            _shown("Due today", view.due_today, view.due_today_total),
             ["id", "due", "task", "contact"],
             [(t.id, t.due_local, t.title, t.contact and t.contact.label) for t in view.due_today],
         )
     if view.ask_steps:
         render.table(
-            "Ask plan steps",
+            _shown("Ask plan steps", view.ask_steps, view.ask_steps_total),
             ["id", "due", "step", "contact"],
             [(t.id, t.due_local, t.title, t.contact and t.contact.label) for t in view.ask_steps],
         )

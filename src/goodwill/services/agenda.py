@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import Session, lazyload, load_only
 
 from goodwill.domain.agenda import day_number, touch_priority, touch_reasons
@@ -45,6 +45,9 @@ CANDIDATE_MIN = 100
 WEEK_DAYS = 7
 GIVES_POOL = 300  # most recent needs and offers matched for the agenda
 GIVES_SHOWN = 3  # ways to give in the agenda; `goodwill gives` lists more
+# Tasks per section of the agenda: a backlog of thousands is a count and a link to
+# `goodwill tasks`, not a page nobody reads (and 800 kB of JSON at 100k contacts).
+TASKS_SHOWN = 50
 
 WaitingAsk = Agenda.WaitingAsk
 
@@ -76,9 +79,12 @@ class WeeklyBalance:
 class DailyAgenda:
     today: date
     timezone: str
-    overdue_tasks: list[TaskView]
+    overdue_tasks: list[TaskView]  # oldest first, at most the task limit
+    overdue_total: int  # every overdue task, shown or not
     due_today: list[TaskView]
+    due_today_total: int
     ask_steps: list[TaskView]  # open steps of open asks, due today or earlier
+    ask_steps_total: int
     asks_waiting: list[WaitingAsk]  # asked more than a week ago, oldest first
     lapsed: list[TouchSuggestion]  # highest priority first
     lapsed_total: int  # every lapsed contact, shown or not
@@ -86,37 +92,65 @@ class DailyAgenda:
     gives: list[giving.GiveSuggestion]  # ways to give, best first (GIVES_SHOWN at most)
 
 
-def today_agenda(actor: Actor, uow: UnitOfWork, *, lapsed_limit: int = 20) -> DailyAgenda:
+def today_agenda(
+    actor: Actor, uow: UnitOfWork, *, lapsed_limit: int = 20, task_limit: int | None = TASKS_SHOWN
+) -> DailyAgenda:
     """Tasks due and overdue, ask plan steps, asks waiting on an answer, contacts whose
     cadence has lapsed (strongest and most overdue first, with reasons to get in touch),
-    this week's gives versus asks, and the top ways to give (services.giving)."""
+    this week's gives versus asks, and the top ways to give (services.giving).
+
+    Each task section shows at most `task_limit` tasks, soonest due first, with its total
+    (None: every task, as the iCalendar export of the agenda wants)."""
     now = utcnow()
     tz = actor.tz
     today = local_date_of(now, tz)
     start, end = local_midnight_utc(today, tz), local_midnight_utc(today + timedelta(days=1), tz)
     with uow.read() as session:
-        tasks = session.scalars(
-            select(Task)
-            .where(
-                Task.owner_id == actor.user_id,
-                Task.workspace_id == actor.workspace_id,
-                Task.deleted_at.is_(None),
-                Task.done_at.is_(None),
-                Task.due_at < end,
-                or_(Task.snoozed_until.is_(None), Task.snoozed_until <= now),
-                # A task about a contact in the trash waits there with it (back on restore).
-                ~exists().where(Contact.id == Task.contact_id, Contact.deleted_at.is_not(None)),
-                # A step of an ask in the trash, or already answered, is no longer to do.
-                ~exists().where(
-                    Ask.id == Task.ask_id,
-                    or_(
-                        Ask.deleted_at.is_not(None),
-                        Ask.status.not_in([s.value for s in OPEN_STATUSES]),
-                    ),
+        due = (
+            Task.owner_id == actor.user_id,
+            Task.workspace_id == actor.workspace_id,
+            Task.deleted_at.is_(None),
+            Task.done_at.is_(None),
+            Task.due_at < end,
+            or_(Task.snoozed_until.is_(None), Task.snoozed_until <= now),
+            # A task about a contact in the trash waits there with it (back on restore).
+            ~exists().where(Contact.id == Task.contact_id, Contact.deleted_at.is_not(None)),
+            # A step of an ask in the trash, or already answered, is no longer to do.
+            ~exists().where(
+                Ask.id == Task.ask_id,
+                or_(
+                    Ask.deleted_at.is_not(None), Ask.status.not_in([s.value for s in OPEN_STATUSES])
                 ),
+            ),
+        )
+        # An all-day task is late from the next day on; a timed one from its time.
+        late = or_(
+            and_(Task.all_day.is_(True), Task.due_at < start),
+            and_(Task.all_day.is_(False), Task.due_at < now),
+        )
+        sections = (
+            Task.ask_id.is_not(None),  # ask plan steps
+            and_(Task.ask_id.is_(None), late),  # overdue
+            and_(Task.ask_id.is_(None), ~late),  # due today
+        )
+        found = [
+            list(
+                session.scalars(
+                    select(Task)
+                    .where(*due, section)
+                    .order_by(Task.due_at, Task.id)
+                    .limit(task_limit)
+                )
             )
-            .order_by(Task.due_at, Task.id)
-        ).all()
+            for section in sections
+        ]
+        if task_limit is None:
+            totals = [len(tasks) for tasks in found]
+        else:
+            counted = session.execute(
+                select(*(func.count(case((section, 1))) for section in sections)).where(*due)
+            ).one()
+            totals = [int(n or 0) for n in counted]
         # A task needs its contact's name and visibility only, not the emails, phones
         # and tags the relationship would load for thousands of contacts.
         contacts = {
@@ -133,26 +167,24 @@ def today_agenda(actor: Actor, uow: UnitOfWork, *, lapsed_limit: int = 20) -> Da
                     ),
                     lazyload("*"),
                 )
-                .where(Contact.id.in_({t.contact_id for t in tasks if t.contact_id}))
+                .where(Contact.id.in_({t.contact_id for ts in found for t in ts if t.contact_id}))
             )
         }
-        overdue: list[TaskView] = []
-        due_today: list[TaskView] = []
-        ask_steps: list[TaskView] = []
-        for task in tasks:
-            view = common.task_view(task, actor, contacts.get(task.contact_id or 0))
-            late = task.due_at is not None and (
-                task.due_at < start if task.all_day else task.due_at < now
-            )
-            (ask_steps if task.ask_id is not None else overdue if late else due_today).append(view)
+        ask_steps, overdue, due_today = (
+            [common.task_view(t, actor, contacts.get(t.contact_id or 0)) for t in tasks]
+            for tasks in found
+        )
         asks_waiting = _asks_waiting(session, actor, today)
         lapsed, lapsed_total = _lapsed(session, actor, now, today, max(0, lapsed_limit))
         return DailyAgenda(
             today=today,
             timezone=actor.timezone,
             overdue_tasks=overdue,
+            overdue_total=totals[1],
             due_today=due_today,
+            due_today_total=totals[2],
             ask_steps=ask_steps,
+            ask_steps_total=totals[0],
             asks_waiting=asks_waiting,
             lapsed=lapsed,
             lapsed_total=lapsed_total,
@@ -171,23 +203,44 @@ def _lapsed(
     arithmetic alike on SQLite and PostgreSQL and returns only the candidates.
     """
     cadence = Contact.cadence_days
-    overdue = day_number(today) - Contact.touch_anchor_day - cadence
+    # The day the cadence lapses, written as ix_contacts_lapse_day indexes it: the lapsed
+    # are a range of that index, counted and ranked without reading the table.
+    lapse_day = Contact.touch_anchor_day + cadence
+    overdue = day_number(today) - lapse_day
     owned = (
         Contact.owner_id == actor.user_id,
         Contact.workspace_id == actor.workspace_id,
         Contact.deleted_at.is_(None),
         Contact.archived_at.is_(None),
         cadence.is_not(None),
-        overdue > 0,
+        lapse_day < day_number(today),
     )
     total = session.scalar(select(func.count()).select_from(Contact).where(*owned)) or 0
     if limit == 0 or total == 0:
         return [], total
-    rows = session.execute(
-        select(Contact.id, Contact.display_name, Contact.tier, Contact.met_on, cadence, overdue)
+    pool = (
+        select(Contact.id, cadence.label("cadence"), overdue.label("overdue"))
         .where(*owned)
         .order_by((overdue * 1.0 / cadence).desc(), overdue.desc(), Contact.sort_key, Contact.id)
         .limit(max(limit * CANDIDATE_FACTOR, CANDIDATE_MIN))
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            Contact.id,
+            Contact.display_name,
+            Contact.tier,
+            Contact.met_on,
+            pool.c.cadence,
+            pool.c.overdue,
+        )  # fmt: skip
+        .join(pool, pool.c.id == Contact.id)
+        .order_by(
+            (pool.c.overdue * 1.0 / pool.c.cadence).desc(),
+            pool.c.overdue.desc(),
+            Contact.sort_key,
+            Contact.id,
+        )
     ).all()
     scored = score_contacts(session, actor, now, [row[0] for row in rows])
     ranked: list[tuple[float, int, Any]] = []
@@ -240,22 +293,24 @@ def _last_topics(
     participants index: joined, SQLite starts from the workspace index and probes every
     interaction (seconds at 1M interactions; see contact_timeline)."""
     found: dict[int, tuple[str, str, datetime]] = {}
+    # Built once and run per contact: the statement is compiled once, not twenty times.
+    latest = (
+        select(Interaction.summary, Interaction.channel, Interaction.occurred_at)
+        .where(
+            Interaction.id.in_(
+                select(InteractionParticipant.interaction_id).where(
+                    InteractionParticipant.contact_id == bindparam("contact_id")
+                )
+            ),
+            visible(Interaction, actor),
+            Interaction.summary.is_not(None),
+            Interaction.summary != "",
+        )
+        .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+        .limit(1)
+    )
     for contact_id in contact_ids:
-        row = session.execute(
-            select(Interaction.summary, Interaction.channel, Interaction.occurred_at)
-            .where(
-                Interaction.id.in_(
-                    select(InteractionParticipant.interaction_id).where(
-                        InteractionParticipant.contact_id == contact_id
-                    )
-                ),
-                visible(Interaction, actor),
-                Interaction.summary.is_not(None),
-                Interaction.summary != "",
-            )
-            .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
-            .limit(1)
-        ).first()
+        row = session.execute(latest, {"contact_id": contact_id}).first()
         if row is not None:
             found[contact_id] = (row[0] or "", row[1], row[2])
     return found

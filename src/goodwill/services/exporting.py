@@ -185,7 +185,7 @@ def export_agenda(actor: Actor, uow: UnitOfWork, out: BinaryIO, *, lapsed_limit:
     """Today's agenda as iCalendar VTODOs through the shared writer: the tasks due (ask plan
     steps among them) with their usual UIDs, a follow-up per ask waiting on an answer, and
     a to-do per suggested touch carrying its reasons; the last two are due today."""
-    day = agenda.today_agenda(actor, uow, lapsed_limit=lapsed_limit)
+    day = agenda.today_agenda(actor, uow, lapsed_limit=lapsed_limit, task_limit=None)
     today = datetime.combine(day.today, time(), tzinfo=UTC)  # an all-day due date
     items = [
         CalendarTask(

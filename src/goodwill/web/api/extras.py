@@ -92,12 +92,17 @@ class StagesIn(Body):
 
 @router.get("/today", tags=TODAY)
 def today(
-    actor: ActorDep, uow: UowDep, lapsed_limit: Annotated[int, Query(ge=0, le=500)] = 20
+    actor: ActorDep,
+    uow: UowDep,
+    lapsed_limit: Annotated[int, Query(ge=0, le=500)] = 20,
+    task_limit: Annotated[int, Query(ge=1, le=1000)] = agenda.TASKS_SHOWN,
 ) -> dict[str, Any]:
-    """The daily agenda: tasks due and overdue, ask steps, asks waiting, lapsed contacts
-    (at most `lapsed_limit`, highest priority first), this week's gives versus asks, and
-    ways to give."""
-    return dict(to_jsonable(agenda.today_agenda(actor, uow, lapsed_limit=lapsed_limit)))
+    """The daily agenda: tasks due and overdue and ask steps (at most `task_limit` per
+    section, soonest due first, with `overdue_total`, `due_today_total` and
+    `ask_steps_total`), asks waiting, lapsed contacts (at most `lapsed_limit`, highest
+    priority first, of `lapsed_total`), this week's gives versus asks, and ways to give."""
+    view = agenda.today_agenda(actor, uow, lapsed_limit=lapsed_limit, task_limit=task_limit)
+    return dict(to_jsonable(view))
 
 
 # Weekly goals (your own).

@@ -1,0 +1,46 @@
+"""today: an index on the day each contact's keep-in-touch cadence lapses
+
+Revision ID: 0011
+Revises: 0006
+Create Date: 2026-12-07 00:20:00
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0011"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+LIVE_WITH_CADENCE = sa.text(
+    "deleted_at IS NULL AND archived_at IS NULL AND cadence_days IS NOT NULL"
+)
+
+
+def upgrade() -> None:
+    op.drop_index("ix_contacts_owner_cadence_anchor", table_name="contacts")
+    op.create_index(
+        "ix_contacts_lapse_day",
+        "contacts",
+        [
+            "owner_id",
+            "workspace_id",
+            sa.text("(touch_anchor_day + cadence_days)"),
+            "cadence_days",
+            "sort_key",
+        ],
+        sqlite_where=LIVE_WITH_CADENCE,
+        postgresql_where=LIVE_WITH_CADENCE,
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_contacts_lapse_day", table_name="contacts")
+    op.create_index(
+        "ix_contacts_owner_cadence_anchor",
+        "contacts",
+        ["owner_id", "cadence_days", "touch_anchor_day"],
+    )
