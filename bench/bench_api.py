@@ -5,6 +5,7 @@ Run on demand, never in CI:
     python bench/bench_api.py                                   # fresh SQLite file, full size
     python bench/bench_api.py --contacts 5000 --interactions 50000   # quick look
     python bench/bench_api.py --db postgresql+psycopg://user:pw@127.0.0.1/empty_db
+    python bench/bench_api.py --keep, then --db sqlite:////tmp/…/bench.db --reuse   # again
 
 Loads a generated network (bench_core: 100k contacts, 1M interactions by default) and a
 sales and a job-search pipeline (bench_pipelines) into an empty database, creates an API
@@ -41,10 +42,13 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from bench_core import bulk_load, generate, machine, open_empty  # noqa: E402
 from bench_pipelines import load_pipelines  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
+from goodwill.bootstrap import open_database  # noqa: E402
 from goodwill.services.accounts import local_actor  # noqa: E402
 from goodwill.services.auth import create_token  # noqa: E402
+from goodwill.storage.schema import Contact, InteractionParticipant  # noqa: E402
 
 P99_TARGET_MS = 100.0
 STARTUP_TIMEOUT_S = 60.0
@@ -89,20 +93,53 @@ def build(url: str, args: argparse.Namespace) -> Load:
         took = time.perf_counter() - started
     finally:
         db.close()
-    routes = [
-        ("list contacts (limit 50)", "/api/v1/contacts?limit=50"),
-        (f"search q={last_name}", f"/api/v1/contacts?q={quote(last_name)}"),
-        (f"contact detail #{busy}", f"/api/v1/contacts/{busy}"),
-        ("today", "/api/v1/today"),
-        ("report funnel", "/api/v1/reports/funnel"),
-    ]
     summary = (
         f"data: {args.contacts:,} contacts, {args.interactions:,} interactions, "
         f"{args.opportunities:,} opportunities ({args.events:,} stage events); busiest "
         f"contact #{busy} has {touches:,} interactions; built in {took:.1f} s "
         f"(network bulk load {network.total:.1f} s)"
     )
-    return Load(routes, token, summary, before)
+    return Load(routes(last_name, busy), token, summary, before)
+
+
+def reuse(url: str, args: argparse.Namespace) -> Load:
+    """The routes over a database an earlier run loaded (`--keep`), with a new token."""
+    db = open_database(url, upgrade=url.startswith("sqlite"))
+    try:
+        before = machine(db)
+        actor = local_actor(db.uow)
+        with db.uow.read() as session:
+            last_name = session.execute(
+                select(Contact.last_name, func.count())
+                .group_by(Contact.last_name)
+                .order_by(func.count().desc())
+                .limit(1)
+            ).one()[0]
+            busy, touches = session.execute(
+                select(InteractionParticipant.contact_id, func.count())
+                .group_by(InteractionParticipant.contact_id)
+                .order_by(func.count().desc())
+                .limit(1)
+            ).one()
+            contacts = session.scalar(select(func.count()).select_from(Contact))
+        _, token = create_token(actor, db.uow, "bench_api", "api")
+    finally:
+        db.close()
+    summary = (
+        f"data: reused {make_url(url).render_as_string(hide_password=True)}, {contacts:,} "
+        f"contacts; busiest contact #{busy} has {touches:,} interactions"
+    )
+    return Load(routes(last_name, busy), token, summary, before)
+
+
+def routes(last_name: str, busy: int) -> list[tuple[str, str]]:
+    return [
+        ("list contacts (limit 50)", "/api/v1/contacts?limit=50"),
+        (f"search q={last_name}", f"/api/v1/contacts?q={quote(last_name)}"),
+        (f"contact detail #{busy}", f"/api/v1/contacts/{busy}"),
+        ("today", "/api/v1/today"),
+        ("report funnel", "/api/v1/reports/funnel"),
+    ]
 
 
 def free_port() -> int:
@@ -212,7 +249,7 @@ def verdict(p99: float) -> str:
 
 def run(url: str, args: argparse.Namespace, workdir: Path) -> None:
     workers = args.workers or (1 if url.startswith("sqlite") else 4)
-    load = build(url, args)
+    load = reuse(url, args) if args.reuse else build(url, args)
     port = free_port()
     server = start_server(url, port, workers, workdir / "uvicorn.log")
     base = f"http://127.0.0.1:{port}"
@@ -254,7 +291,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=8, help="concurrent client threads")
     parser.add_argument("--duration", type=float, default=10.0, help="throughput seconds")
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file and log")
+    parser.add_argument(
+        "--reuse", action="store_true", help="--db holds data of an earlier run: time it again"
+    )
     args = parser.parse_args(argv)
+    if args.reuse and not args.db:
+        parser.error("--reuse needs --db")
     if args.events < args.opportunities:
         parser.error("--events must be at least --opportunities")
     return args

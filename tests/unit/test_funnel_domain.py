@@ -89,6 +89,35 @@ def test_build_funnel_from_a_tally_equals_the_reference():
     assert fm.build_funnel(SALES, tally, {2: 1}) == funnel
 
 
+def test_tally_in_order_counts_the_furthest_step_and_the_current_outcome():
+    # (opportunity, stage, seconds) rows in (opportunity, time) order.
+    rows = [
+        (1, 1, 0), (1, 3, 10), (1, 2, 20), (1, 5, 30),  # skip, back, won
+        (2, 1, 0), (2, 4, 5), (2, 2, 6), (2, 6, 7),  # back from negotiation, lost
+        (3, 2, 0),  # still in discovery
+    ]  # fmt: skip
+    # 4 has no stage event but stands in proposal; 5 was recorded straight as lost.
+    current = {1: 5, 2: 6, 3: 2, 4: 3, 5: 6}
+    assert fm.tally_in_order(rows, current, SALES) == {
+        (4, "won"): 1,
+        (3, "lost"): 1,
+        (1, None): 1,
+        (2, None): 1,
+        (-1, "lost"): 1,
+    }
+    assert fm.tally_in_order(rows, current, [s for s in SALES if s.outcome == "lost"]) == {}
+
+
+def test_tally_in_order_builds_the_same_funnel_as_the_reference():
+    paths = ("prospect@0 proposal@2 discovery@5 proposal@9 won@20", "prospect@0 discovery@4 lost@6",
+             "discovery@0 negotiation@3 qualified-out@8", "prospect@0", "lost@0")  # fmt: skip
+    funnel, moves = _funnel(*paths)
+    rows = [(m.opportunity_id, m.stage_id, int(m.at.timestamp())) for m in moves]
+    current = {i: NAMES[p.split()[-1].partition("@")[0]] for i, p in enumerate(paths, start=1)}
+    open_now = {NAMES["prospect"]: 1}
+    assert fm.build_funnel(SALES, fm.tally_in_order(rows, current, SALES), open_now) == funnel
+
+
 def test_win_rate_excludes_open_and_is_none_before_anything_closed():
     assert fm.win_rate(0, 0) is None
     assert fm.win_rate(1, 4) == 0.25

@@ -182,6 +182,31 @@ def completed_stays(moves: Iterable[StageMove]) -> list[tuple[int, int]]:
     return stays
 
 
+def tally_in_order(
+    rows: Iterable[tuple[int, int, int]],
+    current: Mapping[int, int],
+    stages: Iterable[StageInfo],
+) -> dict[tuple[int, str | None], int]:
+    """Opportunities by (furthest step entered, current outcome), from the stage events'
+    (opportunity id, stage id, seconds) rows and each opportunity's current stage, which
+    counts as entered: what services._report_sql.funnel_tally computes in SQL."""
+    stages = tuple(stages)
+    indexes = {sid: i for sid, i in funnel_indexes(stages).items() if i is not None}
+    if not indexes:
+        return {}
+    outcomes = {s.id: s.outcome for s in stages}
+    furthest: dict[int, int] = {}
+    for opportunity_id, stage_id, _ in rows:
+        step = indexes.get(stage_id)
+        if step is not None and step > furthest.get(opportunity_id, -1):
+            furthest[opportunity_id] = step
+    tally: dict[tuple[int, str | None], int] = defaultdict(int)
+    for opportunity_id, stage_id in current.items():
+        step = max(furthest.get(opportunity_id, -1), indexes.get(stage_id, -1))
+        tally[(step, outcomes.get(stage_id))] += 1
+    return dict(tally)
+
+
 def stays_in_order(rows: Iterable[tuple[int, int, int]]) -> list[tuple[int, int]]:
     """The same stays from (opportunity id, stage id, whole seconds) rows already in
     (opportunity, time, event id) order: each row's stay ends at the next row of the

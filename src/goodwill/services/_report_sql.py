@@ -188,9 +188,16 @@ def open_by_stage(session: Session, scope: Scope) -> list[OpenMoney]:
 
 
 def stage_stays(session: Session, scope: Scope) -> list[tuple[int, int]]:
-    """(stage id, whole seconds) of every completed stay. One scan of the scope's stage
-    events in (opportunity, time, id) order, each paired with the next in one pass
-    (on SQLite twice as fast as LEAD() over the same rows: bench/README.md)."""
+    """(stage id, whole seconds) of every completed stay."""
+    return stays_in_order(stage_event_rows(session, scope))
+
+
+def stage_event_rows(session: Session, scope: Scope) -> list[tuple[int, int, int]]:
+    """(opportunity id, stage id, whole seconds) of the scope's stage events in
+    (opportunity, time, id) order: one scan that gives both the furthest stage each
+    opportunity entered (domain.funnel.tally_in_order) and its stays (stays_in_order,
+    each row paired with the next in one pass; on SQLite twice as fast as LEAD() over
+    the same rows: bench/README.md)."""
     in_scope = select(Opportunity.id).where(*scope.clauses())
     result = session.connection().execute(
         select(
@@ -208,10 +215,16 @@ def stage_stays(session: Session, scope: Scope) -> list[tuple[int, int]]:
     try:
         # Plain tuples of ints from the driver: a Row object per event would cost more
         # than the query itself (500k events).
-        rows = result.cursor.fetchall()
+        rows: list[tuple[int, int, int]] = list(result.cursor.fetchall())
     finally:
         result.close()
-    return stays_in_order(rows)
+    return rows
+
+
+def current_stages(session: Session, scope: Scope) -> dict[int, int]:
+    """Each opportunity in scope and the stage it stands in now."""
+    rows = session.execute(select(Opportunity.id, Opportunity.stage_id).where(*scope.clauses()))
+    return {int(oid): int(stage_id) for oid, stage_id in rows}
 
 
 def won_cycles(session: Session, scope: Scope) -> tuple[int, int]:
