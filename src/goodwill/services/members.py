@@ -5,6 +5,10 @@ picks. Their PRIVATE records stay theirs, hidden from everyone else: removal put
 in the trash (`deleted_at` = the removal time, the schema's existing "gone, restorable
 for 30 days" marker), and `purge_removed_members` deletes them for good 30 days later
 unless the member has been invited back (and restored them) in the meantime.
+
+The membership row is kept with `removed_at` set: for those 30 days the removed member
+may log in to export their own private records (services/departures.py) and nothing
+else. Every query of members here filters on `removed_at IS NULL` (`CURRENT`).
 """
 
 from __future__ import annotations
@@ -48,7 +52,8 @@ from goodwill.storage.schema import (
 )
 from goodwill.storage.unit_of_work import UnitOfWork
 
-RETENTION_DAYS = 30
+RETENTION_DAYS = rules.EXPORT_WINDOW.days
+CURRENT = Membership.removed_at.is_(None)
 INVITE_DAYS_MAX = 30
 INVITE_PATH = "/api/v1/invitations/accept"
 INVITE_PREFIX = "gwi_"
@@ -172,7 +177,7 @@ def invite(
             taken = session.scalar(
                 select(Membership.id)
                 .join(User, User.id == Membership.user_id)
-                .where(User.email == key, Membership.workspace_id == actor.workspace_id)
+                .where(User.email == key, Membership.workspace_id == actor.workspace_id, CURRENT)
             )
             if taken is not None:
                 raise Conflict(f"{key} is already a member")
@@ -257,14 +262,17 @@ def accept_invitation(
             session.flush()
         if row.email is not None and row.email != user.email:
             raise PermissionDenied("this invitation is for another email address")
-        member = session.scalar(
-            select(Membership.id).where(
+        member = session.scalars(
+            select(Membership).where(
                 Membership.user_id == user.id, Membership.workspace_id == row.workspace_id
             )
-        )
-        if member is not None:
+        ).first()
+        if member is not None and member.removed_at is None:
             raise Conflict(f"{user.email} is already a member")
-        session.add(Membership(workspace_id=row.workspace_id, user_id=user.id, role=row.role))
+        if member is not None:  # invited back inside the export window: a member again
+            member.role, member.removed_at, member.exported_at = row.role, None, None
+        else:
+            session.add(Membership(workspace_id=row.workspace_id, user_id=user.id, role=row.role))
         row.accepted_at, row.accepted_by = now, user.id
         return MemberView(user.id, user.email, user.name, row.role)
 
@@ -274,7 +282,7 @@ def _membership(session: Session, actor: Actor, email: str) -> tuple[User, Membe
     found = session.execute(
         select(User, Membership)
         .join(Membership, Membership.user_id == User.id)
-        .where(User.email == key, Membership.workspace_id == actor.workspace_id)
+        .where(User.email == key, Membership.workspace_id == actor.workspace_id, CURRENT)
     ).first()
     if found is None:
         raise NotFound(f"no member {key}")
@@ -285,7 +293,7 @@ def _owners(session: Session, workspace_id: int) -> int:
     return len(
         session.scalars(
             select(Membership.id).where(
-                Membership.workspace_id == workspace_id, Membership.role == "owner"
+                Membership.workspace_id == workspace_id, Membership.role == "owner", CURRENT
             )
         ).all()
     )
@@ -402,7 +410,7 @@ def remove_member(actor: Actor, uow: UnitOfWork, email: str, *, transfer_to: str
                    ApiToken.revoked_at.is_(None))
             .values(revoked_at=now)
         )  # fmt: skip
-        session.delete(membership)
+        membership.removed_at, membership.exported_at = now, None
         session.flush()
         rebuild_touches(session, touched)
         return RemovalSummary(
@@ -416,7 +424,8 @@ def remove_member(actor: Actor, uow: UnitOfWork, email: str, *, transfer_to: str
 
 
 def purge_removed_members(uow: UnitOfWork, now: datetime | None = None) -> int:
-    """Delete for good the private records of members removed over 30 days ago."""
+    """Delete for good the private records of members removed over 30 days ago, and
+    their membership rows (their export window is over)."""
     cutoff = (now or utcnow()) - timedelta(days=RETENTION_DAYS)
     removed = 0
     tables = [t for t in reversed(owned_tables()) if HANDLING.get(t.name) == "transfer"]
@@ -427,6 +436,7 @@ def purge_removed_members(uow: UnitOfWork, now: datetime | None = None) -> int:
             gone = ~exists().where(
                 Membership.user_id == table.c.owner_id,
                 Membership.workspace_id == table.c.workspace_id,
+                CURRENT,
             )
             where = and_(table.c.visibility == "private", gone)
             if "deleted_at" in table.c:
@@ -439,6 +449,11 @@ def purge_removed_members(uow: UnitOfWork, now: datetime | None = None) -> int:
                 removed += len(ids)
         if removed:
             rebuild_touches(session)
+        session.execute(
+            delete(Membership).where(
+                Membership.removed_at.is_not(None), Membership.removed_at <= cutoff
+            )
+        )
     return removed
 
 
