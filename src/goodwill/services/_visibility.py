@@ -31,6 +31,8 @@ def visible(model: Any, actor: Actor, *, include_deleted: bool = False) -> Colum
             model.owner_id == actor.user_id,
             model.visibility == Visibility.PRIVATE.value,
         )
+        if include_deleted and not hasattr(model, "deleted_at"):  # no trash (relations)
+            return clause
         if include_deleted and actor.removed_at is not None:
             return and_(
                 clause, or_(model.deleted_at.is_(None), model.deleted_at >= actor.removed_at)
