@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from goodwill.errors import Ambiguous, Conflict, NotFound, PermissionDenied
-from goodwill.services import accounts, auth, departures, members
+from goodwill.services import accounts, auth, backup, departures, members
 from goodwill.services.actor import utcnow
 from goodwill.storage.schema import Membership, Workspace
-from tests.factories import make_contact
+from tests.factories import make_contact, make_interaction
+from tests.integration.test_backup import fresh_database
 
 
 @pytest.fixture
@@ -119,3 +120,17 @@ def test_login_default_is_the_workspace_used_last(uow, owner, teammate):
     assert team.actor.workspace_id == owner.workspace_id
     again = auth.log_in(uow, "dee@example.com", "dee's long password", "t")
     assert again.actor.workspace_id == owner.workspace_id
+
+
+def test_own_export_restores_into_a_database_of_ones_own(uow, owner, teammate, tmp_path):
+    mine = make_contact(teammate, uow, name="Mate Private", visibility="private")
+    make_interaction(teammate, uow, mine.id, summary="coffee", visibility="private")
+    make_contact(owner, uow, name="Owner Shared", visibility="workspace")
+    data = departures.export_my_records(teammate, uow)
+    with fresh_database("sqlite", tmp_path) as database:
+        summary = backup.restore_backup(database.uow, data, "mine.json")
+        assert (summary.users, summary.contacts, summary.interactions) == (1, 1, 1)
+        me = accounts.local_actor(database.uow, teammate.email)
+        assert me.role == "owner"
+        again = json.loads(backup.export_backup(me, database.uow))
+    assert [c["display_name"] for c in again["contacts"]] == ["Mate Private"]
