@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
-from goodwill.services import auth, members, notes
+from goodwill.services import auth, departures, members, notes
 from goodwill.services.actor import utcnow
 from goodwill.services.members import owned_tables
 from goodwill.storage.schema import Contact, Membership
@@ -140,7 +140,7 @@ def test_after_the_window_and_the_purge_nothing_is_left(carl_client, uow, as_own
     _backdate(uow, 31)
     # The window is over even before the purge: the session ends, a new login fails.
     assert carl_client.get("/api/v1/auth/session").status_code == 401
-    assert members.purge_removed_members(uow) >= 2
+    assert departures.purge_removed_members(uow) >= 2
     login = carl_client.post("/api/v1/auth/login", json={"email": CARL, "password": PASSWORD})
     assert login.status_code == 403 and "not a member of any workspace" in login.json()["detail"]
     assert as_owner.get("/api/v1/workspace/members/removed").json() == []

@@ -93,4 +93,4 @@ def member_remove(
 def member_purge(ctx: typer.Context) -> None:
     """Delete the private records of members removed over 30 days ago."""
     st = state(ctx)
-    render.ok(f"purged {members.purge_removed_members(st.uow)} record(s)")
+    render.ok(f"purged {departures.purge_removed_members(st.uow)} record(s)")

@@ -1,4 +1,4 @@
-"""A member's own export, and the export window of a removed member.
+"""A member's own export, the export window of a removed member, and the purge.
 
 Removal (members.remove_member) keeps the membership row with `removed_at` set. For
 30 days the removed member may log in, but only to take their private records with
@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, Table, and_, delete, exists, or_, select, update
 
 from goodwill.domain import auth as rules
 from goodwill.errors import PermissionDenied
 from goodwill.services import backup
 from goodwill.services.actor import Actor, utcnow
+from goodwill.services.members import CURRENT, HANDLING, RETENTION_DAYS, owned_tables
+from goodwill.storage.aggregates import rebuild_touches
 from goodwill.storage.schema import Membership, User
 from goodwill.storage.unit_of_work import UnitOfWork
 
@@ -83,3 +85,51 @@ def list_removed_members(actor: Actor, uow: UnitOfWork) -> list[RemovedMemberVie
             for user, membership in rows
             if membership.removed_at is not None
         ]
+
+
+def purge_removed_members(uow: UnitOfWork, now: datetime | None = None) -> int:
+    """Delete for good the private records of members removed over 30 days ago, and
+    their membership rows (their export window is over)."""
+    cutoff = (now or utcnow()) - timedelta(days=RETENTION_DAYS)
+    removed = 0
+    tables = [t for t in reversed(owned_tables()) if HANDLING.get(t.name) == "transfer"]
+    with uow.write() as session:
+        # Trashed records first (their deleted_at is the removal time), then the rows
+        # without a deleted_at of their own, once their owner has nothing left there.
+        for table in sorted(tables, key=lambda t: "deleted_at" not in t.c):
+            gone = ~exists().where(
+                Membership.user_id == table.c.owner_id,
+                Membership.workspace_id == table.c.workspace_id,
+                CURRENT,
+            )
+            where = and_(table.c.visibility == "private", gone)
+            if "deleted_at" in table.c:
+                where = and_(where, table.c.deleted_at.is_not(None), table.c.deleted_at <= cutoff)
+            else:
+                where = and_(where, ~_has_pending(table))
+            ids = list(session.scalars(select(table.c.id).where(where)))
+            if ids:
+                session.execute(delete(table).where(table.c.id.in_(ids)))
+                removed += len(ids)
+        if removed:
+            rebuild_touches(session)
+        session.execute(
+            delete(Membership).where(
+                Membership.removed_at.is_not(None), Membership.removed_at <= cutoff
+            )
+        )
+    return removed
+
+
+def _has_pending(table: Table) -> ColumnElement[bool]:
+    """Whether the row's owner still has private records waiting in the workspace."""
+    clauses = [
+        exists().where(
+            other.c.owner_id == table.c.owner_id,
+            other.c.workspace_id == table.c.workspace_id,
+            other.c.visibility == "private",
+        )
+        for other in owned_tables()
+        if "deleted_at" in other.c and other.name != table.name
+    ]
+    return or_(*clauses)

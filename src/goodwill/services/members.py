@@ -3,7 +3,7 @@
 Offboarding moves a removed member's WORKSPACE-visible records to a member the admin
 picks. Their PRIVATE records stay theirs, hidden from everyone else: removal puts them
 in the trash (`deleted_at` = the removal time, the schema's existing "gone, restorable
-for 30 days" marker), and `purge_removed_members` deletes them for good 30 days later
+for 30 days" marker), and `departures.purge_removed_members` deletes them 30 days later
 unless the member has been invited back (and restored them) in the meantime.
 
 The membership row is kept with `removed_at` set: for those 30 days the removed member
@@ -20,13 +20,11 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from sqlalchemy import (
-    ColumnElement,
     Table,
     UniqueConstraint,
     and_,
     delete,
     exists,
-    or_,
     select,
     update,
 )
@@ -421,51 +419,3 @@ def remove_member(actor: Actor, uow: UnitOfWork, email: str, *, transfer_to: str
             sessions_ended=int(getattr(ended, "rowcount", 0) or 0),
             tokens_revoked=int(getattr(revoked, "rowcount", 0) or 0),
         )
-
-
-def purge_removed_members(uow: UnitOfWork, now: datetime | None = None) -> int:
-    """Delete for good the private records of members removed over 30 days ago, and
-    their membership rows (their export window is over)."""
-    cutoff = (now or utcnow()) - timedelta(days=RETENTION_DAYS)
-    removed = 0
-    tables = [t for t in reversed(owned_tables()) if HANDLING.get(t.name) == "transfer"]
-    with uow.write() as session:
-        # Trashed records first (their deleted_at is the removal time), then the rows
-        # without a deleted_at of their own, once their owner has nothing left there.
-        for table in sorted(tables, key=lambda t: "deleted_at" not in t.c):
-            gone = ~exists().where(
-                Membership.user_id == table.c.owner_id,
-                Membership.workspace_id == table.c.workspace_id,
-                CURRENT,
-            )
-            where = and_(table.c.visibility == "private", gone)
-            if "deleted_at" in table.c:
-                where = and_(where, table.c.deleted_at.is_not(None), table.c.deleted_at <= cutoff)
-            else:
-                where = and_(where, ~_has_pending(table))
-            ids = list(session.scalars(select(table.c.id).where(where)))
-            if ids:
-                session.execute(delete(table).where(table.c.id.in_(ids)))
-                removed += len(ids)
-        if removed:
-            rebuild_touches(session)
-        session.execute(
-            delete(Membership).where(
-                Membership.removed_at.is_not(None), Membership.removed_at <= cutoff
-            )
-        )
-    return removed
-
-
-def _has_pending(table: Table) -> ColumnElement[bool]:
-    """Whether the row's owner still has private records waiting in the workspace."""
-    clauses = [
-        exists().where(
-            other.c.owner_id == table.c.owner_id,
-            other.c.workspace_id == table.c.workspace_id,
-            other.c.visibility == "private",
-        )
-        for other in owned_tables()
-        if "deleted_at" in other.c and other.name != table.name
-    ]
-    return or_(*clauses)
