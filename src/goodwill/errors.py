@@ -9,7 +9,9 @@ Services and the domain raise only these; each face translates them
      │    └── Ambiguous      a reference matched several records (candidates listed)
      ├── ValidationFailed    an input is malformed (names the field and why)
      ├── PermissionDenied    the actor may see the record but not do this
-     │    └── RateLimited    too many attempts: try again after `retry_after` seconds
+     │    ├── RateLimited    too many attempts: try again after `retry_after` seconds
+     │    └── CsrfRejected   a cookie-authenticated write lacks its session's CSRF token
+     │                       or comes from another origin
      ├── ImportFailed        a file could not be imported
      └── DatabaseUnavailable the database cannot be opened or reached (or stays locked)
 """
@@ -59,6 +61,11 @@ class RateLimited(PermissionDenied):
     def __init__(self, message: str, retry_after: int) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+
+
+class CsrfRejected(PermissionDenied):
+    """A browser session's write that may have been forged by another site (403, never
+    401: the session itself is fine)."""
 
 
 class ImportFailed(GoodwillError):

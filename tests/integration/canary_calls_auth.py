@@ -12,9 +12,9 @@ from typing import Any
 
 from goodwill.domain.auth import secret_hash
 from goodwill.errors import PermissionDenied
-from goodwill.services import auth
+from goodwill.services import auth, sessions
 from goodwill.services.actor import utcnow
-from goodwill.storage.schema import ApiToken
+from goodwill.storage.schema import ApiToken, Membership, Workspace
 
 
 def _a_token(c: Any) -> int:
@@ -60,3 +60,51 @@ AUTH_CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
     "auth.revoke_token": _revoke,
     "auth.change_password": _change_password,
 }
+
+
+def _a_second_workspace(c: Any) -> int:
+    """A workspace of A's, named with the canary, that B is no member of."""
+    with c.uow.write() as session:
+        workspace = Workspace(name=f"ws {c.p.canary}", default_visibility="private",
+                              created_at=utcnow())  # fmt: skip
+        session.add(workspace)
+        session.flush()
+        session.add(Membership(workspace_id=workspace.id, user_id=c.a.user_id, role="owner"))
+        return workspace.id
+
+
+def _describe(b: Any, uow: Any, c: Any) -> list[Any]:
+    _a_second_workspace(c)
+    a_cookie = auth.start_session(uow, c.a).cookie
+    return [
+        c.ok(sessions.describe_session, expect=lambda r: [w.id for w in r.workspaces]
+             == [b.workspace_id] and r.csrf_token is None),
+        # A's cookie handed to B's call: B still sees only B, and no CSRF token of A's.
+        c.ok(sessions.describe_session, a_cookie,
+             expect=lambda r: r.email == b.email and r.csrf_token is None),
+    ]  # fmt: skip
+
+
+def _switch(b: Any, uow: Any, c: Any) -> list[Any]:
+    theirs = _a_second_workspace(c)
+    cookie = auth.start_session(uow, b).cookie
+    c.hidden(c.ids(theirs), lambda r: sessions.switch_workspace(b, uow, cookie, r))
+    return [
+        c.ok(sessions.switch_workspace, cookie, b.workspace_id,
+             expect=lambda r: r.workspace_id == b.workspace_id),
+        c.fails(PermissionDenied, sessions.switch_workspace, None, theirs),
+    ]  # fmt: skip
+
+
+def _require_member(b: Any, uow: Any, c: Any) -> list[Any]:
+    assert auth.require_member(b) == b
+    return [b]
+
+
+AUTH_CALLS.update(
+    {
+        "auth.require_member": _require_member,
+        "sessions.describe_session": _describe,
+        "sessions.switch_workspace": _switch,
+    }
+)

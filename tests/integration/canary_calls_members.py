@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from goodwill.errors import PermissionDenied
-from goodwill.services import members
+from goodwill.services import departures, members
 
 
 def _revoke(b: Any, uow: Any, c: Any) -> list[Any]:
@@ -35,3 +35,18 @@ MEMBER_CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
     ],
     "members.remove_member": _remove,
 }
+
+
+def _export(b: Any, uow: Any, c: Any) -> list[Any]:
+    # B's own export: B's private records only, none of A's (private or shared).
+    return [c.ok(departures.export_my_records, expect=lambda r: b"bea's note" in r)]
+
+
+MEMBER_CALLS.update(
+    {
+        "departures.export_my_records": _export,
+        "departures.list_removed_members": lambda b, uow, c: [
+            c.fails(PermissionDenied, departures.list_removed_members)
+        ],
+    }
+)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, select, update
 
 from goodwill.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from goodwill.services import accounts, auth, contacts, members, notes, pipelines
+from goodwill.services import accounts, auth, contacts, departures, members, notes, pipelines
 from goodwill.services.actor import utcnow
 from goodwill.storage.schema import Contact, Invitation, Note, Pipeline, Task
 from tests.factories import make_contact, make_interaction, make_task
@@ -85,9 +85,9 @@ def test_private_records_are_purged_after_30_days(uow, owner, teammate, carl):
     mine = make_contact(owner, uow, name="Owner Private", visibility="private")
     members.remove_member(owner, uow, "bea@team.example", transfer_to=carl.email)
 
-    assert members.purge_removed_members(uow, utcnow() + timedelta(days=29)) == 0
+    assert departures.purge_removed_members(uow, utcnow() + timedelta(days=29)) == 0
     assert _row(uow, Contact, secret.id) is not None
-    assert members.purge_removed_members(uow, utcnow() + timedelta(days=31)) >= 1
+    assert departures.purge_removed_members(uow, utcnow() + timedelta(days=31)) >= 1
     assert _row(uow, Contact, secret.id) is None
     assert _row(uow, Contact, shared.id)[0] == carl.user_id
     assert _row(uow, Contact, mine.id) is not None

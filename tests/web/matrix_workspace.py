@@ -39,6 +39,10 @@ ROWS = {
         lambda r: ("GET", "/api/v1/workspace/members", None),
         _each(200, 200, 200),
     ),
+    ("GET", "/api/v1/workspace/members/removed"): (
+        lambda r: ("GET", "/api/v1/workspace/members/removed", None),
+        _each(200, 403, 200),
+    ),
     ("POST", "/api/v1/workspace/members/role"): (
         lambda r: (
             "POST",

@@ -57,6 +57,14 @@ CORE = {
         _all(403),
     ),
     ("POST", "/api/v1/auth/logout"): (lambda r: ("POST", "/api/v1/auth/logout", None), _all(204)),
+    # Everyone sees their own session; the matrix clients use tokens, which never switch
+    # workspace (403); an export holds the caller's own private records only.
+    ("GET", "/api/v1/auth/session"): (lambda r: ("GET", "/api/v1/auth/session", None), _all(200)),
+    ("POST", "/api/v1/auth/workspace"): (
+        lambda r: ("POST", "/api/v1/auth/workspace", {"workspace_id": 1}),
+        _all(403),
+    ),
+    ("GET", "/api/v1/me/export"): (lambda r: ("GET", "/api/v1/me/export", None), _all(200)),
     ("GET", "/api/v1/tokens"): (lambda r: ("GET", "/api/v1/tokens", None), _all(200)),
     ("POST", "/api/v1/tokens"): (
         lambda r: ("POST", "/api/v1/tokens", {"name": "x", "scope": "feed"}),

@@ -108,9 +108,16 @@ def main(
     user: Annotated[
         str | None, typer.Option("--user", help="Act as this workspace member (email).")
     ] = None,
+    workspace: Annotated[
+        str | None,
+        typer.Option(
+            "--workspace",
+            help="Act in this workspace (id or name; default: the first the user joined).",
+        ),
+    ] = None,
 ) -> None:
     """goodwill — a relationship-first CRM."""
-    ctx.obj = State(db_url=db or default_database_url(), user_email=user)
+    ctx.obj = State(db_url=db or default_database_url(), user_email=user, workspace=workspace)
 
 
 def _shown(title: str, shown: list[Any], total: int) -> str:

@@ -8,7 +8,7 @@ import typer
 
 from goodwill.cli import render
 from goodwill.cli.state import state
-from goodwill.services import accounts, members
+from goodwill.services import accounts, departures, members
 
 member_app = typer.Typer(help="Workspace members: invite, list, role, remove, purge.")
 Json = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -30,9 +30,29 @@ def member_invite(
 
 
 @member_app.command("list")
-def member_list(ctx: typer.Context, as_json: Json = False) -> None:
-    """Members and their roles."""
+def member_list(
+    ctx: typer.Context,
+    removed: Annotated[
+        bool,
+        typer.Option("--removed", help="Members removed in the last 30 days: purge date, export."),
+    ] = False,
+    as_json: Json = False,
+) -> None:
+    """Members and their roles (--removed: who was removed, and whether they exported)."""
     st = state(ctx)
+    if removed:
+        gone = departures.list_removed_members(st.actor, st.uow)
+        if as_json:
+            render.emit_json(gone)
+            return
+        render.table(
+            None,
+            ["id", "email", "name", "was", "removed", "purged after", "exported"],
+            [(m.user_id, m.email, m.name, m.role, render.when(m.removed_at),
+              render.when(m.purge_after), render.when(m.exported_at) if m.exported_at else "no")
+             for m in gone],
+        )  # fmt: skip
+        return
     found = accounts.list_members(st.actor, st.uow)
     if as_json:
         render.emit_json(found)
@@ -65,11 +85,12 @@ def member_remove(
     st = state(ctx)
     s = members.remove_member(st.actor, st.uow, email, transfer_to=transfer_to)
     render.ok(f"removed {s.email}: {sum(s.transferred.values())} record(s) to "
-              f"{s.transferred_to}, {s.private_kept} private kept for 30 days")  # fmt: skip
+              f"{s.transferred_to}, {s.private_kept} private kept for 30 days (they may log "
+              "in to export them until then)")  # fmt: skip
 
 
 @member_app.command("purge")
 def member_purge(ctx: typer.Context) -> None:
     """Delete the private records of members removed over 30 days ago."""
     st = state(ctx)
-    render.ok(f"purged {members.purge_removed_members(st.uow)} record(s)")
+    render.ok(f"purged {departures.purge_removed_members(st.uow)} record(s)")

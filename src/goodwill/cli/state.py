@@ -24,6 +24,7 @@ err_console = Console(stderr=True, highlight=False)
 class State:
     db_url: str
     user_email: str | None
+    workspace: str | None = None
     _db: Database | None = field(default=None, init=False)
     _actor: Actor | None = field(default=None, init=False)
 
@@ -40,7 +41,7 @@ class State:
     @property
     def actor(self) -> Actor:
         if self._actor is None:
-            self._actor = accounts.local_actor(self.uow, self.user_email)
+            self._actor = accounts.local_actor(self.uow, self.user_email, self.workspace)
         return self._actor
 
     def close(self) -> None:

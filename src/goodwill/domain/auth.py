@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import datetime, timedelta
+from urllib.parse import urlsplit
 
 from goodwill.errors import ValidationFailed
 
@@ -19,6 +20,10 @@ MAX_FAILURES_PER_ACCOUNT = 5
 MAX_FAILURES_PER_ADDRESS = 20
 SESSION_LIFETIME = timedelta(days=30)
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+# A removed member may log in to export their private records for this long; then
+# `goodwill member purge` deletes them. An export does not extend it.
+EXPORT_WINDOW = timedelta(days=30)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 
 
 def check_password(password: str, field: str = "password") -> str:
@@ -63,3 +68,31 @@ def retry_after(failures: list[datetime], limit: int, now: datetime) -> int | No
 
 def needs_last_used_update(last_used: datetime | None, now: datetime) -> bool:
     return last_used is None or now - last_used >= LAST_USED_RESOLUTION
+
+
+def export_window_open(removed_at: datetime, now: datetime) -> bool:
+    return now < removed_at + EXPORT_WINDOW
+
+
+def same_origin(origin: str, host: str) -> bool:
+    """Whether a browser's `Origin` header names the host the request was sent to.
+
+    Only host and port are compared (a TLS-terminating proxy changes the scheme the app
+    sees); the opaque origin "null" (sandboxed frames, some redirects) never matches."""
+    try:
+        parts = urlsplit(origin.strip())
+    except ValueError:
+        return False
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return False
+    default = "443" if parts.scheme == "https" else "80"
+    return _host_port(parts.netloc, default) == _host_port(host, default)
+
+
+def _host_port(netloc: str, default_port: str) -> tuple[str, str]:
+    netloc = netloc.strip().lower().rpartition("@")[2]
+    if netloc.startswith("["):  # IPv6 literal
+        address, _, rest = netloc[1:].partition("]")
+        return address, rest.removeprefix(":") or default_port
+    name, _, port = netloc.partition(":")
+    return name, port or default_port

@@ -328,8 +328,20 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
 
 
 def _users(session: Session, actor: Actor, user_ids: set[int]) -> list[dict[str, Any]]:
-    """The record owners and the actor, plus the workspace's owner so a restore has one."""
-    membership = and_(Membership.user_id == User.id, Membership.workspace_id == actor.workspace_id)
+    """The record owners and the actor, plus the workspace's owner so a restore has one.
+    A personal export (a narrowed actor) names only its author, as the owner: restored,
+    it is their own database."""
+    if actor.narrowed:
+        row = session.execute(
+            select(User.id, User.email, User.name, User.timezone, User.default_region)
+            .where(User.id == actor.user_id)
+        ).mappings().one()  # fmt: skip
+        return [pick({**row, "role": "owner"}, document_fields(UserRecord))]
+    membership = and_(
+        Membership.user_id == User.id,
+        Membership.workspace_id == actor.workspace_id,
+        Membership.removed_at.is_(None),
+    )
     rows = session.execute(
         select(User.id, User.email, User.name, User.timezone, User.default_region, Membership.role)
         .outerjoin(Membership, membership)

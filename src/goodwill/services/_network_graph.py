@@ -240,7 +240,11 @@ def teammates(session: Session, actor: Actor) -> dict[int, str]:
     query = (
         select(User.id, User.name)
         .join(Membership, Membership.user_id == User.id)
-        .where(Membership.workspace_id == actor.workspace_id, User.id != actor.user_id)
+        .where(
+            Membership.workspace_id == actor.workspace_id,
+            Membership.removed_at.is_(None),
+            User.id != actor.user_id,
+        )
     )
     return {int(uid): str(name) for uid, name in session.execute(query)}
 

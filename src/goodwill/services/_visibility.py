@@ -20,22 +20,46 @@ DELETED_CONTACT = "a deleted contact"
 
 
 def visible(model: Any, actor: Actor, *, include_deleted: bool = False) -> ColumnElement[bool]:
-    """Rows of `model` the actor may see: theirs, or shared with their workspace."""
-    clause = and_(
-        model.workspace_id == actor.workspace_id,
-        or_(model.owner_id == actor.user_id, model.visibility == Visibility.WORKSPACE.value),
-    )
+    """Rows of `model` the actor may see: theirs, or shared with their workspace.
+
+    A narrowed actor (a removed member in their export window, or a personal export)
+    sees their own private rows only; a removed member's trash is what the removal put
+    there (their private rows were trashed at the removal time)."""
+    if actor.narrowed:
+        clause = and_(
+            model.workspace_id == actor.workspace_id,
+            model.owner_id == actor.user_id,
+            model.visibility == Visibility.PRIVATE.value,
+        )
+        if include_deleted and not hasattr(model, "deleted_at"):  # no trash (relations)
+            return clause
+        if include_deleted and actor.removed_at is not None:
+            return and_(
+                clause, or_(model.deleted_at.is_(None), model.deleted_at >= actor.removed_at)
+            )
+    else:
+        clause = and_(
+            model.workspace_id == actor.workspace_id,
+            or_(model.owner_id == actor.user_id, model.visibility == Visibility.WORKSPACE.value),
+        )
     if not include_deleted:
         clause = and_(clause, model.deleted_at.is_(None))
     return clause
 
 
+def _may_see(record: Any, actor: Actor) -> bool:
+    """`visible`'s rule for one loaded record, its trash state aside."""
+    if record.workspace_id != actor.workspace_id:
+        return False
+    if actor.narrowed:
+        return bool(
+            record.owner_id == actor.user_id and record.visibility == Visibility.PRIVATE.value
+        )
+    return bool(record.owner_id == actor.user_id or record.visibility == Visibility.WORKSPACE.value)
+
+
 def can_see(record: Any, actor: Actor) -> bool:
-    return (
-        record.workspace_id == actor.workspace_id
-        and record.deleted_at is None
-        and (record.owner_id == actor.user_id or record.visibility == Visibility.WORKSPACE.value)
-    )
+    return record.deleted_at is None and _may_see(record, actor)
 
 
 def get_visible(
@@ -75,10 +99,7 @@ def contact_label(contact: Contact | None, actor: Actor) -> str:
 
 def can_see_deleted(record: Any, actor: Actor) -> bool:
     """Visible but for being in the trash."""
-    return bool(
-        record.workspace_id == actor.workspace_id
-        and (record.owner_id == actor.user_id or record.visibility == Visibility.WORKSPACE.value)
-    )
+    return _may_see(record, actor)
 
 
 def organization_label(org: Organization | None, actor: Actor) -> str:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import getpass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from goodwill.domain.dates import local_date_of, local_midnight_utc, zone
 from goodwill.domain.people import normalize_email, parse_visibility, validate_region
 from goodwill.domain.text import NAME_MAX, clean_text
-from goodwill.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from goodwill.errors import Ambiguous, Conflict, NotFound, PermissionDenied, ValidationFailed
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.views import MemberView, SettingsView
 from goodwill.storage.aggregates import refresh_touch_anchors
@@ -20,12 +20,30 @@ from goodwill.storage.unit_of_work import UnitOfWork
 
 LOCAL_OWNER_EMAIL = "me@localhost"
 ROLES = ("owner", "admin", "member")
+CURRENT = Membership.removed_at.is_(None)  # a removed member's kept row is no membership
 
 
-def _actor(session: Session, user: User) -> Actor:
-    membership = session.scalars(
-        select(Membership).where(Membership.user_id == user.id).order_by(Membership.id)
-    ).first()
+def _actor(session: Session, user: User, workspace: str | None = None) -> Actor:
+    """The user in `workspace` (an id or an exact name), else in the first they joined."""
+    query = select(Membership).where(Membership.user_id == user.id, CURRENT)
+    if workspace is not None:
+        key = workspace.strip()[:NAME_MAX]
+        match = Workspace.name == key
+        if key.isdigit() and len(key) < 10:  # an id (kept within the integer column)
+            match = or_(match, Workspace.id == int(key))
+        found = session.scalars(
+            query.join(Workspace, Workspace.id == Membership.workspace_id)
+            .where(match)
+            .order_by(Membership.id)
+        ).all()
+        if not found:
+            raise NotFound(f"{user.email} is not a member of a workspace '{key}'")
+        if len(found) > 1:
+            raise Ambiguous(f"several of {user.email}'s workspaces match '{key}'",
+                            [f"#{m.workspace_id}" for m in found])  # fmt: skip
+        membership: Membership | None = found[0]
+    else:
+        membership = session.scalars(query.order_by(Membership.id)).first()
     if membership is None:
         raise NotFound(f"{user.email} is not a member of any workspace")
     return Actor(
@@ -38,8 +56,9 @@ def _actor(session: Session, user: User) -> Actor:
     )
 
 
-def local_actor(uow: UnitOfWork, email: str | None = None) -> Actor:
-    """The actor the CLI runs as: the local owner (created on first use) or a member by email."""
+def local_actor(uow: UnitOfWork, email: str | None = None, workspace: str | None = None) -> Actor:
+    """The actor the CLI runs as: the local owner (created on first use) or a member by
+    email, in `workspace` (an id or name) or else the first workspace they joined."""
     with uow.write() as session:
         if email is not None:
             # The local owner's me@localhost is not a deliverable address: look the
@@ -48,17 +67,19 @@ def local_actor(uow: UnitOfWork, email: str | None = None) -> Actor:
             user = session.scalars(select(User).where(User.email == key)).one_or_none()
             if user is None:
                 raise NotFound(f"no user {normalize_email(email, 'user')}")
-            return _actor(session, user)
+            return _actor(session, user, workspace)
         owner = session.scalars(
             select(User)
             .join(Membership, Membership.user_id == User.id)
-            .where(Membership.role == "owner")
+            .where(Membership.role == "owner", CURRENT)
             .order_by(User.id)
         ).first()
         if owner is not None:
-            return _actor(session, owner)
+            return _actor(session, owner, workspace)
+        if workspace is not None:
+            raise NotFound(f"no workspace '{workspace[:100]}' yet")
         now = utcnow()
-        workspace = Workspace(name="My network", default_visibility="private", created_at=now)
+        mine = Workspace(name="My network", default_visibility="private", created_at=now)
         user = User(
             email=LOCAL_OWNER_EMAIL,
             name=getpass.getuser(),
@@ -66,9 +87,9 @@ def local_actor(uow: UnitOfWork, email: str | None = None) -> Actor:
             default_region="US",
             created_at=now,
         )
-        session.add_all([workspace, user])
+        session.add_all([mine, user])
         session.flush()
-        session.add(Membership(workspace_id=workspace.id, user_id=user.id, role="owner"))
+        session.add(Membership(workspace_id=mine.id, user_id=user.id, role="owner"))
         session.flush()
         return _actor(session, user)
 
@@ -95,14 +116,17 @@ def add_member(
             )
             session.add(user)
             session.flush()
-        exists = session.scalar(
-            select(func.count())
-            .select_from(Membership)
-            .where(Membership.user_id == user.id, Membership.workspace_id == actor.workspace_id)
-        )
-        if exists:
+        kept = session.scalars(
+            select(Membership).where(
+                Membership.user_id == user.id, Membership.workspace_id == actor.workspace_id
+            )
+        ).first()
+        if kept is not None and kept.removed_at is None:
             raise Conflict(f"{key} is already a member")
-        session.add(Membership(workspace_id=actor.workspace_id, user_id=user.id, role=role))
+        if kept is not None:  # removed, still in the export window: a member again
+            kept.role, kept.removed_at, kept.exported_at = role, None, None
+        else:
+            session.add(Membership(workspace_id=actor.workspace_id, user_id=user.id, role=role))
         return MemberView(user_id=user.id, email=user.email, name=user.name, role=role)
 
 
@@ -111,7 +135,7 @@ def list_members(actor: Actor, uow: UnitOfWork) -> list[MemberView]:
         rows = session.execute(
             select(User, Membership.role)
             .join(Membership, Membership.user_id == User.id)
-            .where(Membership.workspace_id == actor.workspace_id)
+            .where(Membership.workspace_id == actor.workspace_id, CURRENT)
             .order_by(User.id)
         ).all()
         return [MemberView(u.id, u.email, u.name, role) for u, role in rows]

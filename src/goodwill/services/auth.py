@@ -7,6 +7,7 @@ random, so their SHA-256 is enough and keeps every request cheap.
 from __future__ import annotations
 
 import getpass
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from goodwill.domain import auth as rules
 from goodwill.domain.people import normalize_email
 from goodwill.domain.text import NAME_MAX, clean_text
-from goodwill.errors import Conflict, NotFound, PermissionDenied, RateLimited
+from goodwill.errors import Conflict, CsrfRejected, NotFound, PermissionDenied, RateLimited
 from goodwill.services.accounts import LOCAL_OWNER_EMAIL
 from goodwill.services.actor import Actor, utcnow
 from goodwill.storage.schema import ApiToken, LoginAttempt, Membership, User, WebSession, Workspace
@@ -29,6 +30,12 @@ from goodwill.storage.unit_of_work import UnitOfWork
 BAD_LOGIN = "wrong email or password"
 BAD_TOKEN = "the token is unknown, revoked or not valid for this use"
 NO_SESSION = "not logged in, or the session has ended"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_MISSING = (
+    f"this write came with the session cookie but without the {CSRF_HEADER} header: send the "
+    "csrf_token that login (or GET /api/v1/auth/session) returned, or use an API token"
+)
+CSRF_WRONG = f"the {CSRF_HEADER} header does not match this session's CSRF token"
 
 
 @dataclass(frozen=True)
@@ -70,21 +77,40 @@ def _verify(stored: str | None, password: str) -> bool:
         return False
 
 
-def _actor_in(session: Session, user: User, workspace_id: int | None = None) -> Actor:
-    query = select(Membership).where(Membership.user_id == user.id)
-    if workspace_id is not None:
-        query = query.where(Membership.workspace_id == workspace_id)
-    membership = session.scalars(query.order_by(Membership.id)).first()
-    if membership is None:
-        raise PermissionDenied(NO_SESSION)
+def _actor_of(user: User, membership: Membership) -> Actor:
     return Actor(
         user_id=user.id,
         workspace_id=membership.workspace_id,
-        role=membership.role,
+        role="removed" if membership.removed_at is not None else membership.role,
         email=user.email,
         timezone=user.timezone,
         default_region=user.default_region,
+        removed_at=membership.removed_at,
     )
+
+
+def _actor_in(
+    session: Session, user: User, workspace_id: int | None = None, *, allow_removed: bool = False
+) -> Actor:
+    """The user acting in `workspace_id`, or by default in the workspace they used last
+    (else the first they joined). `allow_removed`: a workspace they were removed from,
+    inside its export window, gives a removed actor (their own private records only)."""
+    query = select(Membership).where(Membership.user_id == user.id)
+    if workspace_id is not None:
+        query = query.where(Membership.workspace_id == workspace_id)
+    rows = session.scalars(query.order_by(Membership.id)).all()
+    current = [m for m in rows if m.removed_at is None]
+    if current:
+        # Last used first; never used ones after, the first joined first among them.
+        chosen = max(current, key=lambda m: (m.last_used_at is not None, m.last_used_at, -m.id))
+        return _actor_of(user, chosen)
+    now = utcnow()
+    window = [
+        m for m in rows if m.removed_at is not None and rules.export_window_open(m.removed_at, now)
+    ]
+    if allow_removed and window:
+        return _actor_of(user, max(window, key=lambda m: (m.removed_at, m.id)))
+    raise PermissionDenied(NO_SESSION)
 
 
 def sign_up(uow: UnitOfWork, email: str, name: str, password: str) -> Actor:
@@ -115,8 +141,45 @@ def sign_up(uow: UnitOfWork, email: str, name: str, password: str) -> Actor:
         return _actor_in(session, user)
 
 
-def log_in(uow: UnitOfWork, email: str, password: str, address: str) -> SessionGrant:
-    """Check the password and open a session; failures are counted per account and per
+def _open_session(session: Session, actor: Actor, now: datetime) -> SessionGrant:
+    cookie = secrets.token_urlsafe(32)
+    grant = SessionGrant(cookie, secrets.token_urlsafe(32), now + rules.SESSION_LIFETIME, actor)
+    session.add(
+        WebSession(user_id=actor.user_id, workspace_id=actor.workspace_id,
+                   session_hash=rules.secret_hash(cookie), csrf_token=grant.csrf_token,
+                   created_at=now, last_seen_at=now, expires_at=grant.expires_at)
+    )  # fmt: skip
+    if actor.removed_at is None:
+        session.execute(
+            update(Membership)
+            .where(Membership.user_id == actor.user_id,
+                   Membership.workspace_id == actor.workspace_id)
+            .values(last_used_at=now)
+        )  # fmt: skip
+    return grant
+
+
+def start_session(uow: UnitOfWork, actor: Actor) -> SessionGrant:
+    """A session for an account that just proved who it is (a new sign-up)."""
+    with uow.write() as session:
+        return _open_session(session, actor, utcnow())
+
+
+def _login_actor(session: Session, user: User, workspace_id: int | None) -> Actor:
+    try:
+        return _actor_in(session, user, workspace_id, allow_removed=True)
+    except PermissionDenied:
+        # The password was right: saying which workspace is wrong reveals nothing more.
+        if workspace_id is not None:
+            raise NotFound(f"no workspace #{workspace_id}") from None
+        raise PermissionDenied(f"{user.email} is not a member of any workspace") from None
+
+
+def log_in(
+    uow: UnitOfWork, email: str, password: str, address: str, workspace_id: int | None = None
+) -> SessionGrant:
+    """Check the password and open a session in `workspace_id` (default: the workspace
+    used last, else the first joined); failures are counted per account and per
     address, and an unknown account fails exactly like a wrong password."""
     key = email.strip().lower()[:320]
     where = address[:64]
@@ -142,22 +205,29 @@ def log_in(uow: UnitOfWork, email: str, password: str, address: str) -> SessionG
         else:
             failed = False
             session.execute(delete(LoginAttempt).where(LoginAttempt.email == key))
-            actor = _actor_in(session, user)
-            cookie = secrets.token_urlsafe(32)
-            grant = SessionGrant(cookie, secrets.token_urlsafe(32),
-                                 now + rules.SESSION_LIFETIME, actor)  # fmt: skip
-            session.add(
-                WebSession(user_id=user.id, workspace_id=actor.workspace_id,
-                           session_hash=rules.secret_hash(cookie), csrf_token=grant.csrf_token,
-                           created_at=now, last_seen_at=now, expires_at=grant.expires_at)
-            )  # fmt: skip
+            grant = _open_session(session, _login_actor(session, user, workspace_id), now)
     if failed:  # raised after the commit: the failure must be counted
         raise PermissionDenied(BAD_LOGIN)
     return grant
 
 
-def authenticate_session(uow: UnitOfWork, raw_cookie: str) -> Actor:
-    """The actor of a live session (not revoked, not expired, still a member)."""
+def check_origin(origin: str | None, host: str | None) -> None:
+    """Refuse a browser write sent from another site (the `Origin` header, when the
+    browser sends one, must name this server)."""
+    if origin is None:
+        return
+    if not host or not rules.same_origin(origin, host):
+        raise CsrfRejected(
+            f"cross-origin request refused: Origin {origin[:100]!r} is not this server"
+        )
+
+
+def authenticate_session(
+    uow: UnitOfWork, raw_cookie: str, *, unsafe: bool = False, csrf_token: str | None = None
+) -> Actor:
+    """The actor of a live session (not revoked, not expired, still a member, or removed
+    but inside the export window: see `require_member`). An `unsafe` request (a write)
+    must bring the session's CSRF token."""
     if not raw_cookie or len(raw_cookie) > rules.TOKEN_MAX:
         raise PermissionDenied(NO_SESSION)
     now = utcnow()
@@ -167,13 +237,30 @@ def authenticate_session(uow: UnitOfWork, raw_cookie: str) -> Actor:
         ).first()
         if row is None or row.revoked_at is not None or row.expires_at <= now:
             raise PermissionDenied(NO_SESSION)
-        actor = _actor_in(session, session.get_one(User, row.user_id), row.workspace_id)
+        if unsafe:
+            if not csrf_token:
+                raise CsrfRejected(CSRF_MISSING)
+            if not hmac.compare_digest(row.csrf_token.encode(), csrf_token.encode()):
+                raise CsrfRejected(CSRF_WRONG)
+        user = session.get_one(User, row.user_id)
+        actor = _actor_in(session, user, row.workspace_id, allow_removed=True)
         stale, session_id = rules.needs_last_used_update(row.last_seen_at, now), row.id
     if stale:
         with uow.write() as session:
             session.execute(
                 update(WebSession).where(WebSession.id == session_id).values(last_seen_at=now)
             )
+    return actor
+
+
+def require_member(actor: Actor) -> Actor:
+    """The actor, if a current member: a removed one may only export their records."""
+    if actor.removed_at is not None:
+        until = (actor.removed_at + rules.EXPORT_WINDOW).date().isoformat()
+        raise PermissionDenied(
+            f"you were removed from this workspace on {actor.removed_at.date().isoformat()}: "
+            f"until {until} you may only export your private records from it"
+        )
     return actor
 
 
@@ -214,6 +301,7 @@ def _view(row: ApiToken) -> TokenView:
 
 def create_token(actor: Actor, uow: UnitOfWork, name: str, scope: str) -> tuple[TokenView, str]:
     """A personal token; the raw value is returned once and never stored."""
+    require_member(actor)
     label = clean_text(name, "name", max_len=100, required=True) or ""
     raw = rules.TOKEN_PREFIX + secrets.token_urlsafe(32)
     with uow.write() as session:

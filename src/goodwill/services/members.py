@@ -3,8 +3,12 @@
 Offboarding moves a removed member's WORKSPACE-visible records to a member the admin
 picks. Their PRIVATE records stay theirs, hidden from everyone else: removal puts them
 in the trash (`deleted_at` = the removal time, the schema's existing "gone, restorable
-for 30 days" marker), and `purge_removed_members` deletes them for good 30 days later
+for 30 days" marker), and `departures.purge_removed_members` deletes them 30 days later
 unless the member has been invited back (and restored them) in the meantime.
+
+The membership row is kept with `removed_at` set: for those 30 days the removed member
+may log in to export their own private records (services/departures.py) and nothing
+else. Every query of members here filters on `removed_at IS NULL` (`CURRENT`).
 """
 
 from __future__ import annotations
@@ -16,13 +20,11 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from sqlalchemy import (
-    ColumnElement,
     Table,
     UniqueConstraint,
     and_,
     delete,
     exists,
-    or_,
     select,
     update,
 )
@@ -48,7 +50,8 @@ from goodwill.storage.schema import (
 )
 from goodwill.storage.unit_of_work import UnitOfWork
 
-RETENTION_DAYS = 30
+RETENTION_DAYS = rules.EXPORT_WINDOW.days
+CURRENT = Membership.removed_at.is_(None)
 INVITE_DAYS_MAX = 30
 INVITE_PATH = "/api/v1/invitations/accept"
 INVITE_PREFIX = "gwi_"
@@ -172,7 +175,7 @@ def invite(
             taken = session.scalar(
                 select(Membership.id)
                 .join(User, User.id == Membership.user_id)
-                .where(User.email == key, Membership.workspace_id == actor.workspace_id)
+                .where(User.email == key, Membership.workspace_id == actor.workspace_id, CURRENT)
             )
             if taken is not None:
                 raise Conflict(f"{key} is already a member")
@@ -257,14 +260,17 @@ def accept_invitation(
             session.flush()
         if row.email is not None and row.email != user.email:
             raise PermissionDenied("this invitation is for another email address")
-        member = session.scalar(
-            select(Membership.id).where(
+        member = session.scalars(
+            select(Membership).where(
                 Membership.user_id == user.id, Membership.workspace_id == row.workspace_id
             )
-        )
-        if member is not None:
+        ).first()
+        if member is not None and member.removed_at is None:
             raise Conflict(f"{user.email} is already a member")
-        session.add(Membership(workspace_id=row.workspace_id, user_id=user.id, role=row.role))
+        if member is not None:  # invited back inside the export window: a member again
+            member.role, member.removed_at, member.exported_at = row.role, None, None
+        else:
+            session.add(Membership(workspace_id=row.workspace_id, user_id=user.id, role=row.role))
         row.accepted_at, row.accepted_by = now, user.id
         return MemberView(user.id, user.email, user.name, row.role)
 
@@ -274,7 +280,7 @@ def _membership(session: Session, actor: Actor, email: str) -> tuple[User, Membe
     found = session.execute(
         select(User, Membership)
         .join(Membership, Membership.user_id == User.id)
-        .where(User.email == key, Membership.workspace_id == actor.workspace_id)
+        .where(User.email == key, Membership.workspace_id == actor.workspace_id, CURRENT)
     ).first()
     if found is None:
         raise NotFound(f"no member {key}")
@@ -285,7 +291,7 @@ def _owners(session: Session, workspace_id: int) -> int:
     return len(
         session.scalars(
             select(Membership.id).where(
-                Membership.workspace_id == workspace_id, Membership.role == "owner"
+                Membership.workspace_id == workspace_id, Membership.role == "owner", CURRENT
             )
         ).all()
     )
@@ -402,7 +408,7 @@ def remove_member(actor: Actor, uow: UnitOfWork, email: str, *, transfer_to: str
                    ApiToken.revoked_at.is_(None))
             .values(revoked_at=now)
         )  # fmt: skip
-        session.delete(membership)
+        membership.removed_at, membership.exported_at = now, None
         session.flush()
         rebuild_touches(session, touched)
         return RemovalSummary(
@@ -413,44 +419,3 @@ def remove_member(actor: Actor, uow: UnitOfWork, email: str, *, transfer_to: str
             sessions_ended=int(getattr(ended, "rowcount", 0) or 0),
             tokens_revoked=int(getattr(revoked, "rowcount", 0) or 0),
         )
-
-
-def purge_removed_members(uow: UnitOfWork, now: datetime | None = None) -> int:
-    """Delete for good the private records of members removed over 30 days ago."""
-    cutoff = (now or utcnow()) - timedelta(days=RETENTION_DAYS)
-    removed = 0
-    tables = [t for t in reversed(owned_tables()) if HANDLING.get(t.name) == "transfer"]
-    with uow.write() as session:
-        # Trashed records first (their deleted_at is the removal time), then the rows
-        # without a deleted_at of their own, once their owner has nothing left there.
-        for table in sorted(tables, key=lambda t: "deleted_at" not in t.c):
-            gone = ~exists().where(
-                Membership.user_id == table.c.owner_id,
-                Membership.workspace_id == table.c.workspace_id,
-            )
-            where = and_(table.c.visibility == "private", gone)
-            if "deleted_at" in table.c:
-                where = and_(where, table.c.deleted_at.is_not(None), table.c.deleted_at <= cutoff)
-            else:
-                where = and_(where, ~_has_pending(table))
-            ids = list(session.scalars(select(table.c.id).where(where)))
-            if ids:
-                session.execute(delete(table).where(table.c.id.in_(ids)))
-                removed += len(ids)
-        if removed:
-            rebuild_touches(session)
-    return removed
-
-
-def _has_pending(table: Table) -> ColumnElement[bool]:
-    """Whether the row's owner still has private records waiting in the workspace."""
-    clauses = [
-        exists().where(
-            other.c.owner_id == table.c.owner_id,
-            other.c.workspace_id == table.c.workspace_id,
-            other.c.visibility == "private",
-        )
-        for other in owned_tables()
-        if "deleted_at" in other.c and other.name != table.name
-    ]
-    return or_(*clauses)

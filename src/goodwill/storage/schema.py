@@ -95,6 +95,11 @@ class Membership(Base):
     workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(16))  # owner | admin | member
+    # A removed member's row stays (removed_at set) for the 30-day export window: such a
+    # row is NOT a membership anywhere else — every query of members filters it out.
+    removed_at: Mapped[datetime | None]
+    exported_at: Mapped[datetime | None]  # a removed member exported their private records
+    last_used_at: Mapped[datetime | None]  # the default workspace at login is the last used
 
 
 class Owned:

@@ -37,6 +37,12 @@ class SignUp(Body):
 class LogIn(Body):
     email: Short
     password: Password
+    # The workspace to act in; default: the one used last, else the first joined.
+    workspace_id: int | None = Field(None, ge=1, le=MAX_ID)
+
+
+class WorkspaceSwitch(Body):
+    workspace_id: int = Field(ge=1, le=MAX_ID)
 
 
 class NewToken(Body):

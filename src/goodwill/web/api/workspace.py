@@ -7,10 +7,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Path, Request
 from pydantic import Field
 
-from goodwill.services import accounts, members
+from goodwill.services import accounts, departures, members
 from goodwill.services.actor import Actor
 from goodwill.services.views import to_jsonable
-from goodwill.web.api.deps import ActorDep, UowDep, get_actor
+from goodwill.web.api.deps import ActorDep, UowDep, get_any_actor
 from goodwill.web.api.models import MAX_ID, Body, Name, Password, Short
 from goodwill.web.errors import Unauthenticated
 
@@ -50,6 +50,13 @@ class WorkspaceSettings(Body):
 def list_members(actor: ActorDep, uow: UowDep) -> list[dict[str, Any]]:
     """The workspace's members and their roles."""
     return list(to_jsonable(accounts.list_members(actor, uow)))
+
+
+@router.get("/workspace/members/removed")
+def list_removed_members(actor: ActorDep, uow: UowDep) -> list[dict[str, Any]]:
+    """Members removed in the last 30 days (admins): when their private records are
+    purged (`purge_after`) and whether they exported them (`exported_at`)."""
+    return list(to_jsonable(departures.list_removed_members(actor, uow)))
 
 
 @router.post("/workspace/members/role")
@@ -106,7 +113,7 @@ def accept_invitation(body: Acceptance, request: Request, uow: UowDep) -> dict[s
     existing: Actor | None = None
     if request.headers.get("authorization") or request.cookies:
         try:
-            existing = get_actor(request, uow)
+            existing = get_any_actor(request, uow)
         except Unauthenticated:
             existing = None
     member = members.accept_invitation(uow, body.token, email=body.email, name=body.name,
