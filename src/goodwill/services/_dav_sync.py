@@ -1,0 +1,183 @@
+"""Keeping a user's CardDAV address book in step with the contacts they may see.
+
+A card's ETag is the SHA-256 of its vCard 3.0 rendering without REV, so it changes exactly
+when what the card says changes — whatever changed it: the contact, its organization's
+name, a note, a teammate sharing or hiding a contact, the trash. No service has to report
+its changes: the book keeps each card's last ETag (dav_cards) and compares.
+
+Comparing means rendering every visible card, so it is done only when the workspace's
+contact data may have changed: a fingerprint of that data (counts, sums of ids, the
+latest update times of contacts, organizations, notes, positions, emails, phones, links
+and tags, all in SQL) is taken on every request and compared with the one stored when
+the cards were last compared. Equal: nothing to do, a few milliseconds. Different: the
+cards are rendered, and every card that appeared, changed or left gets the book's next
+revision — the sync-collection change log. The fingerprint is coarse on purpose (any
+change in the workspace triggers a comparison); the comparison itself is exact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement, case, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from goodwill.domain.people import Visibility
+from goodwill.errors import Conflict
+from goodwill.exporters.vcard import VCardContact, write_vcards
+from goodwill.services.actor import Actor
+from goodwill.services.exporting import vcard_cards
+from goodwill.storage.schema import (
+    Contact,
+    ContactEmail,
+    ContactLink,
+    ContactPhone,
+    ContactTag,
+    DavAddressBook,
+    DavCard,
+    Note,
+    Organization,
+    Position,
+)
+from goodwill.storage.unit_of_work import UnitOfWork
+
+BATCH = 1_000
+
+
+def render(card: VCardContact, version: str = "3.0") -> str:
+    out = io.StringIO(newline="")
+    write_vcards([card], out, version)
+    return out.getvalue()
+
+
+def etag_of(card: VCardContact) -> str:
+    """The card's content hash (REV is left out of the card: it is not content)."""
+    return hashlib.sha256(render(card).encode("utf-8")).hexdigest()[:40]
+
+
+def _shared_ids(model: type[Contact] | type[Organization] | type[Note]) -> ColumnElement[int]:
+    shared = model.visibility == Visibility.WORKSPACE.value
+    return func.coalesce(func.sum(case((shared, model.id), else_=0)), 0)
+
+
+def fingerprint(session: Session, workspace_id: int) -> str:
+    """A digest of everything in the workspace a card is made from (see the module doc)."""
+    in_ws = Contact.workspace_id == workspace_id
+    rows: list[Iterable[object]] = []
+    for model in (Contact, Organization, Note):
+        query = select(
+            func.count(), func.count(model.deleted_at), func.max(model.updated_at),
+            func.coalesce(func.sum(model.id), 0), func.coalesce(func.sum(model.owner_id), 0),
+            _shared_ids(model),
+        ).where(model.workspace_id == workspace_id)  # fmt: skip
+        rows.append(session.execute(query).one())
+    rows.append(
+        session.execute(
+            select(func.count(), func.max(Position.id), func.count(Position.end_date),
+                   func.coalesce(func.sum(Position.organization_id), 0))
+            .join(Contact, Contact.id == Position.contact_id)
+            .where(in_ws)
+        ).one()
+    )  # fmt: skip
+    for child in (ContactEmail, ContactPhone, ContactLink):
+        rows.append(
+            session.execute(
+                select(func.count(), func.max(child.id), func.coalesce(func.sum(child.id), 0))
+                .join(Contact, Contact.id == child.contact_id)
+                .where(in_ws)
+            ).one()
+        )
+    rows.append(
+        session.execute(
+            select(func.count(), func.coalesce(func.sum(ContactTag.tag_id), 0))
+            .join(Contact, Contact.id == ContactTag.contact_id)
+            .where(in_ws)
+        ).one()
+    )
+    text = repr([tuple(str(value) for value in row) for row in rows])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _book(session: Session, actor: Actor, *, lock: bool = False) -> DavAddressBook | None:
+    query = select(DavAddressBook).where(
+        DavAddressBook.user_id == actor.user_id,
+        DavAddressBook.workspace_id == actor.workspace_id,
+    )
+    return session.scalars(query.with_for_update() if lock else query).first()
+
+
+def current_book(actor: Actor, uow: UnitOfWork) -> DavAddressBook:
+    """The actor's address book with every card compared against the data, as of now."""
+    with uow.read() as session:
+        book = _book(session, actor)
+        if book is not None and book.fingerprint == fingerprint(session, actor.workspace_id):
+            return book
+    for attempt in range(2):
+        try:
+            with uow.write() as session:
+                return reconcile(session, actor)
+        except Conflict:  # two first requests made the book at once: the other one won
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
+
+
+def reconcile(session: Session, actor: Actor) -> DavAddressBook:
+    """Compare every visible card with the book (inside the caller's write transaction)."""
+    book = _book(session, actor, lock=True)
+    if book is None:
+        book = DavAddressBook(user_id=actor.user_id, workspace_id=actor.workspace_id,
+                              revision=0, fingerprint=None)  # fmt: skip
+        session.add(book)
+        session.flush()
+    stamp = fingerprint(session, actor.workspace_id)
+    if book.fingerprint == stamp:
+        return book
+    known = {
+        row.contact_id: row
+        for row in session.execute(
+            select(DavCard.id, DavCard.contact_id, DavCard.href, DavCard.etag, DavCard.gone)
+            .where(DavCard.book_id == book.id)
+        )
+    }  # fmt: skip
+    hrefs = {row.href for row in known.values()}
+    revision = book.revision + 1
+    added: list[dict[str, object]] = []
+    changed: list[dict[str, object]] = []
+    seen: set[int] = set()
+    for contact_id, card in vcard_cards(session, actor, rev=False):
+        seen.add(contact_id)
+        etag = etag_of(card)
+        row = known.get(contact_id)
+        if row is None:
+            href = free_href(f"{contact_id}.vcf", hrefs)
+            hrefs.add(href)
+            added.append({"book_id": book.id, "contact_id": contact_id, "href": href,
+                          "etag": etag, "revision": revision, "gone": False})  # fmt: skip
+        elif row.gone or row.etag != etag:
+            changed.append({"id": row.id, "etag": etag, "revision": revision, "gone": False})
+    for contact_id, row in known.items():
+        if contact_id not in seen and not row.gone:
+            changed.append({"id": row.id, "etag": row.etag, "revision": revision, "gone": True})
+    for start in range(0, len(added), BATCH):
+        session.execute(insert(DavCard), added[start : start + BATCH])
+    if changed:
+        session.execute(update(DavCard), changed)
+    if added or changed:
+        book.revision = revision
+    book.fingerprint = stamp
+    session.flush()
+    return book
+
+
+def free_href(wanted: str, taken: set[str]) -> str:
+    """`wanted`, or with a number added when a client already named a card so."""
+    if wanted not in taken:
+        return wanted
+    stem = wanted.removesuffix(".vcf")
+    number = 2
+    while f"{stem}-{number}.vcf" in taken:
+        number += 1
+    return f"{stem}-{number}.vcf"
