@@ -16,6 +16,7 @@ import pytest
 from goodwill.services import auth
 from tests.factories import make_contact
 from tests.web import (
+    matrix_dav,
     matrix_extras,
     matrix_imports,
     matrix_records,
@@ -106,6 +107,7 @@ MATRIX = {
     **matrix_imports.ROWS,
     **matrix_workspace.ROWS,
     **matrix_extras.ROWS,
+    **matrix_dav.ROWS,
 }
 
 
