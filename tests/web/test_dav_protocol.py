@@ -253,3 +253,24 @@ def test_an_outsider_gets_an_empty_book(app, uow, owner, outsider):
         assert sync(client, outsider)[1] == {}
         assert "Sam Shared" not in client.request("PROPFIND", book(outsider),
                                                   headers={"Depth": "1"}).text  # fmt: skip
+
+
+def test_unknown_properties_are_listed_as_404_in_their_own_namespace(me, owner, uow):
+    ann = make_contact(owner, uow, name="Ann <Archer> & Co")
+    ask = (b'<propfind xmlns="DAV:" xmlns:x="urn:other"><prop><getetag/><x:color/>'
+           b"<displayname/></prop></propfind>")  # fmt: skip
+    reply = me.request("PROPFIND", book(owner) + f"{ann.id}.vcf", headers={"Depth": "0"},
+                       content=ask)  # fmt: skip
+    assert reply.status_code == 207
+    (card,) = responses(reply.text).values()
+    stats = {s.findtext(f"{D}status"): s for s in card.iter(f"{D}propstat")}
+    assert stats["HTTP/1.1 200 OK"].find(f".//{D}getetag") is not None
+    missing = stats["HTTP/1.1 404 Not Found"]
+    assert missing.find(".//{urn:other}color") is not None
+    assert missing.find(f".//{D}displayname") is not None
+    data = me.request("REPORT", book(owner), content=(
+        '<C:addressbook-multiget xmlns="DAV:" xmlns:C="urn:ietf:params:xml:ns:carddav">'
+        f"<prop><C:address-data/></prop><href>{book(owner)}{ann.id}.vcf</href>"
+        "</C:addressbook-multiget>").encode())  # fmt: skip
+    text = next(iter(responses(data.text).values())).findtext(f".//{CARD}address-data")
+    assert "FN:Ann <Archer> & Co" in text

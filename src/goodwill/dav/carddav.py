@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,7 @@ ALLOW = "OPTIONS, GET, HEAD, PUT, DELETE, PROPFIND, REPORT"
 METHODS = ["OPTIONS", "PROPFIND", "REPORT", "GET", "HEAD", "PUT", "DELETE"]
 MAX_REQUEST = 8 * 1024 * 1024
 XML = "application/xml; charset=utf-8"
+_PLAIN = re.compile(r"[A-Za-z0-9._@~-]+")
 CHALLENGE = 'Basic realm="goodwill", charset="UTF-8"'
 
 router = APIRouter(include_in_schema=False)
@@ -153,7 +155,7 @@ def book_href(actor: Actor) -> str:
 
 
 def card_href(actor: Actor, name: str) -> str:
-    return book_href(actor) + quote(name)
+    return book_href(actor) + (name if _PLAIN.fullmatch(name) else quote(name))
 
 
 def _propfind(uow: UnitOfWork, actor: Actor, target: Target, call: Call) -> Response:

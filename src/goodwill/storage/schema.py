@@ -127,7 +127,11 @@ class Contact(Owned, Base):
     __tablename__ = "contacts"
     __table_args__ = (
         Index("ix_contacts_owner_cadence_anchor", "owner_id", "cadence_days", "touch_anchor_day"),
-    )
+        # Covers the CardDAV change fingerprint (services/_dav_sync.py): an index scan, not
+        # a scan of the wide contact rows.
+        Index("ix_contacts_dav_fingerprint", "workspace_id", "visibility", "owner_id",
+              "updated_at", "deleted_at"),
+    )  # fmt: skip
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str | None] = mapped_column(String(200))
     last_name: Mapped[str | None] = mapped_column(String(200))

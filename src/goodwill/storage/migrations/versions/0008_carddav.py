@@ -1,4 +1,5 @@
-"""carddav: address books and their cards (hrefs, ETags, sync revisions)
+"""carddav: address books and their cards (hrefs, ETags, sync revisions), and an index
+covering the change fingerprint over contacts
 
 Revision ID: 0008
 Revises: 0006
@@ -53,9 +54,14 @@ def upgrade() -> None:
         sa.UniqueConstraint("book_id", "contact_id", name="uq_dav_cards_book_contact"),
     )  # fmt: skip
     op.create_index("ix_dav_cards_book_revision", "dav_cards", ["book_id", "revision"])
+    op.create_index(
+        "ix_contacts_dav_fingerprint", "contacts",
+        ["workspace_id", "visibility", "owner_id", "updated_at", "deleted_at"],
+    )  # fmt: skip
 
 
 def downgrade() -> None:
+    op.drop_index("ix_contacts_dav_fingerprint", table_name="contacts")
     op.drop_index("ix_dav_cards_book_revision", table_name="dav_cards")
     op.drop_table("dav_cards")
     op.drop_table("dav_address_books")
