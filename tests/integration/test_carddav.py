@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from goodwill.errors import NotFound, PermissionDenied, PreconditionFailed, ValidationFailed
-from goodwill.services import carddav, contacts, dedupe, notes, trash
-from goodwill.storage.schema import Contact
+from goodwill.services import _dav_sync, carddav, contacts, dedupe, notes, trash
+from goodwill.storage.schema import Contact, DavAddressBook
 from tests.factories import make_contact
 
 RICH = (
@@ -101,3 +101,31 @@ def test_delete_moves_the_card_to_the_trash_and_only_the_owner_may(owner, teamma
 def test_bad_hrefs_are_refused(owner, uow, href):
     with pytest.raises(ValidationFailed):
         carddav.put_card(owner, uow, href, RICH)
+
+
+PAT = b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Pat Doe\r\nN:Doe;Pat;;;\r\nEND:VCARD\r\n"
+
+
+def test_changes_since_lists_cards_written_and_deleted_over_dav(owner, uow):
+    token = carddav.address_book(owner, uow).sync_token
+    carddav.put_card(owner, uow, "new.vcf", PAT)
+    changes = carddav.changes_since(owner, uow, token)
+    assert [c.href for c in changes.changed] == ["new.vcf"] and changes.removed == []
+    carddav.delete_card(owner, uow, "new.vcf")
+    later = carddav.changes_since(owner, uow, changes.sync_token)
+    assert later.changed == [] and later.removed == ["new.vcf"]
+    assert carddav.changes_since(owner, uow, later.sync_token).removed == []
+
+
+def test_a_comparison_made_against_an_older_book_is_made_again(owner, uow):
+    make_contact(owner, uow, name="Ann Archer")
+    book = _dav_sync.current_book(owner, uow)
+    late = make_contact(owner, uow, name="Late Comer")
+    with uow.read() as session:
+        stale = session.get_one(DavAddressBook, book.id)
+        plan = _dav_sync._plan(session, owner, stale, "an old fingerprint")
+    carddav.put_card(owner, uow, "moved.vcf", PAT)  # the book moves on meanwhile
+    with uow.write() as session:
+        assert _dav_sync._record(session, owner, plan) is None
+    hrefs = {c.href for c in carddav.list_cards(owner, uow)[1]}
+    assert {f"{late.id}.vcf", "moved.vcf"} <= hrefs

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, case, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -44,6 +45,7 @@ from goodwill.storage.schema import (
 from goodwill.storage.unit_of_work import UnitOfWork
 
 BATCH = 1_000
+ATTEMPTS = 3
 
 
 def render(card: VCardContact, version: str = "3.0") -> str:
@@ -103,43 +105,58 @@ def _book(session: Session, actor: Actor, *, lock: bool = False) -> DavAddressBo
 
 
 def current_book(actor: Actor, uow: UnitOfWork) -> DavAddressBook:
-    """The actor's address book with every card compared against the data, as of now."""
-    with uow.read() as session:
-        book = _book(session, actor)
-        if book is not None and book.fingerprint == fingerprint(session, actor.workspace_id):
-            return book
-    for attempt in range(2):
+    """The actor's address book with every card compared against the data, as of now.
+
+    The cards are rendered in a read transaction (no write lock is held while thousands
+    of cards are rendered); a short write then records what changed, unless another
+    request recorded a comparison first, in which case the comparison starts again."""
+    for attempt in range(ATTEMPTS):
+        with uow.read() as session:
+            book = _book(session, actor)
+            stamp = fingerprint(session, actor.workspace_id)
+            if book is not None and book.fingerprint == stamp:
+                return book
+            plan = _plan(session, actor, book, stamp)
         try:
             with uow.write() as session:
-                return reconcile(session, actor)
+                done = _record(session, actor, plan)
+                if done is not None:
+                    return done
         except Conflict:  # two first requests made the book at once: the other one won
-            if attempt:
+            if attempt == ATTEMPTS - 1:
                 raise
-    raise AssertionError("unreachable")
+    raise Conflict("the address book keeps changing: try again")
 
 
-def reconcile(session: Session, actor: Actor) -> DavAddressBook:
-    """Compare every visible card with the book (inside the caller's write transaction)."""
+def locked_book(session: Session, actor: Actor) -> DavAddressBook:
+    """The actor's book, locked for a change (after current_book made sure it exists)."""
     book = _book(session, actor, lock=True)
     if book is None:
-        book = DavAddressBook(user_id=actor.user_id, workspace_id=actor.workspace_id,
-                              revision=0, fingerprint=None)  # fmt: skip
-        session.add(book)
-        session.flush()
-    stamp = fingerprint(session, actor.workspace_id)
-    if book.fingerprint == stamp:
-        return book
-    known = {
-        row.contact_id: row
-        for row in session.execute(
-            select(DavCard.id, DavCard.contact_id, DavCard.href, DavCard.etag, DavCard.gone)
-            .where(DavCard.book_id == book.id)
-        )
-    }  # fmt: skip
+        raise Conflict("the address book is not there yet: try again")
+    return book
+
+
+@dataclass
+class _Plan:
+    book: tuple[int, int] | None  # (id, revision) the comparison was made against
+    stamp: str
+    added: list[dict[str, object]] = field(default_factory=list)
+    changed: list[dict[str, object]] = field(default_factory=list)
+
+
+def _plan(session: Session, actor: Actor, book: DavAddressBook | None, stamp: str) -> _Plan:
+    """Compare every visible card with the book's rows: what to add and to change."""
+    plan = _Plan((book.id, book.revision) if book is not None else None, stamp)
+    known = {}
+    if book is not None:
+        known = {
+            row.contact_id: row
+            for row in session.execute(
+                select(DavCard.id, DavCard.contact_id, DavCard.href, DavCard.etag, DavCard.gone)
+                .where(DavCard.book_id == book.id)
+            )
+        }  # fmt: skip
     hrefs = {row.href for row in known.values()}
-    revision = book.revision + 1
-    added: list[dict[str, object]] = []
-    changed: list[dict[str, object]] = []
     seen: set[int] = set()
     for contact_id, card in vcard_cards(session, actor, rev=False):
         seen.add(contact_id)
@@ -148,20 +165,36 @@ def reconcile(session: Session, actor: Actor) -> DavAddressBook:
         if row is None:
             href = free_href(f"{contact_id}.vcf", hrefs)
             hrefs.add(href)
-            added.append({"book_id": book.id, "contact_id": contact_id, "href": href,
-                          "etag": etag, "revision": revision, "gone": False})  # fmt: skip
+            plan.added.append({"contact_id": contact_id, "href": href, "etag": etag,
+                               "gone": False})  # fmt: skip
         elif row.gone or row.etag != etag:
-            changed.append({"id": row.id, "etag": etag, "revision": revision, "gone": False})
+            plan.changed.append({"id": row.id, "etag": etag, "gone": False})
     for contact_id, row in known.items():
         if contact_id not in seen and not row.gone:
-            changed.append({"id": row.id, "etag": row.etag, "revision": revision, "gone": True})
+            plan.changed.append({"id": row.id, "etag": row.etag, "gone": True})
+    return plan
+
+
+def _record(session: Session, actor: Actor, plan: _Plan) -> DavAddressBook | None:
+    """Write a comparison's outcome as the book's next revision; None when the book moved
+    since the comparison was made (it is then made again)."""
+    book = _book(session, actor, lock=True)
+    if book is None and plan.book is None:
+        book = DavAddressBook(user_id=actor.user_id, workspace_id=actor.workspace_id,
+                              revision=0, fingerprint=None)  # fmt: skip
+        session.add(book)
+        session.flush()
+    elif book is None or (book.id, book.revision) != plan.book:
+        return None
+    revision = book.revision + 1
+    added = [{**row, "book_id": book.id, "revision": revision} for row in plan.added]
     for start in range(0, len(added), BATCH):
         session.execute(insert(DavCard), added[start : start + BATCH])
-    if changed:
-        session.execute(update(DavCard), changed)
-    if added or changed:
+    if plan.changed:
+        session.execute(update(DavCard), [{**r, "revision": revision} for r in plan.changed])
+    if added or plan.changed:
         book.revision = revision
-    book.fingerprint = stamp
+    book.fingerprint = plan.stamp
     session.flush()
     return book
 

@@ -19,7 +19,7 @@ from goodwill.importers.records import ImportedContact, RecordError
 from goodwill.importers.vcard import parse_vcard_bytes
 from goodwill.services import _common as common
 from goodwill.services._dav_apply import apply_card
-from goodwill.services._dav_sync import current_book, etag_of, reconcile, render
+from goodwill.services._dav_sync import current_book, etag_of, locked_book, render
 from goodwill.services._visibility import can_see, require_owner, visible
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.exporting import vcard_cards
@@ -199,8 +199,9 @@ def put_card(
     the duplicates list to suggest merging (merging would strand the client's copy)."""
     check_href(href)
     card = parse_card(body)
+    current_book(actor, uow)
     with uow.write() as session:
-        book = reconcile(session, actor)
+        book = locked_book(session, actor)
         row = _live(session, actor, book, href)
         current = _current(session, actor, row)
         _check(current[1] if current else None, if_match, if_none_match)
@@ -243,8 +244,9 @@ def delete_card(
     actor: Actor, uow: UnitOfWork, href: str, *, if_match: list[str] | None = None
 ) -> None:
     """Move the card's contact to the trash (its owner, or an admin, only)."""
+    current_book(actor, uow)
     with uow.write() as session:
-        book = reconcile(session, actor)
+        book = locked_book(session, actor)
         row = _live(session, actor, book, href)
         current = _current(session, actor, row)
         if current is None or row is None:
