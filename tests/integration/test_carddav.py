@@ -4,6 +4,7 @@ change nothing, new cards that look like existing contacts, and deletes to the t
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from goodwill.errors import NotFound, PermissionDenied, PreconditionFailed, ValidationFailed
 from goodwill.services import _dav_sync, carddav, contacts, dedupe, notes, trash
@@ -129,3 +130,17 @@ def test_a_comparison_made_against_an_older_book_is_made_again(owner, uow):
         assert _dav_sync._record(session, owner, plan) is None
     hrefs = {c.href for c in carddav.list_cards(owner, uow)[1]}
     assert {f"{late.id}.vcf", "moved.vcf"} <= hrefs
+
+
+def test_a_dav_write_keeps_the_book_compared_where_writes_are_serial(owner, teammate, uow):
+    make_contact(owner, uow, name="Ann Archer", visibility="workspace")
+    carddav.address_book(owner, uow)
+    carddav.address_book(teammate, uow)
+    carddav.put_card(owner, uow, "pat.vcf", PAT)
+    with uow.read() as session:
+        stamp = _dav_sync.fingerprint(session, owner.workspace_id)
+        serial = session.get_bind().dialect.name == "sqlite"
+        books = {b.user_id: b.fingerprint for b in session.scalars(select(DavAddressBook))}
+    assert (books[owner.user_id] == stamp) is serial  # no re-render on SQLite
+    assert books[teammate.user_id] != stamp  # a teammate's book compares again
+    assert "pat.vcf" in {c.href for c in carddav.list_cards(owner, uow)[1]}

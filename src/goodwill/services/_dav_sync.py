@@ -128,12 +128,24 @@ def current_book(actor: Actor, uow: UnitOfWork) -> DavAddressBook:
     raise Conflict("the address book keeps changing: try again")
 
 
-def locked_book(session: Session, actor: Actor) -> DavAddressBook:
-    """The actor's book, locked for a change (after current_book made sure it exists)."""
+def locked_book(session: Session, actor: Actor) -> tuple[DavAddressBook, bool]:
+    """The actor's book, locked for a change (after current_book made sure it exists),
+    and whether the change may keep it current (see keep_current)."""
     book = _book(session, actor, lock=True)
     if book is None:
         raise Conflict("the address book is not there yet: try again")
-    return book
+    serial = session.get_bind().dialect.name == "sqlite"
+    return book, serial and book.fingerprint == fingerprint(session, actor.workspace_id)
+
+
+def keep_current(session: Session, actor: Actor, book: DavAddressBook, current: bool) -> None:
+    """After a card written over DAV (its row already updated), take the new fingerprint
+    as compared, so the next request does not render every card again. Only where writes
+    are serial (SQLite: nothing else can have changed inside this transaction) and the
+    book was current when the transaction began; elsewhere the next request compares."""
+    if current:
+        session.flush()
+        book.fingerprint = fingerprint(session, actor.workspace_id)
 
 
 @dataclass

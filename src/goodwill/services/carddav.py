@@ -19,7 +19,13 @@ from goodwill.importers.records import ImportedContact, RecordError
 from goodwill.importers.vcard import parse_vcard_bytes
 from goodwill.services import _common as common
 from goodwill.services._dav_apply import apply_card
-from goodwill.services._dav_sync import current_book, etag_of, locked_book, render
+from goodwill.services._dav_sync import (
+    current_book,
+    etag_of,
+    keep_current,
+    locked_book,
+    render,
+)
 from goodwill.services._visibility import can_see, require_owner, visible
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.exporting import vcard_cards
@@ -201,7 +207,7 @@ def put_card(
     card = parse_card(body)
     current_book(actor, uow)
     with uow.write() as session:
-        book = locked_book(session, actor)
+        book, up_to_date = locked_book(session, actor)
         row = _live(session, actor, book, href)
         current = _current(session, actor, row)
         _check(current[1] if current else None, if_match, if_none_match)
@@ -224,6 +230,7 @@ def put_card(
             row.contact_id, row.etag, row.gone = contact.id, etag, False
             row.revision = book.revision
         session.flush()
+        keep_current(session, actor, book, up_to_date)
         similar = [] if current is not None else _similar(session, actor, contact)
         return Stored(current is None, etag, render(rendered), similar)
 
@@ -246,7 +253,7 @@ def delete_card(
     """Move the card's contact to the trash (its owner, or an admin, only)."""
     current_book(actor, uow)
     with uow.write() as session:
-        book = locked_book(session, actor)
+        book, up_to_date = locked_book(session, actor)
         row = _live(session, actor, book, href)
         current = _current(session, actor, row)
         if current is None or row is None:
@@ -257,3 +264,4 @@ def delete_card(
         contact.deleted_at = utcnow()
         book.revision += 1
         row.gone, row.revision = True, book.revision
+        keep_current(session, actor, book, up_to_date)
