@@ -6,7 +6,8 @@ Services and the domain raise only these; each face translates them
     GoodwillError
      ├── NotFound            the record does not exist, or the actor may not see it
      ├── Conflict            the request contradicts the current state
-     │    └── Ambiguous      a reference matched several records (candidates listed)
+     │    ├── Ambiguous      a reference matched several records (candidates listed)
+     │    └── PreconditionFailed  a conditional write (If-Match) met another version
      ├── ValidationFailed    an input is malformed (names the field and why)
      ├── PermissionDenied    the actor may see the record but not do this
      │    ├── RateLimited    too many attempts: try again after `retry_after` seconds
@@ -42,6 +43,10 @@ class Ambiguous(Conflict):
         listing = "; ".join(candidates)
         super().__init__(f"{message}: {listing}" if candidates else message)
         self.candidates = candidates
+
+
+class PreconditionFailed(Conflict):
+    """The record is not the version the request was based on (ETags differ)."""
 
 
 class ValidationFailed(GoodwillError):

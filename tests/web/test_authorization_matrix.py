@@ -16,6 +16,7 @@ import pytest
 from goodwill.services import auth
 from tests.factories import make_contact
 from tests.web import (
+    matrix_dav,
     matrix_extras,
     matrix_imports,
     matrix_records,
@@ -95,6 +96,15 @@ CORE = {
         lambda r: ("DELETE", f"/api/v1/contacts/{r['id']}", None),
         _by_record((204, 404, 404), (204, 403, 404)),
     ),
+    # The feed's URL is its credential; an API token in its place opens nothing
+    # (tests/web/test_feed_route.py covers the feed token itself).
+    ("GET", "/feeds/{token}.ics"): (
+        lambda r: ("GET", f"/feeds/{r['api_token']}.ics", None),
+        _all(404),
+        lambda owner, uow, canary, record, planted: {
+            "api_token": auth.create_token(owner, uow, canary, "api")[1]
+        },
+    ),
 }
 
 
@@ -105,6 +115,7 @@ MATRIX = {
     **matrix_imports.ROWS,
     **matrix_workspace.ROWS,
     **matrix_extras.ROWS,
+    **matrix_dav.ROWS,
 }
 
 

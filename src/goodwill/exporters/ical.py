@@ -19,18 +19,25 @@ that subscribed to the feed and a user who imports an exported file see the same
   waiting on an answer "ask-followup-<ask id>", both all-day VTODOs due that day, so the same
   suggestion on later days updates one to-do instead of piling up new ones.
 - Components are written one at a time: memory stays flat however many records there are.
+- The calendar feed (write_feed) writes open dated tasks as VEVENTs instead (most calendar
+  apps ignore VTODO), with the same "task-<id>" UIDs. An all-day task is a DATE event on its
+  day in the user's time zone (an all-day due time is stored as local midnight in UTC, so its
+  UTC date can be the day before); a timed one starts at its due time in the user's zone,
+  with that zone's VTIMEZONE, and lasts TASK_LENGTH.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import BinaryIO
+from zoneinfo import ZoneInfo
 
 import icalendar
 
 INTERACTION_LENGTH = timedelta(minutes=30)
+TASK_LENGTH = timedelta(minutes=30)
 UNDATED_STAMP = datetime(2000, 1, 1, tzinfo=UTC)
 PRODID = "-//goodwill//EN"
 
@@ -118,6 +125,66 @@ def task_todo(task: CalendarTask, domain: str = "goodwill.local") -> icalendar.T
     if lines:
         todo.add("description", "\n".join(lines))
     return todo
+
+
+def write_feed(
+    tasks: Iterable[CalendarTask],
+    out: BinaryIO,
+    tz: ZoneInfo,
+    calendar_name: str = "goodwill",
+    domain: str = "goodwill.local",
+) -> int:
+    """A subscription calendar: a VEVENT per open dated task, times in the user's zone.
+
+    Returns how many events were written. The bytes depend only on the tasks and the zone,
+    so the same state gives the same feed (and the same ETag)."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("name", calendar_name)
+    calendar.add("x-wr-calname", calendar_name)
+    calendar.add("x-wr-timezone", tz.key)
+    opening, closing = _split_wrapper(calendar.to_ical())
+    out.write(opening)
+    events = [task_event(t, tz, domain) for t in tasks if not t.done and t.due_at is not None]
+    timed = [e.decoded("dtstart") for e in events if isinstance(e.decoded("dtstart"), datetime)]
+    if timed and tz.key != "UTC":
+        first, last = min(timed).date(), max(timed).date()
+        vtimezone = icalendar.Timezone.from_tzinfo(
+            tz, tz.key, first_date=first - timedelta(days=366), last_date=last + timedelta(days=1)
+        )
+        out.write(vtimezone.to_ical())
+    for event in events:
+        out.write(event.to_ical())
+    out.write(closing)
+    return len(events)
+
+
+def task_event(task: CalendarTask, tz: ZoneInfo, domain: str = "goodwill.local") -> icalendar.Event:
+    """An open dated task as a VEVENT (all-day or timed) with the task's usual UID."""
+    if task.due_at is None:
+        raise ValueError("a calendar event needs a due time")
+    due = _utc(task.due_at)
+    event = icalendar.Event()
+    event.add("uid", uid_for(task.kind, task.id, domain))
+    event.add("dtstamp", due)
+    if task.all_day:
+        day: date = due.astimezone(tz).date()
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        event.add("transp", "TRANSPARENT")  # a to-do for the day does not block the day
+    else:
+        start = due if tz.key == "UTC" else due.astimezone(tz)
+        event.add("dtstart", start)
+        event.add("dtend", start + TASK_LENGTH)
+    event.add("summary", task.title)
+    lines = [f"With: {task.contact}"] if task.contact else []
+    if task.description:
+        lines.append(task.description)
+    if lines:
+        event.add("description", "\n".join(lines))
+    return event
 
 
 def _event_summary(interaction: CalendarInteraction) -> str:

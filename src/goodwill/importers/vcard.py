@@ -15,6 +15,7 @@ vobject's does, in linear time.
 from __future__ import annotations
 
 import codecs
+import io
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -70,6 +71,18 @@ def parse_vcard(path: Path) -> Iterator[ParseResult]:
             yield from _parse_file(file, in_folder=True)
     else:
         yield from _parse_file(path, in_folder=False)
+
+
+def parse_vcard_bytes(data: bytes, name: str = "card.vcf") -> list[ParseResult]:
+    """The cards of an in-memory body (a CardDAV PUT), each a contact or a RecordError."""
+    results: list[ParseResult] = []
+    for number, card in enumerate(_cut_cards(_physical_lines(io.BytesIO(data))), start=1):
+        if isinstance(card, _Broken):
+            results.append(RecordError(Location(name, number, card.line), None, card.reason))
+        else:
+            start, lines = card
+            results.append(_read_card(lines, Location(name, number, start)))
+    return results
 
 
 def _parse_file(path: Path, *, in_folder: bool) -> Iterator[ParseResult]:

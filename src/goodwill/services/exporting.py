@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Collection, Iterator
 from datetime import UTC, datetime, time
 from typing import BinaryIO, TextIO
 
@@ -34,26 +35,39 @@ PAGE = 1_000
 ADDRESS_FIELDS = ("label", "street", "city", "region", "postal_code", "country")
 
 
-def _contacts(session: Session, actor: Actor) -> Iterator[tuple[Contact, dict[str, object]]]:
-    """Visible live contacts by id, a page at a time, with their current position and
-    links (only organizations the actor may see) and the actor's visible notes."""
+def _contacts(
+    session: Session, actor: Actor, ids: Collection[int] | None = None
+) -> Iterator[tuple[Contact, dict[str, object]]]:
+    """Visible live contacts by id (all, or those of `ids`), a page at a time, with their
+    current position and links (only organizations the actor may see) and the actor's
+    visible notes."""
     last = 0
+    wanted = sorted(set(ids)) if ids is not None else None
     while True:
-        page = session.scalars(
+        query = (
             select(Contact)
             .options(selectinload(Contact.emails), selectinload(Contact.phones))
             .where(visible(Contact, actor), Contact.id > last)
             .order_by(Contact.id)
             .limit(PAGE)
-        ).all()
+        )
+        if wanted is not None:
+            chunk = wanted[bisect_right(wanted, last) :][:PAGE]
+            if not chunk:
+                return
+            query = query.where(Contact.id.in_(chunk))
+        page = session.scalars(query).all()
         if not page:
-            return
-        ids = [c.id for c in page]
+            if wanted is None:
+                return
+            last = chunk[-1]
+            continue
+        page_ids = [c.id for c in page]
         positions: dict[int, tuple[str, str | None]] = {}
         for contact_id, name, title in session.execute(
             select(Position.contact_id, Organization.name, Position.title)
             .join(Organization, Organization.id == Position.organization_id)
-            .where(Position.contact_id.in_(ids), Position.end_date.is_(None),
+            .where(Position.contact_id.in_(page_ids), Position.end_date.is_(None),
                    visible(Organization, actor))
             .order_by(Position.id)
         ):  # fmt: skip
@@ -61,14 +75,14 @@ def _contacts(session: Session, actor: Actor) -> Iterator[tuple[Contact, dict[st
         links: dict[int, list[str]] = {}
         for contact_id, url in session.execute(
             select(ContactLink.contact_id, ContactLink.url)
-            .where(ContactLink.contact_id.in_(ids))
+            .where(ContactLink.contact_id.in_(page_ids))
             .order_by(ContactLink.id)
         ):
             links.setdefault(contact_id, []).append(url)
         notes: dict[int, list[str]] = {}
         for about, body in session.execute(
             select(Note.contact_id, Note.body)
-            .where(Note.contact_id.in_(ids), visible(Note, actor))
+            .where(Note.contact_id.in_(page_ids), visible(Note, actor))
             .order_by(Note.id)
         ):
             notes.setdefault(int(about or 0), []).append(body)
@@ -83,7 +97,7 @@ def _contacts(session: Session, actor: Actor) -> Iterator[tuple[Contact, dict[st
                     "note": "\n\n".join(notes.get(contact.id, [])) or None,
                 },
             )
-        last = ids[-1]
+        last = page_ids[-1] if wanted is None else max(page_ids[-1], chunk[-1])
 
 
 def _birthday(c: Contact) -> tuple[int, int, int | None] | None:
@@ -92,12 +106,14 @@ def _birthday(c: Contact) -> tuple[int, int, int | None] | None:
     return (c.birthday_month, c.birthday_day, c.birthday_year)
 
 
-def export_vcards(actor: Actor, uow: UnitOfWork, out: TextIO, *, version: str = "3.0") -> int:
-    """Every contact the actor may see as vCards (3.0 by default, what phones speak)."""
-    if version not in {"3.0", "4.0"}:
-        raise ValidationFailed("vcard version", "must be 3.0 or 4.0")
-    with uow.read() as session:
-        cards = (
+def vcard_cards(
+    session: Session, actor: Actor, *, ids: Collection[int] | None = None, rev: bool = True
+) -> Iterator[tuple[int, VCardContact]]:
+    """(contact id, card) of every visible contact, or of the visible ones among `ids`:
+    what export and CardDAV write. Without `rev` a card is its content alone."""
+    return (
+        (
+            c.id,
             VCardContact(
                 uid=c.vcard_uid or f"contact-{c.id}@goodwill.local",
                 first_name=c.first_name, last_name=c.last_name, display_name=c.display_name,
@@ -112,10 +128,20 @@ def export_vcards(actor: Actor, uow: UnitOfWork, out: TextIO, *, version: str = 
                 addresses=tuple(
                     Address(**{k: a.get(k) for k in ADDRESS_FIELDS}) for a in c.addresses or []
                 ),
-                photo=c.photo, extra=tuple(c.vcard_extra or ()), rev=c.updated_at,
-            )
-            for c, extra in _contacts(session, actor)
-        )  # fmt: skip
+                photo=c.photo, extra=tuple(c.vcard_extra or ()),
+                rev=c.updated_at if rev else None,
+            ),
+        )
+        for c, extra in _contacts(session, actor, ids)
+    )  # fmt: skip
+
+
+def export_vcards(actor: Actor, uow: UnitOfWork, out: TextIO, *, version: str = "3.0") -> int:
+    """Every contact the actor may see as vCards (3.0 by default, what phones speak)."""
+    if version not in {"3.0", "4.0"}:
+        raise ValidationFailed("vcard version", "must be 3.0 or 4.0")
+    with uow.read() as session:
+        cards = (card for _, card in vcard_cards(session, actor))
         return write_vcards(cards, out, version)
 
 

@@ -131,6 +131,12 @@ class Organization(Owned, Base):
 
 class Contact(Owned, Base):
     __tablename__ = "contacts"
+    __table_args__ = (
+        # Covers the CardDAV change fingerprint (services/_dav_sync.py): an index scan, not
+        # a scan of the wide contact rows.
+        Index("ix_contacts_dav_fingerprint", "workspace_id", "visibility", "owner_id",
+              "updated_at", "deleted_at"),
+    )  # fmt: skip
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str | None] = mapped_column(String(200))
     last_name: Mapped[str | None] = mapped_column(String(200))
@@ -875,3 +881,36 @@ class LoginAttempt(Base):
     email: Mapped[str] = mapped_column(String(320))
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime]
+
+
+class DavAddressBook(Base):
+    """A user's CardDAV address book in a workspace: its sync revision and the fingerprint
+    of the workspace's contact data when its cards were last compared (services/_dav_sync)."""
+
+    __tablename__ = "dav_address_books"
+    __table_args__ = (UniqueConstraint("user_id", "workspace_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"))
+    revision: Mapped[int] = mapped_column(default=0)
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+
+
+class DavCard(Base):
+    """One card of an address book: where the client finds it, its ETag, and the revision
+    that last changed it. A card that leaves (deleted, no longer visible) stays as `gone`,
+    so a sync-collection report can name it; contact_id has no foreign key on purpose."""
+
+    __tablename__ = "dav_cards"
+    __table_args__ = (
+        UniqueConstraint("book_id", "href"),
+        UniqueConstraint("book_id", "contact_id", name="uq_dav_cards_book_contact"),
+        Index("ix_dav_cards_book_revision", "book_id", "revision"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    book_id: Mapped[int] = mapped_column(ForeignKey("dav_address_books.id", ondelete="CASCADE"))
+    contact_id: Mapped[int]
+    href: Mapped[str] = mapped_column(String(255))
+    etag: Mapped[str] = mapped_column(String(64))
+    revision: Mapped[int]
+    gone: Mapped[bool] = mapped_column(default=False)

@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from goodwill.bootstrap import Database, open_database
 from goodwill.config import default_database_url
+from goodwill.dav import carddav, feeds
 from goodwill.storage.unit_of_work import UnitOfWork
 from goodwill.web import errors
 from goodwill.web.api import (
@@ -75,6 +76,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(workspace.router)
     app.include_router(imports.router)
     app.include_router(extras.router)
+    app.include_router(feeds.router)
+    app.include_router(carddav.router)
     app.mount(STATIC, StaticFiles(directory=str(files("goodwill.web") / "static")), name="static")
 
     @app.get("/docs", include_in_schema=False)

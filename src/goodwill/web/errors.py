@@ -21,6 +21,7 @@ CSP = (
 STATUS: list[tuple[type[errors.GoodwillError], int, str]] = [
     (errors.NotFound, 404, "Not found"),
     (errors.Ambiguous, 409, "Ambiguous reference"),
+    (errors.PreconditionFailed, 412, "Precondition failed"),
     (errors.Conflict, 409, "Conflict"),
     (errors.ValidationFailed, 422, "Invalid input"),
     (errors.RateLimited, 429, "Too many attempts"),

@@ -1,0 +1,1 @@
+"""CardDAV and the calendar feed: protocol only; every decision is a service's."""
