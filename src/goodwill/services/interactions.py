@@ -176,17 +176,20 @@ def interactions_page(
     default; `since` is inclusive, `until` exclusive; a page after the key `after`."""
     order = SORTS.choose(sort)
     with uow.read() as session:
-        stmt = select(Interaction).where(visible(Interaction, actor))
-        if contact is not None:
+        if contact is None:
+            stmt = select(Interaction).where(visible(Interaction, actor))
+        else:
             person = common.resolve_contact(session, actor, contact)
-            # An IN from the participants index: with a join and no statistics, SQLite
-            # started from the workspace index and probed every interaction.
-            stmt = stmt.where(
+            # An IN from the participants index, then a sort of that contact's touches:
+            # with a join, or with the workspace index usable, SQLite walks the whole
+            # workspace's interactions in order to find a rare contact's few.
+            stmt = select(Interaction).where(
+                visible(Interaction, actor, workspace_index=False),
                 Interaction.id.in_(
                     select(InteractionParticipant.interaction_id).where(
                         InteractionParticipant.contact_id == person.id
                     )
-                )
+                ),
             )
         if channel is not None:
             stmt = stmt.where(Interaction.channel == parse_channel(channel).value)
