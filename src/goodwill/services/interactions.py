@@ -177,7 +177,9 @@ def interactions_page(
     order = SORTS.choose(sort)
     with uow.read() as session:
         if contact is None:
-            stmt = select(Interaction).where(visible(Interaction, actor))
+            # Read from ix_interactions_occurred_at in order from the cursor on; through
+            # the workspace index SQLite (no statistics) sorts the whole workspace.
+            stmt = select(Interaction).where(visible(Interaction, actor, workspace_index=False))
         else:
             person = common.resolve_contact(session, actor, contact)
             # An IN from the participants index, then a sort of that contact's touches:

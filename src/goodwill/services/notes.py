@@ -93,7 +93,9 @@ def notes_page(
     """Notes the actor may see (about one contact or organization), newest first by default."""
     order = SORTS.choose(sort)
     with uow.read() as session:
-        stmt = select(Note).where(visible(Note, actor))
+        # By contact or organization from their index; else ix_notes_created_at in order
+        # (the workspace index would make SQLite sort every note of the workspace).
+        stmt = select(Note).where(visible(Note, actor, workspace_index=False))
         if contact is not None:
             stmt = stmt.where(Note.contact_id == common.resolve_contact(session, actor, contact).id)
         if organization is not None:

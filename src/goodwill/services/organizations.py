@@ -213,7 +213,9 @@ def organizations_page(
                 .where(
                     Position.organization_id.in_([o.id for o in orgs]),
                     Position.end_date.is_(None),
-                    visible(Contact, actor),
+                    # From the page's positions to their contacts: through a workspace
+                    # index, SQLite would read every contact of the workspace.
+                    visible(Contact, actor, workspace_index=False),
                 )
                 .group_by(Position.organization_id)
             ).all()

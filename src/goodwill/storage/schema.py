@@ -127,10 +127,9 @@ class Contact(Owned, Base):
     __tablename__ = "contacts"
     __table_args__ = (
         Index("ix_contacts_owner_cadence_anchor", "owner_id", "cadence_days", "touch_anchor_day"),
-        # The API's keyset pages by name, by when added and by when changed (migration 0009).
-        Index("ix_contacts_workspace_sort_key", "workspace_id", "sort_key", "id"),
-        Index("ix_contacts_workspace_created", "workspace_id", "created_at", "id"),
-        Index("ix_contacts_workspace_updated", "workspace_id", "updated_at", "id"),
+        # The API's pages by when added and by when changed (migration 0009).
+        Index("ix_contacts_created_at", "created_at"),
+        Index("ix_contacts_updated_at", "updated_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str | None] = mapped_column(String(200))
@@ -247,11 +246,7 @@ class Position(Base):
 
 class Interaction(Owned, Base):
     __tablename__ = "interactions"
-    __table_args__ = (
-        UniqueConstraint("owner_id", "external_key"),
-        # The API's keyset pages, newest (or oldest) first within a workspace.
-        Index("ix_interactions_workspace_occurred", "workspace_id", "occurred_at", "id"),
-    )
+    __table_args__ = (UniqueConstraint("owner_id", "external_key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(index=True)
     channel: Mapped[str] = mapped_column(String(16))
@@ -306,7 +301,7 @@ class ContactTouch(Base):
 
 class Note(Owned, Base):
     __tablename__ = "notes"
-    __table_args__ = (Index("ix_notes_workspace_created", "workspace_id", "created_at", "id"),)
+    __table_args__ = (Index("ix_notes_created_at", "created_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contacts.id", ondelete="CASCADE"), index=True

@@ -1,4 +1,4 @@
-"""keyset pages: indexes that serve the API lists' orders within a workspace
+"""keyset pages: indexes that serve the API lists' orders
 
 Revision ID: 0009
 Revises: 0006
@@ -14,14 +14,14 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
-# (name, table, columns): each list's sort key then the id, after the workspace, so a
-# page seeks to its key and reads in order instead of sorting the whole workspace.
+# One column each: SQLite adds the rowid (the id) to every index, so each one serves
+# "ORDER BY column, id" in either direction. No (workspace_id, …) composites: without
+# statistics SQLite would take one for any query on a workspace and read its contacts
+# in that index's order, slowing searches and joins that read them by rowid today.
 INDEXES = [
-    ("ix_interactions_workspace_occurred", "interactions", ["workspace_id", "occurred_at", "id"]),
-    ("ix_contacts_workspace_sort_key", "contacts", ["workspace_id", "sort_key", "id"]),
-    ("ix_contacts_workspace_created", "contacts", ["workspace_id", "created_at", "id"]),
-    ("ix_contacts_workspace_updated", "contacts", ["workspace_id", "updated_at", "id"]),
-    ("ix_notes_workspace_created", "notes", ["workspace_id", "created_at", "id"]),
+    ("ix_contacts_created_at", "contacts", ["created_at"]),
+    ("ix_contacts_updated_at", "contacts", ["updated_at"]),
+    ("ix_notes_created_at", "notes", ["created_at"]),
 ]
 
 
