@@ -41,6 +41,7 @@ from tests.integration.canary_calls_imports import IMPORT_CALLS
 from tests.integration.canary_calls_intros import INTRO_CALLS
 from tests.integration.canary_calls_members import MEMBER_CALLS
 from tests.integration.canary_calls_network import NETWORK_CALLS
+from tests.integration.canary_calls_paging import PAGING_CALLS
 from tests.integration.canary_calls_pipelines import PIPELINE_CALLS
 from tests.integration.canary_calls_reports import REPORT_CALLS
 from tests.integration.canary_calls_strength import STRENGTH_CALLS
@@ -417,4 +418,5 @@ CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
     **REPORT_CALLS,
     **AUTH_CALLS,
     **MEMBER_CALLS,
+    **PAGING_CALLS,
 }

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from goodwill.domain.giving import Item, ItemKind, Suggestion
@@ -71,15 +71,14 @@ def _row_ok(actor: Actor) -> Any:
     )
 
 
-def load_rows(
-    session: Session,
+def rows_query(
     actor: Actor,
     today: date,
     *,
     include_closed: bool = False,
     contact_id: int | None = None,
     kind: ItemKind | None = None,
-) -> list[tuple[NeedOffer, str | None]]:
+) -> Select[NeedOffer, str]:
     """Visible needs and offers with their contact's name (None: the actor's own)."""
     stmt = (
         select(NeedOffer, Contact.display_name)
@@ -95,7 +94,14 @@ def load_rows(
         stmt = stmt.where(NeedOffer.contact_id == contact_id)
     if kind is not None:
         stmt = stmt.where(NeedOffer.kind == kind.value)
-    stmt = stmt.order_by(NeedOffer.kind, NeedOffer.noted_on.desc(), NeedOffer.id.desc())
+    return stmt
+
+
+def load_rows(session: Session, actor: Actor, today: date) -> list[tuple[NeedOffer, str | None]]:
+    """The live needs and offers with their contact's name, needs first, newest first."""
+    stmt = rows_query(actor, today).order_by(
+        NeedOffer.kind, NeedOffer.noted_on.desc(), NeedOffer.id.desc()
+    )
     return [(row, name) for row, name in session.execute(stmt)]
 
 

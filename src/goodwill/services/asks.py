@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from goodwill.domain.people import Visibility
 from goodwill.domain.text import SHORT_MAX, SUMMARY_MAX, clean_text
 from goodwill.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from goodwill.services import _common as common
+from goodwill.services import _paging as paging
 from goodwill.services import ledger
 from goodwill.services._strength import score_contacts
 from goodwill.services._visibility import get_visible, require_owner, visible
@@ -210,6 +212,12 @@ def close_ask(
         return _views(session, actor, [ask])[0]
 
 
+SORTS = paging.Sorts(
+    paging.one_key("-created_at", Ask.id, Ask.created_at, "datetime"),
+    paging.one_key("created_at", Ask.id, Ask.created_at, "datetime"),
+)
+
+
 def list_asks(
     actor: Actor,
     uow: UnitOfWork,
@@ -218,8 +226,22 @@ def list_asks(
     contact: int | str | None = None,
     limit: int = 100,
 ) -> list[AskView]:
+    return asks_page(actor, uow, status=status, contact=contact, limit=limit).items
+
+
+def asks_page(
+    actor: Actor,
+    uow: UnitOfWork,
+    *,
+    status: str | None = None,
+    contact: int | str | None = None,
+    sort: str | None = None,
+    after: Sequence[Any] | None = None,
+    limit: int = 100,
+) -> paging.Page[AskView]:
     """The actor's asks (or, for a contact, every visible ask of them), newest first."""
     wanted = rules.parse_ask_status(status) if status is not None else None
+    order = SORTS.choose(sort)
     with uow.read() as session:
         stmt = select(Ask).where(
             visible(Ask, actor),
@@ -232,10 +254,9 @@ def list_asks(
             stmt = stmt.where(Ask.owner_id == actor.user_id)
         if wanted is not None:
             stmt = stmt.where(Ask.status == wanted.value)
-        asks = session.scalars(
-            stmt.order_by(Ask.created_at.desc(), Ask.id.desc()).limit(max(1, limit))
-        ).all()
-        return _views(session, actor, list(asks))
+        rows = session.scalars(paging.seek(stmt, order, after, limit)).all()
+        found, next_key = paging.cut(rows, order, limit)
+        return paging.page_of(_views(session, actor, found), order, next_key)
 
 
 def show_ask(actor: Actor, uow: UnitOfWork, ask_id: int) -> AskView:

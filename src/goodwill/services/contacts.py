@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -25,6 +26,7 @@ from goodwill.domain.people import (
 from goodwill.domain.text import NAME_MAX, SHORT_MAX, clean_text, fold, like_escape, search_tokens
 from goodwill.errors import Conflict, ValidationFailed
 from goodwill.services import _common as common
+from goodwill.services import _paging as paging
 from goodwill.services._visibility import require_owner, visible
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.views import (
@@ -304,6 +306,35 @@ def _birthday(c: Contact) -> str | None:
     return f"{year}-{c.birthday_month:02d}-{c.birthday_day:02d}"
 
 
+SORTS = paging.Sorts(
+    paging.by_id(Contact.id),
+    paging.one_key("name", Contact.id, Contact.sort_key, "text"),
+    paging.one_key("-name", Contact.id, Contact.sort_key, "text"),
+    paging.one_key("-created_at", Contact.id, Contact.created_at, "datetime"),
+    paging.one_key("created_at", Contact.id, Contact.created_at, "datetime"),
+    paging.one_key("-updated_at", Contact.id, Contact.updated_at, "datetime"),
+    paging.one_key("updated_at", Contact.id, Contact.updated_at, "datetime"),
+)
+
+
+def _filtered(
+    actor: Actor, tag: str | None, tier: str | None, include_archived: bool, *, paged: bool = False
+) -> Any:
+    # A page reads its sort column's index in order from the cursor on; through the
+    # workspace index SQLite (no statistics) would sort the whole workspace per page.
+    query = select(Contact).where(visible(Contact, actor, workspace_index=not paged))
+    if not include_archived:
+        query = query.where(Contact.archived_at.is_(None))
+    if tier is not None:
+        parsed = parse_tier(tier)
+        query = query.where(
+            Contact.tier.is_(None) if parsed is None else Contact.tier == parsed.value
+        )
+    if tag is not None:
+        query = query.where(Contact.tags.any(key=fold(tag)))
+    return query
+
+
 def list_contacts(
     actor: Actor,
     uow: UnitOfWork,
@@ -313,27 +344,34 @@ def list_contacts(
     include_archived: bool = False,
     limit: int = 100,
     offset: int = 0,
-    after_id: int | None = None,
 ) -> list[ContactSummary]:
-    """By name; with `after_id`, by id after that one (stable pages for an API cursor)."""
+    """By name, `limit` from `offset` (the CLI's pages; the API's are contacts_page)."""
     with uow.read() as session:
-        query = select(Contact).where(visible(Contact, actor))
-        order: tuple[Any, ...] = (Contact.sort_key, Contact.id)
-        if after_id is not None:
-            query, order = query.where(Contact.id > after_id), (Contact.id,)
-        if not include_archived:
-            query = query.where(Contact.archived_at.is_(None))
-        if tier is not None:
-            parsed = parse_tier(tier)
-            query = query.where(
-                Contact.tier.is_(None) if parsed is None else Contact.tier == parsed.value
-            )
-        if tag is not None:
-            query = query.where(Contact.tags.any(key=fold(tag)))
+        query = _filtered(actor, tag, tier, include_archived).order_by(Contact.sort_key, Contact.id)
         contacts = session.scalars(
-            query.order_by(*order).limit(max(1, min(limit, 10_000))).offset(max(offset, 0))
+            query.limit(max(1, min(limit, 10_000))).offset(max(offset, 0))
         ).all()
         return common.contact_summaries(session, actor, contacts)
+
+
+def contacts_page(
+    actor: Actor,
+    uow: UnitOfWork,
+    *,
+    tag: str | None = None,
+    tier: str | None = None,
+    include_archived: bool = False,
+    sort: str | None = None,
+    after: Sequence[Any] | None = None,
+    limit: int = 100,
+) -> paging.Page[ContactSummary]:
+    """A page after the key `after`, by id unless `sort` says otherwise."""
+    order = SORTS.choose(sort)
+    with uow.read() as session:
+        query = _filtered(actor, tag, tier, include_archived, paged=True)
+        rows = session.scalars(paging.seek(query, order, after, limit)).all()
+        found, next_key = paging.cut(rows, order, limit)
+        return paging.page_of(common.contact_summaries(session, actor, found), order, next_key)
 
 
 def search_contacts(

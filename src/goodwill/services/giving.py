@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +28,7 @@ from goodwill.domain.people import Visibility
 from goodwill.errors import Ambiguous, Conflict, NotFound, ValidationFailed
 from goodwill.services import _common as common
 from goodwill.services import _giving_items as items
+from goodwill.services import _paging as paging
 from goodwill.services import ledger
 from goodwill.services._giving_items import GiveItemView as GiveItemView
 from goodwill.services._giving_items import NeedOfferView as NeedOfferView
@@ -104,6 +106,18 @@ def add_offer(
     )
 
 
+SORTS = paging.Sorts(
+    paging.Sort(
+        "kind",
+        (paging.Key(NeedOffer.kind, "text"), paging.Key(NeedOffer.noted_on, "date", True)),
+        NeedOffer.id,
+        id_descending=True,
+    ),
+    paging.one_key("-noted_on", NeedOffer.id, NeedOffer.noted_on, "date"),
+    paging.one_key("noted_on", NeedOffer.id, NeedOffer.noted_on, "date"),
+)
+
+
 def list_needs_offers(
     actor: Actor,
     uow: UnitOfWork,
@@ -114,19 +128,41 @@ def list_needs_offers(
 ) -> list[NeedOfferView]:
     """Open needs and offers (with `include_closed`, the closed and expired ones too),
     needs first, newest first; with a contact, theirs only."""
+    page = needs_offers_page(
+        actor, uow, contact=contact, kind=kind, include_closed=include_closed, limit=None
+    )
+    return page.items
+
+
+def needs_offers_page(
+    actor: Actor,
+    uow: UnitOfWork,
+    *,
+    contact: int | str | None = None,
+    kind: str | None = None,
+    include_closed: bool = False,
+    sort: str | None = None,
+    after: Sequence[Any] | None = None,
+    limit: int | None = 100,
+) -> paging.Page[NeedOfferView]:
+    """A page of list_needs_offers (`limit` None: all of them); `-noted_on`/`noted_on`
+    mix needs and offers by date."""
     wanted = rules.parse_item_kind(kind) if kind is not None else None
+    order = SORTS.choose(sort)
     today = local_date_of(utcnow(), actor.tz)
     with uow.read() as session:
         person = common.resolve_contact(session, actor, contact) if contact is not None else None
-        rows = items.load_rows(
-            session,
+        stmt = items.rows_query(
             actor,
             today,
             include_closed=include_closed,
             contact_id=person.id if person else None,
             kind=wanted,
         )
-        return [items.row_view(row, name, actor, today) for row, name in rows]
+        rows = session.execute(paging.seek(stmt, order, after, limit)).all()
+        found, next_key = paging.cut(rows, order, limit, entity=lambda r: r[0])
+        views = [items.row_view(row, name, actor, today) for row, name in found]
+        return paging.page_of(views, order, next_key)
 
 
 def close_need_offer(actor: Actor, uow: UnitOfWork, item_id: int) -> NeedOfferView:

@@ -4,9 +4,10 @@ undo on request. Re-running a file changes nothing; an interrupted run resumes."
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import DataError, IntegrityError
@@ -22,6 +23,7 @@ from goodwill.importers.records import (
 )
 from goodwill.services import _common as common
 from goodwill.services import _import_undo
+from goodwill.services import _paging as paging
 from goodwill.services._import_activity import ActivitySaver
 from goodwill.services._import_contacts import ContactSaver, Prepared
 from goodwill.services._import_pipeline import PreparedContact, Streamed, open_stream, prepared
@@ -336,16 +338,26 @@ def _write(
     return outcomes
 
 
+IMPORT_SORTS = paging.Sorts(paging.by_id(Import.id, descending=True))
+
+
 def list_imports(actor: Actor, uow: UnitOfWork, *, limit: int = 50) -> list[ImportSummary]:
     """The actor's imports, newest first."""
+    return imports_page(actor, uow, limit=limit).items
+
+
+def imports_page(
+    actor: Actor, uow: UnitOfWork, *, after: Sequence[Any] | None = None, limit: int = 50
+) -> paging.Page[ImportSummary]:
+    """A page of the actor's imports, newest first."""
+    order = IMPORT_SORTS.default
     with uow.read() as session:
-        runs = session.scalars(
-            select(Import)
-            .where(Import.owner_id == actor.user_id, Import.workspace_id == actor.workspace_id)
-            .order_by(Import.id.desc())
-            .limit(max(1, limit))
-        ).all()  # fmt: skip
-        return [summary_of(r) for r in runs]
+        stmt = select(Import).where(
+            Import.owner_id == actor.user_id, Import.workspace_id == actor.workspace_id
+        )
+        runs = session.scalars(paging.seek(stmt, order, after, limit)).all()
+        found, next_key = paging.cut(runs, order, limit)
+        return paging.page_of([summary_of(r) for r in found], order, next_key)
 
 
 def undo_import(actor: Actor, uow: UnitOfWork, import_id: int) -> ImportSummary:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +15,7 @@ from goodwill.domain.people import Visibility
 from goodwill.domain.text import SUMMARY_MAX, clean_text
 from goodwill.errors import ValidationFailed
 from goodwill.services import _common as common
+from goodwill.services import _paging as paging
 from goodwill.services._visibility import get_visible, require_owner, visible
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.views import InteractionView, LoggedInteraction, Ref
@@ -134,6 +136,12 @@ def _views(
     ]
 
 
+SORTS = paging.Sorts(
+    paging.one_key("-occurred_at", Interaction.id, Interaction.occurred_at, "datetime"),
+    paging.one_key("occurred_at", Interaction.id, Interaction.occurred_at, "datetime"),
+)
+
+
 def contact_timeline(
     actor: Actor,
     uow: UnitOfWork,
@@ -143,41 +151,63 @@ def contact_timeline(
     before: datetime | None = None,
 ) -> list[InteractionView]:
     """A contact's interactions the actor may see, newest first."""
-    with uow.read() as session:
-        contact = common.resolve_contact(session, actor, ref)
-        # An IN from the participants index: with a join and no statistics, SQLite
-        # started from the workspace index and probed every interaction.
-        stmt = select(Interaction).where(
-            Interaction.id.in_(
-                select(InteractionParticipant.interaction_id).where(
-                    InteractionParticipant.contact_id == contact.id
-                )
-            ),
-            visible(Interaction, actor),
-        )
-        if before is not None:
-            stmt = stmt.where(Interaction.occurred_at < before)
-        interactions = session.scalars(
-            stmt.order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(
-                max(1, limit)
-            )
-        ).all()
-        return _views(session, actor, interactions)
+    return interactions_page(actor, uow, contact=ref, until=before, limit=limit).items
 
 
 def list_interactions(
     actor: Actor, uow: UnitOfWork, *, channel: str | None = None, limit: int = 50
 ) -> list[InteractionView]:
+    return interactions_page(actor, uow, channel=channel, limit=limit).items
+
+
+def interactions_page(
+    actor: Actor,
+    uow: UnitOfWork,
+    *,
+    contact: int | str | None = None,
+    channel: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    sort: str | None = None,
+    after: Sequence[Any] | None = None,
+    limit: int = 50,
+) -> paging.Page[InteractionView]:
+    """Interactions the actor may see (one contact's, with `contact`), newest first by
+    default; `since` is inclusive, `until` exclusive; a page after the key `after`."""
+    order = SORTS.choose(sort)
     with uow.read() as session:
-        stmt = select(Interaction).where(visible(Interaction, actor))
+        if contact is None:
+            # Read from ix_interactions_occurred_at in order from the cursor on; through
+            # the workspace index SQLite (no statistics) sorts the whole workspace.
+            stmt = select(Interaction).where(visible(Interaction, actor, workspace_index=False))
+        else:
+            person = common.resolve_contact(session, actor, contact)
+            # An IN from the participants index, then a sort of that contact's touches:
+            # with a join, or with the workspace index usable, SQLite walks the whole
+            # workspace's interactions in order to find a rare contact's few.
+            stmt = select(Interaction).where(
+                visible(Interaction, actor, workspace_index=False),
+                Interaction.id.in_(
+                    select(InteractionParticipant.interaction_id).where(
+                        InteractionParticipant.contact_id == person.id
+                    )
+                ),
+            )
         if channel is not None:
             stmt = stmt.where(Interaction.channel == parse_channel(channel).value)
-        interactions = session.scalars(
-            stmt.order_by(Interaction.occurred_at.desc(), Interaction.id.desc()).limit(
-                max(1, limit)
-            )
-        ).all()
-        return _views(session, actor, interactions)
+        if since is not None:
+            stmt = stmt.where(Interaction.occurred_at >= _aware(since, "since"))
+        if until is not None:
+            stmt = stmt.where(Interaction.occurred_at < _aware(until, "until"))
+        rows = session.scalars(paging.seek(stmt, order, after, limit)).all()
+        found, next_key = paging.cut(rows, order, limit)
+        return paging.page_of(_views(session, actor, found), order, next_key)
+
+
+def _aware(moment: datetime, field: str) -> datetime:
+    if moment.tzinfo is None:
+        raise ValidationFailed(field, "needs a time zone")
+    return moment
 
 
 def delete_interaction(actor: Actor, uow: UnitOfWork, interaction_id: int) -> Ref:

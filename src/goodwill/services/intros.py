@@ -3,8 +3,10 @@ after asking the target. Every move is one transaction and one IntroductionEvent
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, aliased
@@ -17,6 +19,7 @@ from goodwill.domain.people import Visibility
 from goodwill.domain.text import SHORT_MAX, SUMMARY_MAX, clean_text
 from goodwill.errors import PermissionDenied, ValidationFailed
 from goodwill.services import _common as common
+from goodwill.services import _paging as paging
 from goodwill.services import ledger
 from goodwill.services._visibility import get_visible, visible
 from goodwill.services.actor import Actor, utcnow
@@ -285,6 +288,12 @@ def record_intro_outcome(
         return _views(session, actor, [intro])[0]
 
 
+SORTS = paging.Sorts(
+    paging.one_key("-created_at", Introduction.id, Introduction.created_at, "datetime"),
+    paging.one_key("created_at", Introduction.id, Introduction.created_at, "datetime"),
+)
+
+
 def list_introductions(
     actor: Actor,
     uow: UnitOfWork,
@@ -293,8 +302,22 @@ def list_introductions(
     open_only: bool = False,
     limit: int = 100,
 ) -> list[IntroductionView]:
+    return introductions_page(actor, uow, status=status, open_only=open_only, limit=limit).items
+
+
+def introductions_page(
+    actor: Actor,
+    uow: UnitOfWork,
+    *,
+    status: str | None = None,
+    open_only: bool = False,
+    sort: str | None = None,
+    after: Sequence[Any] | None = None,
+    limit: int = 100,
+) -> paging.Page[IntroductionView]:
     """The introductions the actor may see, newest first (`open_only`: not finished)."""
     wanted = rules.parse_status(status) if status is not None else None
+    order = SORTS.choose(sort)
     person = aliased(Contact)
     with uow.read() as session:
         stmt = select(Introduction).where(
@@ -309,12 +332,9 @@ def list_introductions(
             stmt = stmt.where(Introduction.status == wanted.value)
         if open_only:
             stmt = stmt.where(Introduction.status.in_([s.value for s in rules.OPEN_STATUSES]))
-        rows = session.scalars(
-            stmt.order_by(Introduction.created_at.desc(), Introduction.id.desc()).limit(
-                max(1, limit)
-            )
-        ).all()
-        return _views(session, actor, list(rows))
+        rows = session.scalars(paging.seek(stmt, order, after, limit)).all()
+        found, next_key = paging.cut(rows, order, limit)
+        return paging.page_of(_views(session, actor, found), order, next_key)
 
 
 def show_introduction(actor: Actor, uow: UnitOfWork, intro_id: int) -> IntroductionView:

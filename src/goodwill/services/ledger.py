@@ -6,8 +6,10 @@ they own (a teammate's shared entries belong to the teammate's ledger).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased
@@ -18,6 +20,7 @@ from goodwill.domain.people import Visibility
 from goodwill.domain.text import SUMMARY_MAX, clean_text
 from goodwill.errors import ValidationFailed
 from goodwill.services import _common as common
+from goodwill.services import _paging as paging
 from goodwill.services._visibility import get_visible, require_owner
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.views import Ref
@@ -216,21 +219,47 @@ def _own_live_entries(actor: Actor) -> ColumnElement[bool]:
     )
 
 
+SORTS = paging.Sorts(
+    paging.one_key("-occurred_on", LedgerEntry.id, LedgerEntry.occurred_on, "date"),
+    paging.one_key("occurred_on", LedgerEntry.id, LedgerEntry.occurred_on, "date"),
+)
+
+
 def list_ledger(
     actor: Actor, uow: UnitOfWork, *, contact: int | str | None = None, limit: int = 100
 ) -> list[LedgerEntryView]:
     """The actor's own entries (with one counterpart, if given), newest first."""
+    return ledger_page(actor, uow, contact=contact, limit=limit).items
+
+
+def ledger_page(
+    actor: Actor,
+    uow: UnitOfWork,
+    *,
+    contact: int | str | None = None,
+    since: date | str | None = None,
+    until: date | str | None = None,
+    sort: str | None = None,
+    after: Sequence[Any] | None = None,
+    limit: int = 100,
+) -> paging.Page[LedgerEntryView]:
+    """The actor's own entries (with one counterpart; between two dates inclusive),
+    newest first by default."""
+    order = SORTS.choose(sort)
+    start = common.as_date(since, "since", actor)
+    end = common.as_date(until, "until", actor)
     with uow.read() as session:
         stmt = select(LedgerEntry).where(_own_live_entries(actor))
         if contact is not None:
             person = common.resolve_contact(session, actor, contact)
             stmt = stmt.where(LedgerEntry.counterpart_id == person.id)
-        entries = session.scalars(
-            stmt.order_by(LedgerEntry.occurred_on.desc(), LedgerEntry.id.desc()).limit(
-                max(1, limit)
-            )
-        ).all()
-        return [entry_view(session, actor, e) for e in entries]
+        if start is not None:
+            stmt = stmt.where(LedgerEntry.occurred_on >= start)
+        if end is not None:
+            stmt = stmt.where(LedgerEntry.occurred_on <= end)
+        rows = session.scalars(paging.seek(stmt, order, after, limit)).all()
+        found, next_key = paging.cut(rows, order, limit)
+        return paging.page_of([entry_view(session, actor, e) for e in found], order, next_key)
 
 
 def balance_with(session: Session, actor: Actor, contact_id: int | None) -> BalanceView:

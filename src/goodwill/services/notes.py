@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -9,6 +12,7 @@ from goodwill.domain.people import Visibility
 from goodwill.domain.text import BODY_MAX, clean_text
 from goodwill.errors import ValidationFailed
 from goodwill.services import _common as common
+from goodwill.services import _paging as paging
 from goodwill.services._visibility import get_visible, require_owner, visible
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.views import NoteView, Ref
@@ -59,6 +63,12 @@ def add_note(
         return NoteView(note.id, note.body, about, note.created_at, note.visibility, note.owner_id)
 
 
+SORTS = paging.Sorts(
+    paging.one_key("-created_at", Note.id, Note.created_at, "datetime"),
+    paging.one_key("created_at", Note.id, Note.created_at, "datetime"),
+)
+
+
 def list_notes(
     actor: Actor,
     uow: UnitOfWork,
@@ -67,17 +77,33 @@ def list_notes(
     organization: int | str | None = None,
     limit: int = 50,
 ) -> list[NoteView]:
+    return notes_page(actor, uow, contact=contact, organization=organization, limit=limit).items
+
+
+def notes_page(
+    actor: Actor,
+    uow: UnitOfWork,
+    *,
+    contact: int | str | None = None,
+    organization: int | str | None = None,
+    sort: str | None = None,
+    after: Sequence[Any] | None = None,
+    limit: int = 50,
+) -> paging.Page[NoteView]:
+    """Notes the actor may see (about one contact or organization), newest first by default."""
+    order = SORTS.choose(sort)
     with uow.read() as session:
-        stmt = select(Note).where(visible(Note, actor))
+        # By contact or organization from their index; else ix_notes_created_at in order
+        # (the workspace index would make SQLite sort every note of the workspace).
+        stmt = select(Note).where(visible(Note, actor, workspace_index=False))
         if contact is not None:
             stmt = stmt.where(Note.contact_id == common.resolve_contact(session, actor, contact).id)
         if organization is not None:
             org = common.resolve_organization(session, actor, organization)
             stmt = stmt.where(Note.organization_id == org.id)
-        notes = session.scalars(
-            stmt.order_by(Note.created_at.desc(), Note.id.desc()).limit(max(1, limit))
-        ).all()
-        return [_view(session, actor, n) for n in notes]
+        rows = session.scalars(paging.seek(stmt, order, after, limit)).all()
+        found, next_key = paging.cut(rows, order, limit)
+        return paging.page_of([_view(session, actor, n) for n in found], order, next_key)
 
 
 def _view(session: Session, actor: Actor, note: Note) -> NoteView:

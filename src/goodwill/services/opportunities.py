@@ -5,8 +5,10 @@ services.job_search."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +20,7 @@ from goodwill.domain.pipelines import EventKind, Source, StoredStage
 from goodwill.domain.text import SHORT_MAX, SUMMARY_MAX, clean_text
 from goodwill.errors import Conflict, ValidationFailed
 from goodwill.services import _common as common
+from goodwill.services import _paging as paging
 from goodwill.services import ledger
 from goodwill.services._pipeline_views import (
     OpportunitySummary,
@@ -366,6 +369,14 @@ def show_opportunity(actor: Actor, uow: UnitOfWork, opp_id: int) -> OpportunityV
         )
 
 
+SORTS = paging.Sorts(
+    paging.one_key("-opened_at", Opportunity.id, Opportunity.opened_at, "datetime"),
+    paging.one_key("opened_at", Opportunity.id, Opportunity.opened_at, "datetime"),
+    paging.one_key("-value", Opportunity.id, Opportunity.value_e4, "int", nullable=True),
+    paging.one_key("value", Opportunity.id, Opportunity.value_e4, "int", nullable=True),
+)
+
+
 def list_opportunities(
     actor: Actor,
     uow: UnitOfWork,
@@ -377,6 +388,25 @@ def list_opportunities(
 ) -> list[OpportunitySummary]:
     """Opportunities the actor may see, newest first: all, or one pipeline's (a stage
     without a pipeline means the actor's first pipeline), open ones only if asked."""
+    return opportunities_page(
+        actor, uow, pipeline=pipeline, stage=stage, open_only=open_only, limit=limit
+    ).items
+
+
+def opportunities_page(
+    actor: Actor,
+    uow: UnitOfWork,
+    *,
+    pipeline: int | str | None = None,
+    stage: str | None = None,
+    open_only: bool = False,
+    sort: str | None = None,
+    after: Sequence[Any] | None = None,
+    limit: int = 200,
+) -> paging.Page[OpportunitySummary]:
+    """A page of list_opportunities; `-value`/`value` sort by amount (whatever the
+    currency), those without one last."""
+    order = SORTS.choose(sort)
     with uow.read() as session:
         stmt = select(Opportunity).where(visible_opportunity(actor))
         if pipeline is not None or stage is not None:
@@ -387,7 +417,6 @@ def list_opportunities(
                 stmt = stmt.where(Opportunity.stage_id == wanted.id)
         if open_only:
             stmt = stmt.where(Opportunity.closed_at.is_(None))
-        rows = session.scalars(
-            stmt.order_by(Opportunity.opened_at.desc(), Opportunity.id.desc()).limit(max(1, limit))
-        ).all()
-        return summaries(session, actor, rows)
+        rows = session.scalars(paging.seek(stmt, order, after, limit)).all()
+        page, next_key = paging.cut(rows, order, limit)
+        return paging.page_of(summaries(session, actor, page), order, next_key)

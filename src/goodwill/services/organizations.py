@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import and_, false, func, select
 from sqlalchemy.orm import Session
@@ -17,6 +19,7 @@ from goodwill.domain.text import (
 )
 from goodwill.errors import Conflict, ValidationFailed
 from goodwill.services import _common as common
+from goodwill.services import _paging as paging
 from goodwill.services._visibility import require_owner, visible
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.views import (
@@ -144,6 +147,14 @@ def _detail(session: Session, actor: Actor, org: Organization) -> OrganizationDe
     )
 
 
+SORTS = paging.Sorts(
+    paging.one_key("name", Organization.id, Organization.name_key, "text"),
+    paging.one_key("-name", Organization.id, Organization.name_key, "text"),
+    paging.one_key("-created_at", Organization.id, Organization.created_at, "datetime"),
+    paging.one_key("created_at", Organization.id, Organization.created_at, "datetime"),
+)
+
+
 def list_organizations(
     actor: Actor,
     uow: UnitOfWork,
@@ -154,6 +165,25 @@ def list_organizations(
     limit: int = 100,
 ) -> list[OrganizationSummary]:
     """List, or search by name when `query` is given (accent- and case-insensitive)."""
+    page = organizations_page(
+        actor, uow, query=query, tag=tag, include_archived=include_archived, limit=limit
+    )
+    return page.items
+
+
+def organizations_page(
+    actor: Actor,
+    uow: UnitOfWork,
+    *,
+    query: str | None = None,
+    tag: str | None = None,
+    include_archived: bool = False,
+    sort: str | None = None,
+    after: Sequence[Any] | None = None,
+    limit: int = 100,
+) -> paging.Page[OrganizationSummary]:
+    """A page of list_organizations, by name unless `sort` says otherwise."""
+    order = SORTS.choose(sort)
     with uow.read() as session:
         stmt = select(Organization).where(visible(Organization, actor))
         if not include_archived:
@@ -174,9 +204,8 @@ def list_organizations(
             )
         if tag is not None:
             stmt = stmt.where(Organization.tags.any(key=fold(tag)))
-        orgs = session.scalars(
-            stmt.order_by(Organization.name_key, Organization.id).limit(max(1, limit))
-        ).all()
+        rows = session.scalars(paging.seek(stmt, order, after, limit)).all()
+        orgs, next_key = paging.cut(rows, order, limit)
         counts = dict(
             session.execute(
                 select(Position.organization_id, func.count(func.distinct(Position.contact_id)))
@@ -184,12 +213,14 @@ def list_organizations(
                 .where(
                     Position.organization_id.in_([o.id for o in orgs]),
                     Position.end_date.is_(None),
-                    visible(Contact, actor),
+                    # From the page's positions to their contacts: through a workspace
+                    # index, SQLite would read every contact of the workspace.
+                    visible(Contact, actor, workspace_index=False),
                 )
                 .group_by(Position.organization_id)
             ).all()
         )
-        return [
+        summaries = [
             OrganizationSummary(
                 id=o.id,
                 name=o.name,
@@ -201,6 +232,7 @@ def list_organizations(
             )
             for o in orgs
         ]
+        return paging.page_of(summaries, order, next_key)
 
 
 def archive_organization(

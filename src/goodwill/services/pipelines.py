@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import delete, func, select
 
@@ -16,6 +17,7 @@ from goodwill.domain.pipelines import PipelineKind, StageSpec
 from goodwill.domain.text import fold
 from goodwill.errors import Conflict, ValidationFailed
 from goodwill.services import _common as common
+from goodwill.services import _paging as paging
 from goodwill.services._pipeline_views import PipelineView, StageView, pipeline_views
 from goodwill.services._pipelines import own_pipeline, resolve_pipeline, stored_stages
 from goodwill.services._visibility import require_owner, visible
@@ -106,13 +108,24 @@ def _stage_row(pipeline_id: int, spec: StageSpec) -> PipelineStage:
     )
 
 
+PIPELINE_SORTS = paging.Sorts(paging.by_id(Pipeline.id))
+
+
 def list_pipelines(actor: Actor, uow: UnitOfWork) -> list[PipelineView]:
     """The pipelines the actor may see, oldest first, with their stages and counts."""
+    return pipelines_page(actor, uow, limit=None).items
+
+
+def pipelines_page(
+    actor: Actor, uow: UnitOfWork, *, after: Sequence[Any] | None = None, limit: int | None = 100
+) -> paging.Page[PipelineView]:
+    """A page of list_pipelines (`limit` None: all of them)."""
+    order = PIPELINE_SORTS.default
     with uow.read() as session:
-        rows = session.scalars(
-            select(Pipeline).where(visible(Pipeline, actor)).order_by(Pipeline.id)
-        ).all()
-        return pipeline_views(session, actor, rows)
+        stmt = select(Pipeline).where(visible(Pipeline, actor))
+        rows = session.scalars(paging.seek(stmt, order, after, limit)).all()
+        found, next_key = paging.cut(rows, order, limit)
+        return paging.page_of(pipeline_views(session, actor, found), order, next_key)
 
 
 def pipeline_stages(

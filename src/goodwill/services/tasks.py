@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -13,6 +15,7 @@ from goodwill.domain.tasks import Recurrence, next_due, parse_recurrence
 from goodwill.domain.text import SHORT_MAX, clean_text
 from goodwill.errors import Conflict, ValidationFailed
 from goodwill.services import _common as common
+from goodwill.services import _paging as paging
 from goodwill.services._visibility import get_visible, require_owner, visible
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.views import CompletedTask, Ref, TaskView
@@ -137,6 +140,14 @@ def reschedule_task(actor: Actor, uow: UnitOfWork, task_id: int, due: datetime |
         return _view(session, actor, task)
 
 
+SORTS = paging.Sorts(
+    paging.one_key("due_at", Task.id, Task.due_at, "datetime", nullable=True),
+    paging.one_key("-due_at", Task.id, Task.due_at, "datetime", nullable=True),
+    paging.one_key("-created_at", Task.id, Task.created_at, "datetime"),
+    paging.one_key("created_at", Task.id, Task.created_at, "datetime"),
+)
+
+
 def list_tasks(
     actor: Actor,
     uow: UnitOfWork,
@@ -146,6 +157,23 @@ def list_tasks(
     limit: int = 100,
 ) -> list[TaskView]:
     """The actor's tasks (or, for a contact, every visible task about them), soonest first."""
+    return tasks_page(actor, uow, contact=contact, include_done=include_done, limit=limit).items
+
+
+def tasks_page(
+    actor: Actor,
+    uow: UnitOfWork,
+    *,
+    contact: int | str | None = None,
+    include_done: bool = False,
+    due_before: datetime | None = None,
+    sort: str | None = None,
+    after: Sequence[Any] | None = None,
+    limit: int = 100,
+) -> paging.Page[TaskView]:
+    """The actor's tasks (or every visible task about a contact), soonest due first and
+    undated last by default; `due_before` keeps those due before a moment."""
+    order = SORTS.choose(sort)
     with uow.read() as session:
         # A step of an ask in the trash waits there with its ask.
         stmt = select(Task).where(
@@ -158,10 +186,13 @@ def list_tasks(
             stmt = stmt.where(Task.owner_id == actor.user_id)
         if not include_done:
             stmt = stmt.where(Task.done_at.is_(None))
-        tasks = session.scalars(
-            stmt.order_by(Task.due_at.is_(None), Task.due_at, Task.id).limit(max(1, limit))
-        ).all()
-        return [_view(session, actor, t) for t in tasks]
+        if due_before is not None:
+            if due_before.tzinfo is None:
+                raise ValidationFailed("due_before", "needs a time zone")
+            stmt = stmt.where(Task.due_at < due_before)
+        rows = session.scalars(paging.seek(stmt, order, after, limit)).all()
+        found, next_key = paging.cut(rows, order, limit)
+        return paging.page_of([_view(session, actor, t) for t in found], order, next_key)
 
 
 def delete_task(actor: Actor, uow: UnitOfWork, task_id: int) -> Ref:

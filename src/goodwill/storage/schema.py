@@ -136,6 +136,9 @@ class Contact(Owned, Base):
         # a scan of the wide contact rows.
         Index("ix_contacts_dav_fingerprint", "workspace_id", "visibility", "owner_id",
               "updated_at", "deleted_at"),
+        # The API's pages by when added and by when changed (migration 0009).
+        Index("ix_contacts_created_at", "created_at"),
+        Index("ix_contacts_updated_at", "updated_at"),
     )  # fmt: skip
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str | None] = mapped_column(String(200))
@@ -326,6 +329,7 @@ class ContactTouch(Base):
 
 class Note(Owned, Base):
     __tablename__ = "notes"
+    __table_args__ = (Index("ix_notes_created_at", "created_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contacts.id", ondelete="CASCADE"), index=True

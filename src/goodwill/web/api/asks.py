@@ -11,6 +11,7 @@ from goodwill.services import asks
 from goodwill.services.views import to_jsonable
 from goodwill.web.api.deps import ActorDep, UowDep
 from goodwill.web.api.models import MAX_ID
+from goodwill.web.api.paging import CURSOR_QUERY, decode_cursor, page_body, sort_query
 from goodwill.web.api.record_models import AskClose, AskIn, AskStepIn
 
 router = APIRouter(prefix="/api/v1", tags=["asks"])
@@ -25,10 +26,16 @@ def list_asks(
     status: Annotated[str | None, Query(max_length=100)] = None,
     contact_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[str | None, CURSOR_QUERY] = None,
+    sort: Annotated[str | None, sort_query(asks.SORTS)] = None,
 ) -> dict[str, Any]:
-    """Your asks (or every ask of one contact you may see), newest first, at most `limit`."""
-    found = asks.list_asks(actor, uow, status=status, contact=contact_id, limit=limit)
-    return {"items": to_jsonable(found), "next_cursor": None}
+    """Your asks (or every ask of one contact you may see), newest first
+    (`sort=created_at`: oldest first), a page at a time (`next_cursor`)."""
+    sort, after = decode_cursor(cursor, "asks", sort)
+    page = asks.asks_page(
+        actor, uow, status=status, contact=contact_id, sort=sort, after=after, limit=limit
+    )
+    return page_body("asks", page)
 
 
 @router.post("/asks", status_code=201)

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
@@ -15,24 +12,10 @@ from goodwill.services.contacts import ContactChanges
 from goodwill.services.views import to_jsonable
 from goodwill.web.api.deps import ActorDep, UowDep
 from goodwill.web.api.models import MAX_ID, ContactIn, ContactPatch
+from goodwill.web.api.paging import CURSOR_QUERY, decode_cursor, page_body, sort_query
 
 router = APIRouter(prefix="/api/v1/contacts", tags=["contacts"])
 ContactId = Annotated[int, Path(ge=1, le=MAX_ID)]
-
-
-def encode_cursor(after_id: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"after": after_id}).encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> int:
-    try:
-        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        after = data["after"]
-    except (binascii.Error, ValueError, TypeError, KeyError, UnicodeDecodeError):
-        raise ValidationFailed("cursor", "is not a cursor this API handed out") from None
-    if not isinstance(after, int) or not 0 <= after <= MAX_ID:
-        raise ValidationFailed("cursor", "is not a cursor this API handed out")
-    return after
 
 
 def _changes(body: ContactIn) -> ContactChanges:
@@ -60,26 +43,25 @@ def list_contacts(
     actor: ActorDep,
     uow: UowDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    cursor: Annotated[str | None, CURSOR_QUERY] = None,
+    sort: Annotated[str | None, sort_query(contacts.SORTS)] = None,
     q: Annotated[str | None, Query(max_length=500)] = None,
     tag: Annotated[str | None, Query(max_length=200)] = None,
     tier: Annotated[str | None, Query(max_length=20)] = None,
 ) -> dict[str, Any]:
-    """Contacts in a stable order by id, a page at a time (`next_cursor` until the end);
-    with `q`, the best matches of a search (one page, no cursor)."""
+    """Contacts a page at a time (`next_cursor` until the end), by id unless `sort` says
+    otherwise (`name`, `-updated_at`…); with `q`, the first `limit` matches of a search
+    by name (one page, no cursor or sort)."""
     if q is not None:
-        if cursor is not None or tag is not None or tier is not None:
-            raise ValidationFailed("q", "a search takes no cursor, tag or tier")
+        if cursor is not None or tag is not None or tier is not None or sort is not None:
+            raise ValidationFailed("q", "a search takes no cursor, sort, tag or tier")
         found = contacts.search_contacts(actor, uow, q, limit=limit)
         return {"items": to_jsonable(found), "next_cursor": None}
-    after = decode_cursor(cursor) if cursor else 0
-    page = contacts.list_contacts(actor, uow, tag=tag, tier=tier, limit=limit + 1, after_id=after)
-    more = len(page) > limit
-    page = page[:limit]
-    return {
-        "items": to_jsonable(page),
-        "next_cursor": encode_cursor(page[-1].id) if more else None,
-    }
+    sort, after = decode_cursor(cursor, "contacts", sort)
+    page = contacts.contacts_page(
+        actor, uow, tag=tag, tier=tier, sort=sort, after=after, limit=limit
+    )
+    return page_body("contacts", page)
 
 
 @router.post("", status_code=201)

@@ -24,6 +24,7 @@ from goodwill.services.views import to_jsonable
 from goodwill.storage.unit_of_work import UnitOfWork
 from goodwill.web.api.deps import ActorDep, UowDep
 from goodwill.web.api.models import MAX_ID
+from goodwill.web.api.paging import CURSOR_QUERY, decode_cursor, page_body
 from goodwill.web.errors import problem
 
 router = APIRouter(prefix="/api/v1/imports", tags=["imports"])
@@ -131,10 +132,14 @@ def start_import(
 
 @router.get("")
 def list_imports(
-    actor: ActorDep, uow: UowDep, limit: Annotated[int, Query(ge=1, le=500)] = 50
+    actor: ActorDep,
+    uow: UowDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, CURSOR_QUERY] = None,
 ) -> dict[str, Any]:
-    """The actor's imports, newest first."""
-    return {"items": to_jsonable(importing.list_imports(actor, uow, limit=limit))}
+    """Your imports, newest first, a page at a time (`next_cursor`)."""
+    _, after = decode_cursor(cursor, "imports", None)
+    return page_body("imports", importing.imports_page(actor, uow, after=after, limit=limit))
 
 
 @router.get("/{import_id}")

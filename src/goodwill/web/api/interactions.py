@@ -11,6 +11,7 @@ from goodwill.services import interactions
 from goodwill.services.views import to_jsonable
 from goodwill.web.api.deps import ActorDep, UowDep
 from goodwill.web.api.models import MAX_ID
+from goodwill.web.api.paging import CURSOR_QUERY, decode_cursor, page_body, sort_query
 from goodwill.web.api.record_models import InteractionIn
 
 router = APIRouter(prefix="/api/v1", tags=["interactions"])
@@ -23,11 +24,29 @@ def list_interactions(
     actor: ActorDep,
     uow: UowDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, CURSOR_QUERY] = None,
+    sort: Annotated[str | None, sort_query(interactions.SORTS)] = None,
     channel: Annotated[str | None, Query(max_length=100)] = None,
+    contact_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    since: Annotated[AwareDatetime | None, Query()] = None,
+    until: Annotated[AwareDatetime | None, Query()] = None,
 ) -> dict[str, Any]:
-    """The latest interactions you may see, newest first, at most `limit`."""
-    found = interactions.list_interactions(actor, uow, channel=channel, limit=limit)
-    return {"items": to_jsonable(found), "next_cursor": None}
+    """Interactions you may see, newest first (`sort=occurred_at`: oldest first), a page
+    at a time (`next_cursor` until the end); `contact_id` keeps one contact's, `since`
+    (inclusive) and `until` (exclusive) a window of time."""
+    sort, after = decode_cursor(cursor, "interactions", sort)
+    page = interactions.interactions_page(
+        actor,
+        uow,
+        contact=contact_id,
+        channel=channel,
+        since=since,
+        until=until,
+        sort=sort,
+        after=after,
+        limit=limit,
+    )
+    return page_body("interactions", page)
 
 
 @router.post("/interactions", status_code=201)
@@ -61,9 +80,14 @@ def contact_timeline(
     actor: ActorDep,
     uow: UowDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, CURSOR_QUERY] = None,
+    sort: Annotated[str | None, sort_query(interactions.SORTS)] = None,
     before: Annotated[AwareDatetime | None, Query()] = None,
 ) -> dict[str, Any]:
-    """A contact's interactions you may see, newest first; `before` (a time with its zone)
-    pages back in time from the oldest `occurred_at` seen."""
-    found = interactions.contact_timeline(actor, uow, contact_id, limit=limit, before=before)
-    return {"items": to_jsonable(found), "next_cursor": None}
+    """A contact's interactions you may see, newest first, a page at a time
+    (`next_cursor`); `before` (a time with its zone) starts earlier than that moment."""
+    sort, after = decode_cursor(cursor, "timeline", sort)
+    page = interactions.interactions_page(
+        actor, uow, contact=contact_id, until=before, sort=sort, after=after, limit=limit
+    )
+    return page_body("timeline", page)

@@ -10,6 +10,7 @@ from goodwill.services import ledger
 from goodwill.services.views import to_jsonable
 from goodwill.web.api.deps import ActorDep, UowDep
 from goodwill.web.api.models import MAX_ID
+from goodwill.web.api.paging import CURSOR_QUERY, decode_cursor, page_body, sort_query
 from goodwill.web.api.record_models import LedgerEntryIn
 
 router = APIRouter(prefix="/api/v1/ledger", tags=["ledger"])
@@ -23,11 +24,26 @@ def list_ledger(
     actor: ActorDep,
     uow: UowDep,
     contact_id: ContactQuery = None,
+    since: Day = None,
+    until: Day = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[str | None, CURSOR_QUERY] = None,
+    sort: Annotated[str | None, sort_query(ledger.SORTS)] = None,
 ) -> dict[str, Any]:
-    """Your own entries (with one counterpart, if given), newest first, at most `limit`."""
-    found = ledger.list_ledger(actor, uow, contact=contact_id, limit=limit)
-    return {"items": to_jsonable(found), "next_cursor": None}
+    """Your own entries (with one counterpart; `since`/`until` inclusive), newest first
+    (`sort=occurred_on`: oldest first), a page at a time (`next_cursor`)."""
+    sort, after = decode_cursor(cursor, "ledger", sort)
+    page = ledger.ledger_page(
+        actor,
+        uow,
+        contact=contact_id,
+        since=since,
+        until=until,
+        sort=sort,
+        after=after,
+        limit=limit,
+    )
+    return page_body("ledger", page)
 
 
 @router.post("", status_code=201)
@@ -64,7 +80,8 @@ def ledger_balance(
 def ledger_takers(
     actor: ActorDep, uow: UowDep, limit: Annotated[int, Query(ge=1, le=500)] = 20
 ) -> dict[str, Any]:
-    """People you received more from than you gave to, most negative balance first."""
+    """People you received more from than you gave to, most negative balance first: one
+    page, the first `limit` of a computed ranking (no cursor)."""
     return {"items": to_jsonable(ledger.ledger_takers(actor, uow, limit)), "next_cursor": None}
 
 

@@ -10,6 +10,7 @@ from goodwill.services import notes
 from goodwill.services.views import to_jsonable
 from goodwill.web.api.deps import ActorDep, UowDep
 from goodwill.web.api.models import MAX_ID
+from goodwill.web.api.paging import CURSOR_QUERY, decode_cursor, page_body, sort_query
 from goodwill.web.api.record_models import NoteIn, NotePatch
 
 router = APIRouter(prefix="/api/v1/notes", tags=["notes"])
@@ -24,12 +25,22 @@ def list_notes(
     contact_id: RefId = None,
     organization_id: RefId = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, CURSOR_QUERY] = None,
+    sort: Annotated[str | None, sort_query(notes.SORTS)] = None,
 ) -> dict[str, Any]:
-    """Notes you may see (about one contact or organization, if given), newest first."""
-    found = notes.list_notes(
-        actor, uow, contact=contact_id, organization=organization_id, limit=limit
+    """Notes you may see (about one contact or organization, if given), newest first
+    (`sort=created_at`: oldest first), a page at a time (`next_cursor`)."""
+    sort, after = decode_cursor(cursor, "notes", sort)
+    page = notes.notes_page(
+        actor,
+        uow,
+        contact=contact_id,
+        organization=organization_id,
+        sort=sort,
+        after=after,
+        limit=limit,
     )
-    return {"items": to_jsonable(found), "next_cursor": None}
+    return page_body("notes", page)
 
 
 @router.post("", status_code=201)

@@ -11,6 +11,7 @@ from goodwill.services.organizations import OrganizationChanges
 from goodwill.services.views import to_jsonable
 from goodwill.web.api.deps import ActorDep, UowDep
 from goodwill.web.api.models import MAX_ID
+from goodwill.web.api.paging import CURSOR_QUERY, decode_cursor, page_body, sort_query
 from goodwill.web.api.record_models import (
     ArchiveIn,
     OrganizationIn,
@@ -41,16 +42,26 @@ def list_organizations(
     actor: ActorDep,
     uow: UowDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[str | None, CURSOR_QUERY] = None,
+    sort: Annotated[str | None, sort_query(organizations.SORTS)] = None,
     q: Annotated[str | None, Query(max_length=500)] = None,
     tag: Annotated[str | None, Query(max_length=200)] = None,
     include_archived: bool = False,
 ) -> dict[str, Any]:
-    """Organizations by name (accent- and case-insensitive), at most `limit`; `q` searches
-    the name. One page: no cursor."""
-    found = organizations.list_organizations(
-        actor, uow, query=q, tag=tag, include_archived=include_archived, limit=limit
+    """Organizations by name (accent- and case-insensitive) unless `sort` says otherwise,
+    a page at a time (`next_cursor`); `q` keeps those whose name has its words."""
+    sort, after = decode_cursor(cursor, "organizations", sort)
+    page = organizations.organizations_page(
+        actor,
+        uow,
+        query=q,
+        tag=tag,
+        include_archived=include_archived,
+        sort=sort,
+        after=after,
+        limit=limit,
     )
-    return {"items": to_jsonable(found), "next_cursor": None}
+    return page_body("organizations", page)
 
 
 @router.post("/organizations", status_code=201)

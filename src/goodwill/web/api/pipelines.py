@@ -17,6 +17,7 @@ from goodwill.services import goals, opportunities, pipelines, reports
 from goodwill.services.views import to_jsonable
 from goodwill.web.api.deps import ActorDep, UowDep
 from goodwill.web.api.models import MAX_ID, Body, Long, Money, Name, Short, Tiny
+from goodwill.web.api.paging import CURSOR_QUERY, decode_cursor, page_body, sort_query
 
 router = APIRouter(prefix="/api/v1")
 RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -69,9 +70,16 @@ class QualifyOutIn(Body):
 
 
 @router.get("/pipelines", tags=PIPELINES)
-def list_pipelines(actor: ActorDep, uow: UowDep) -> dict[str, Any]:
-    """Pipelines you may see, oldest first, with their stages and counts."""
-    return {"items": to_jsonable(pipelines.list_pipelines(actor, uow))}
+def list_pipelines(
+    actor: ActorDep,
+    uow: UowDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[str | None, CURSOR_QUERY] = None,
+) -> dict[str, Any]:
+    """Pipelines you may see, oldest first, with their stages and counts, a page at a
+    time (`next_cursor`)."""
+    _, after = decode_cursor(cursor, "pipelines", None)
+    return page_body("pipelines", pipelines.pipelines_page(actor, uow, after=after, limit=limit))
 
 
 @router.post("/pipelines", status_code=201, tags=PIPELINES)
@@ -105,16 +113,27 @@ def list_opportunities(
     actor: ActorDep,
     uow: UowDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 200,
+    cursor: Annotated[str | None, CURSOR_QUERY] = None,
+    sort: Annotated[str | None, sort_query(opportunities.SORTS)] = None,
     pipeline_id: PipelineFilter = None,
     stage: Annotated[str | None, Query(max_length=100)] = None,
     open_only: bool = False,
 ) -> dict[str, Any]:
-    """Opportunities you may see, newest opened first; one pipeline's with `pipeline_id`
-    (a `stage` without it means your first pipeline)."""
-    found = opportunities.list_opportunities(
-        actor, uow, pipeline=pipeline_id, stage=stage, open_only=open_only, limit=limit
+    """Opportunities you may see, newest opened first (`sort`: `opened_at`, `-value`,
+    `value`; those without a value last), a page at a time (`next_cursor`); one
+    pipeline's with `pipeline_id` (a `stage` without it means your first pipeline)."""
+    sort, after = decode_cursor(cursor, "opportunities", sort)
+    page = opportunities.opportunities_page(
+        actor,
+        uow,
+        pipeline=pipeline_id,
+        stage=stage,
+        open_only=open_only,
+        sort=sort,
+        after=after,
+        limit=limit,
     )
-    return {"items": to_jsonable(found)}
+    return page_body("opportunities", page)
 
 
 @router.post("/opportunities", status_code=201, tags=OPPORTUNITIES)

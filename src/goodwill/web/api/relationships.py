@@ -1,8 +1,8 @@
 """/api/v1 introductions, needs and offers, ways to give and discovery profiles, over
 services.intros, services.giving and services.discovery.
 
-Lists here are not paged by id (the services order them newest first, or by score):
-they take a `limit` and say their order.
+Introductions and needs and offers are paged by cursor (web.api.paging); ways to give
+are one page: the first `limit` of a ranking computed per request.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from goodwill.services import discovery, giving, intros
 from goodwill.services.views import to_jsonable
 from goodwill.web.api.deps import ActorDep, UowDep
 from goodwill.web.api.models import MAX_ID, Body, Long, Name, Tiny
+from goodwill.web.api.paging import CURSOR_QUERY, decode_cursor, page_body, sort_query
 
 router = APIRouter(prefix="/api/v1")
 RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -89,12 +90,18 @@ def list_introductions(
     actor: ActorDep,
     uow: UowDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[str | None, CURSOR_QUERY] = None,
+    sort: Annotated[str | None, sort_query(intros.SORTS)] = None,
     status: Annotated[str | None, Query(max_length=40)] = None,
     open_only: bool = False,
 ) -> dict[str, Any]:
-    """Introductions you may see, newest first (`open_only`: not finished yet)."""
-    found = intros.list_introductions(actor, uow, status=status, open_only=open_only, limit=limit)
-    return {"items": to_jsonable(found)}
+    """Introductions you may see, newest first (`sort=created_at`: oldest first), a page
+    at a time (`next_cursor`); `open_only`: not finished yet."""
+    sort, after = decode_cursor(cursor, "introductions", sort)
+    page = intros.introductions_page(
+        actor, uow, status=status, open_only=open_only, sort=sort, after=after, limit=limit
+    )
+    return page_body("introductions", page)
 
 
 @router.post("/introductions", status_code=201, tags=INTROS)
@@ -171,16 +178,27 @@ def list_needs_offers(
     actor: ActorDep,
     uow: UowDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[str | None, CURSOR_QUERY] = None,
+    sort: Annotated[str | None, sort_query(giving.SORTS)] = None,
     contact_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     kind: Literal["need", "offer"] | None = None,
     include_closed: bool = False,
 ) -> dict[str, Any]:
-    """Open needs and offers (`include_closed`: closed and expired too), needs first,
-    newest first; with `contact_id`, that contact's only. The first `limit` of them."""
-    found = giving.list_needs_offers(
-        actor, uow, contact=contact_id, kind=kind, include_closed=include_closed
+    """Open needs and offers (`include_closed`: closed and expired too), needs first and
+    newest first (`sort`: `-noted_on`, `noted_on` mix them by date), a page at a time
+    (`next_cursor`; `more` says one follows); with `contact_id`, that contact's only."""
+    sort, after = decode_cursor(cursor, "needs-offers", sort)
+    page = giving.needs_offers_page(
+        actor,
+        uow,
+        contact=contact_id,
+        kind=kind,
+        include_closed=include_closed,
+        sort=sort,
+        after=after,
+        limit=limit,
     )
-    return {"items": to_jsonable(found[:limit]), "more": len(found) > limit}
+    return {**page_body("needs-offers", page), "more": page.after is not None}
 
 
 @router.post("/needs-offers", status_code=201, tags=GIVING)
@@ -213,7 +231,8 @@ def ways_to_give(
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     contact_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> dict[str, Any]:
-    """Concrete gives, best first, each with why it matched (`key` names it)."""
+    """Concrete gives, best first, each with why it matched (`key` names it): one page,
+    the first `limit` of a score computed per request (no cursor)."""
     found = giving.ways_to_give(actor, uow, limit=limit, contact=contact_id)
     return {"items": to_jsonable(found)}
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
+from pydantic import AwareDatetime
 
 from goodwill.services import tasks
 from goodwill.services.views import to_jsonable
 from goodwill.web.api.deps import ActorDep, UowDep
 from goodwill.web.api.models import MAX_ID
+from goodwill.web.api.paging import CURSOR_QUERY, decode_cursor, page_body, sort_query
 from goodwill.web.api.record_models import TaskIn, TaskReschedule, TaskSnooze
 
 router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
@@ -22,12 +24,26 @@ def list_tasks(
     uow: UowDep,
     contact_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     include_done: bool = False,
+    due_before: Annotated[AwareDatetime | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    cursor: Annotated[str | None, CURSOR_QUERY] = None,
+    sort: Annotated[str | None, sort_query(tasks.SORTS)] = None,
 ) -> dict[str, Any]:
-    """Your tasks (or every task you may see about one contact), soonest due first,
-    undated last, at most `limit`."""
-    found = tasks.list_tasks(actor, uow, contact=contact_id, include_done=include_done, limit=limit)
-    return {"items": to_jsonable(found), "next_cursor": None}
+    """Your tasks (or every task you may see about one contact), soonest due first and
+    undated last (`sort`: `-due_at`, `-created_at`…), a page at a time (`next_cursor`);
+    `due_before` keeps those due before that moment."""
+    sort, after = decode_cursor(cursor, "tasks", sort)
+    page = tasks.tasks_page(
+        actor,
+        uow,
+        contact=contact_id,
+        include_done=include_done,
+        due_before=due_before,
+        sort=sort,
+        after=after,
+        limit=limit,
+    )
+    return page_body("tasks", page)
 
 
 @router.post("", status_code=201)
