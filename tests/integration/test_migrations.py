@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.schema import CreateIndex
 
@@ -22,8 +22,7 @@ from goodwill.storage.schema import Base
     "ignore:Skipped unsupported reflection of expression-based index ix_contacts_lapse_day"
 )
 @pytest.mark.filterwarnings(
-    "ignore:autogenerate skipping metadata-specified expression-based index "
-    "'ix_contacts_lapse_day'"
+    "ignore:autogenerate skipping metadata-specified expression-based index 'ix_contacts_lapse_day'"
 )
 def test_migrations_match_models_on_a_fresh_database(empty_database_url):
     engine = make_engine(empty_database_url)

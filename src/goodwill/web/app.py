@@ -26,6 +26,7 @@ from goodwill.web.api import (
     records,
     relationships,
     workspace,
+    workspace_settings,
 )
 
 STATIC = "/static"
@@ -73,6 +74,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pipelines.router)
     app.include_router(records.router)
     app.include_router(workspace.router)
+    app.include_router(workspace_settings.router)
     app.include_router(imports.router)
     app.include_router(extras.router)
     app.mount(STATIC, StaticFiles(directory=str(files("goodwill.web") / "static")), name="static")
