@@ -20,6 +20,7 @@ from tests.web import (
     matrix_imports,
     matrix_records,
     matrix_relationships,
+    matrix_settings,
     matrix_workspace,
 )
 
@@ -96,6 +97,7 @@ MATRIX = {
     **matrix_relationships.ROWS,
     **matrix_imports.ROWS,
     **matrix_workspace.ROWS,
+    **matrix_settings.ROWS,
     **matrix_extras.ROWS,
 }
 
