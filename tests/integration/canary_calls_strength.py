@@ -1,4 +1,5 @@
-"""Canary entries for relationship strength: B's scores never count A's private records."""
+"""Canary entries for relationship strength (B's scores never count A's private records)
+and the workspace settings (B, a plain member, reads them and changes none)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from goodwill.errors import PermissionDenied
-from goodwill.services import strength
+from goodwill.services import strength, workspace_settings
 
 
 def _contact_strength(b: Any, uow: Any, c: Any) -> list[Any]:
@@ -34,5 +35,18 @@ STRENGTH_CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
     "strength.strength_settings": lambda b, uow, c: [c.ok(strength.strength_settings)],
     "strength.set_strength_setting": lambda b, uow, c: [
         c.fails(PermissionDenied, strength.set_strength_setting, "half_life_days", "30"),
+    ],
+    "strength.set_strength_settings": lambda b, uow, c: [
+        c.fails(PermissionDenied, strength.set_strength_settings, {"weight.recency": "0.3"}),
+    ],
+    # Workspace settings: every member reads the defaults; only admins change them.
+    "workspace_settings.cadence_defaults": lambda b, uow, c: [
+        c.ok(
+            workspace_settings.cadence_defaults,
+            expect=lambda r: set(r) == {"inner", "network", "wider"},
+        ),
+    ],  # fmt: skip
+    "workspace_settings.set_cadence_default": lambda b, uow, c: [
+        c.fails(PermissionDenied, workspace_settings.set_cadence_default, "inner", 45),
     ],
 }

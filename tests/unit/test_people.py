@@ -12,11 +12,14 @@ from goodwill.domain.people import (
     Phone,
     Tier,
     Visibility,
+    check_cadence_days,
     contact_search_key,
+    default_cadences,
     is_default_cadence,
     normalize_email,
     normalize_phone,
     parse_cadence,
+    parse_cadence_defaults,
     parse_custom_field,
     parse_tier,
     parse_visibility,
@@ -24,6 +27,7 @@ from goodwill.domain.people import (
     phone_query_digits,
     resolve_cadence,
     split_full_name,
+    stored_cadence_defaults,
     tier_label,
     validate_region,
 )
@@ -345,28 +349,84 @@ def test_parse_cadence_plain_days_round_trip(days: int) -> None:
 
 
 def test_resolve_cadence_without_tier_is_none() -> None:
-    assert resolve_cadence(None, None) is None
-    assert resolve_cadence(None, 45) is None
+    assert resolve_cadence(None, None, DEFAULT_CADENCE_DAYS) is None
+    assert resolve_cadence(None, 45, DEFAULT_CADENCE_DAYS) is None
 
 
 @pytest.mark.parametrize(
     ("tier", "days"), [(Tier.INNER, 30), (Tier.NETWORK, 90), (Tier.WIDER, 365)]
 )
 def test_resolve_cadence_defaults_from_tier(tier: Tier, days: int) -> None:
-    assert resolve_cadence(tier, None) == days
+    assert resolve_cadence(tier, None, DEFAULT_CADENCE_DAYS) == days
     assert DEFAULT_CADENCE_DAYS[tier] == days
 
 
 def test_resolve_cadence_explicit_override_wins() -> None:
-    assert resolve_cadence(Tier.C, 14) == 14
-    assert resolve_cadence(Tier.A, 365) == 365
+    assert resolve_cadence(Tier.C, 14, DEFAULT_CADENCE_DAYS) == 14
+    assert resolve_cadence(Tier.A, 365, DEFAULT_CADENCE_DAYS) == 365
+
+
+def test_resolve_cadence_takes_the_workspace_default() -> None:
+    workspace = parse_cadence_defaults({"inner": 45})
+    assert resolve_cadence(Tier.INNER, None, workspace) == 45
+    assert resolve_cadence(Tier.NETWORK, None, workspace) == 90
+    assert resolve_cadence(Tier.INNER, 14, workspace) == 14
 
 
 def test_a_default_cadence_now_or_of_an_earlier_version_is_not_a_choice() -> None:
-    assert is_default_cadence(Tier.WIDER, 365) and is_default_cadence(Tier.WIDER, 180)
-    assert is_default_cadence(Tier.INNER, 30) and not is_default_cadence(Tier.INNER, 180)
-    assert not is_default_cadence(Tier.NETWORK, 45)
-    assert not is_default_cadence(None, 30) and not is_default_cadence(Tier.INNER, None)
+    d = DEFAULT_CADENCE_DAYS
+    assert is_default_cadence(Tier.WIDER, 365, d) and is_default_cadence(Tier.WIDER, 180, d)
+    assert is_default_cadence(Tier.INNER, 30, d) and not is_default_cadence(Tier.INNER, 180, d)
+    assert not is_default_cadence(Tier.NETWORK, 45, d)
+    assert not is_default_cadence(None, 30, d) and not is_default_cadence(Tier.INNER, None, d)
+
+
+def test_the_default_is_the_workspace_s_not_the_domain_s() -> None:
+    workspace = parse_cadence_defaults({"inner": 45, "wider": 200})
+    assert is_default_cadence(Tier.INNER, 45, workspace)
+    # 30 is no longer what inner gives: a contact holding it chose it.
+    assert not is_default_cadence(Tier.INNER, 30, workspace)
+    assert default_cadences(Tier.WIDER, workspace) == {200, 180}
+    assert default_cadences(Tier.NETWORK, workspace) == {90}
+
+
+def test_parse_cadence_defaults_overlays_the_domain_defaults() -> None:
+    assert parse_cadence_defaults(None) == DEFAULT_CADENCE_DAYS
+    assert parse_cadence_defaults({}) == DEFAULT_CADENCE_DAYS
+    assert parse_cadence_defaults({"network": 60}) == {
+        Tier.INNER: 30, Tier.NETWORK: 60, Tier.WIDER: 365,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [{"inner": 0}, {"inner": MAX_CADENCE_DAYS + 1}, {"inner": "45"}, {"inner": True},
+     {"inner": 4.5}, {"A": 45}, {"closest": 45}],
+)  # fmt: skip
+def test_parse_cadence_defaults_ignores_what_it_cannot_trust(stored: dict[str, object]) -> None:
+    assert parse_cadence_defaults(stored) == DEFAULT_CADENCE_DAYS
+
+
+def test_stored_cadence_defaults_keeps_only_the_changed_tiers() -> None:
+    assert stored_cadence_defaults(DEFAULT_CADENCE_DAYS) is None
+    changed = {**DEFAULT_CADENCE_DAYS, Tier.WIDER: 400}
+    assert stored_cadence_defaults(changed) == {"wider": 400}
+    assert parse_cadence_defaults(stored_cadence_defaults(changed)) == changed
+
+
+@pytest.mark.parametrize("days", [0, -1, MAX_CADENCE_DAYS + 1, True])
+def test_check_cadence_days_refuses_out_of_range(days: int) -> None:
+    with pytest.raises(ValidationFailed) as info:
+        check_cadence_days(days)
+    assert info.value.field == "days"
+
+
+@settings(max_examples=100)
+@given(st.integers(min_value=1, max_value=MAX_CADENCE_DAYS))
+def test_every_day_count_in_range_round_trips_as_a_default(days: int) -> None:
+    chosen = {**DEFAULT_CADENCE_DAYS, Tier.NETWORK: check_cadence_days(days)}
+    assert parse_cadence_defaults(stored_cadence_defaults(chosen)) == chosen
+    assert resolve_cadence(Tier.NETWORK, None, chosen) == days
 
 
 def test_every_tier_has_a_default_cadence_within_bounds() -> None:

@@ -21,6 +21,7 @@ from tests.web import (
     matrix_imports,
     matrix_records,
     matrix_relationships,
+    matrix_settings,
     matrix_workspace,
 )
 
@@ -114,6 +115,7 @@ MATRIX = {
     **matrix_relationships.ROWS,
     **matrix_imports.ROWS,
     **matrix_workspace.ROWS,
+    **matrix_settings.ROWS,
     **matrix_extras.ROWS,
     **matrix_dav.ROWS,
 }

@@ -20,7 +20,9 @@ from goodwill.services.importing import ImportOptions, ImportSummary
 if TYPE_CHECKING:
     from goodwill.services._import_summary import UndoReport
 
-config_app = typer.Typer(help="Import settings: the addresses you send from.")
+config_app = typer.Typer(
+    help="Settings: the addresses you send from, relationship strength, default cadences."
+)
 
 
 def _show(summary: ImportSummary, as_json: bool) -> None:

@@ -31,6 +31,7 @@ from goodwill.cli.reports import goal_app, report_app
 from goodwill.cli.server import serve, token_app
 from goodwill.cli.state import GoodwillGroup, State, confirm, console, state
 from goodwill.cli.strength import config_strength, strength_command
+from goodwill.cli.workspace_settings import config_cadence
 from goodwill.config import default_database_url
 from goodwill.errors import ValidationFailed
 from goodwill.services import accounts, agenda, demo, exporting, trash
@@ -75,6 +76,7 @@ app.command("import")(import_command)
 app.add_typer(config_app, name="config")
 app.command("strength")(strength_command)
 config_app.command("strength")(config_strength)
+config_app.command("cadence")(config_cadence)
 app.command("knows")(knows_command)
 app.command("path")(path_command)
 app.command("coach")(coach_command)

@@ -7,7 +7,7 @@ relative to `now`, so a demo is always "current".
 from __future__ import annotations
 
 import random
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -117,6 +117,8 @@ class Owner:
     user_id: int
     visibility: str
     timezone: str = "UTC"  # all-day tasks fall on the owner's local days
+    # The workspace's default cadence per tier, which a demo contact's tier gives it.
+    cadences: Mapping[Tier, int] = field(default_factory=lambda: dict(DEFAULT_CADENCE_DAYS))
 
 
 @dataclass(frozen=True)
@@ -207,7 +209,7 @@ def generate_network(
                 "how_met": rng.choice(HOW_MET),
                 "met_on": (created - timedelta(days=rng.randint(0, 700))).date(),
                 "tier": tier,
-                "cadence_days": DEFAULT_CADENCE_DAYS[Tier(tier)] if tier else None,
+                "cadence_days": owner.cadences[Tier(tier)] if tier else None,
                 "custom_fields": {},
                 "archived_at": None,
                 "import_id": None,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import phonenumbers
@@ -103,18 +104,61 @@ def parse_cadence(value: str, field: str = "cadence") -> int:
     return days
 
 
-def resolve_cadence(tier: Tier | None, cadence_days: int | None) -> int | None:
-    """Contacts without a tier have no cadence; a tier alone gets its default cadence."""
+def resolve_cadence(
+    tier: Tier | None, cadence_days: int | None, defaults: Mapping[Tier, int]
+) -> int | None:
+    """Contacts without a tier have no cadence; a tier alone gets the workspace's default
+    cadence for it (`defaults`, see parse_cadence_defaults)."""
     if tier is None:
         return None
-    return cadence_days if cadence_days is not None else DEFAULT_CADENCE_DAYS[tier]
+    return cadence_days if cadence_days is not None else defaults[tier]
 
 
-def is_default_cadence(tier: Tier | None, cadence_days: int | None) -> bool:
-    """Whether a stored cadence only came with the tier (now or in an earlier version)."""
+def default_cadences(tier: Tier, defaults: Mapping[Tier, int]) -> frozenset[int]:
+    """The stored cadences that only came with the tier: the workspace's default for it,
+    and a default of an earlier version."""
+    legacy = LEGACY_DEFAULT_CADENCE_DAYS.get(tier)
+    return frozenset({defaults[tier]} if legacy is None else {defaults[tier], legacy})
+
+
+def is_default_cadence(
+    tier: Tier | None, cadence_days: int | None, defaults: Mapping[Tier, int]
+) -> bool:
+    """Whether a stored cadence only came with the tier (the workspace's default now, or a
+    default of an earlier version) rather than being chosen for the contact."""
     if tier is None or cadence_days is None:
         return False
-    return cadence_days in {DEFAULT_CADENCE_DAYS[tier], LEGACY_DEFAULT_CADENCE_DAYS.get(tier)}
+    return cadence_days in default_cadences(tier, defaults)
+
+
+def check_cadence_days(days: int, field: str = "days") -> int:
+    if isinstance(days, bool) or not 1 <= days <= MAX_CADENCE_DAYS:
+        raise ValidationFailed(field, f"must be between 1 and {MAX_CADENCE_DAYS} days")
+    return days
+
+
+def parse_cadence_defaults(stored: Mapping[str, object] | None) -> dict[Tier, int]:
+    """A workspace's default cadence per tier: what it stores (by tier name, e.g.
+    {"inner": 45}) over DEFAULT_CADENCE_DAYS. Only the settings service writes the
+    column, checked; anything else found there is ignored rather than trusted."""
+    defaults = dict(DEFAULT_CADENCE_DAYS)
+    for tier in DEFAULT_CADENCE_DAYS:
+        value = (stored or {}).get(tier.label)
+        if isinstance(value, int) and not isinstance(value, bool):
+            if 1 <= value <= MAX_CADENCE_DAYS:
+                defaults[tier] = value
+    return defaults
+
+
+def stored_cadence_defaults(defaults: Mapping[Tier, int]) -> dict[str, int] | None:
+    """What a workspace stores: only the tiers whose default differs from the domain's
+    (by name), or None, so a new domain default reaches the workspaces that never chose."""
+    changed = {
+        tier.label: check_cadence_days(days)
+        for tier, days in defaults.items()
+        if days != DEFAULT_CADENCE_DAYS[tier]
+    }
+    return changed or None
 
 
 # The everyday address (ASCII atoms, letter TLD, no special-use domain), which

@@ -313,6 +313,8 @@ def collect_document(session: Session, actor: Actor) -> dict[str, Any]:
         "name": workspace.name,
         "default_visibility": workspace.default_visibility,
     }
+    if workspace.cadence_defaults:
+        document["workspace"]["cadence_defaults"] = workspace.cadence_defaults
     if actor.is_admin:
         # The salt and the hashes of forgotten people are the workspace's, not a member's.
         document["workspace"]["suppression_salt"] = workspace.suppression_salt

@@ -222,9 +222,14 @@ class UserRecord(Record):
     role: Literal["owner", "admin", "member"] | None = None
 
 
+CadenceDays = Annotated[int, Field(ge=1, le=MAX_CADENCE_DAYS, strict=True)]
+
+
 class WorkspaceRecord(Record):
     name: Name
     default_visibility: Visibility
+    # The tiers whose default cadence the workspace changed, by name (absent: none).
+    cadence_defaults: dict[Literal["inner", "network", "wider"], CadenceDays] | None = None
     suppression_salt: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
 
 

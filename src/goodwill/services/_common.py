@@ -10,7 +10,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from goodwill.domain.dates import local_date_of, parse_date
-from goodwill.domain.people import Visibility, normalize_email, parse_visibility, tier_label
+from goodwill.domain.people import (
+    Tier,
+    Visibility,
+    normalize_email,
+    parse_cadence_defaults,
+    parse_visibility,
+    tier_label,
+)
 from goodwill.domain.text import NAME_MAX, SHORT_MAX, clean_text, fold, like_escape
 from goodwill.errors import Ambiguous, NotFound, ValidationFailed
 from goodwill.services._visibility import (
@@ -48,6 +55,19 @@ def choose_visibility(session: Session, actor: Actor, value: str | None) -> str:
         return parse_visibility(value).value
     workspace = session.get_one(Workspace, actor.workspace_id)
     return Visibility(workspace.default_visibility).value
+
+
+def cadence_defaults_for(session: Session, actor: Actor, *, lock: bool = False) -> dict[Tier, int]:
+    """The actor's workspace's default cadence per tier (what a tier alone gives a contact).
+
+    `lock` (when about to store one on a contact) holds the workspace row in KEY SHARE
+    on PostgreSQL until commit: a concurrent change of the defaults, which locks the row
+    FOR UPDATE, waits, so its move of the old default cannot miss this contact. SQLite's
+    writers are serialized anyway."""
+    query = select(Workspace.cadence_defaults).where(Workspace.id == actor.workspace_id)
+    if lock:
+        query = query.with_for_update(read=True, key_share=True)
+    return parse_cadence_defaults(session.scalar(query))
 
 
 def resolve_contact(

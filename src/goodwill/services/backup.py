@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from goodwill.domain.people import contact_search_key
+from goodwill.domain.people import contact_search_key, parse_cadence_defaults, resolve_cadence
 from goodwill.domain.text import fold
 from goodwill.errors import Conflict
 from goodwill.services._backup_export import collect_document
@@ -136,8 +136,11 @@ def _restore_plan(doc: BackupDocument) -> list[tuple[str, Sequence[dict[str, Any
         "name": doc.workspace.name,
         "default_visibility": doc.workspace.default_visibility.value,
         "suppression_salt": doc.workspace.suppression_salt or secrets.token_hex(32),
+        "cadence_defaults": doc.workspace.cadence_defaults or None,
         "created_at": now,
     }
+    chosen = doc.workspace.cadence_defaults or {}
+    cadences = parse_cadence_defaults({str(tier): days for tier, days in chosen.items()})
     users = [_columns(u, password_hash=None, created_at=now) for u in doc.users]
     for user in users:
         del user["role"]
@@ -151,7 +154,10 @@ def _restore_plan(doc: BackupDocument) -> list[tuple[str, Sequence[dict[str, Any
         ordered = sorted(c.emails, key=lambda e: e.position)
         search = contact_search_key(c.display_name, c.nickname, [e.email for e in ordered])
         sort = fold(" ".join(p for p in (c.last_name, c.first_name) if p))
-        contacts.append(_columns(c, search_key=search, sort_key=sort, import_id=None, **ws))
+        # A tier without a cadence (a hand-made backup) takes the workspace's default.
+        cadence = resolve_cadence(c.tier, c.cadence_days, cadences)
+        contacts.append(_columns(c, search_key=search, sort_key=sort, import_id=None,
+                                 cadence_days=cadence, **ws))  # fmt: skip
         emails += [_columns(e, contact_id=c.id) for e in c.emails]
         phones += [
             _columns(p, contact_id=c.id, digits_reversed=p.e164.lstrip("+")[::-1]) for p in c.phones

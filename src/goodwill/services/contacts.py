@@ -127,7 +127,7 @@ def _apply(session: Session, actor: Actor, contact: Contact, ch: ContactChanges)
         contact.met_on = common.as_date(ch.met_on, "met on", actor)
     if ch.visibility is not None:
         contact.visibility = common.choose_visibility(session, actor, ch.visibility)
-    _apply_tier(contact, ch)
+    _apply_tier(session, actor, contact, ch)
     _apply_emails(session, actor, contact, ch)
     _apply_phones(actor, contact, ch)
     if ch.add_tags or ch.remove_tags:
@@ -156,12 +156,18 @@ def _apply(session: Session, actor: Actor, contact: Contact, ch: ContactChanges)
         session.flush()
 
 
-def _apply_tier(contact: Contact, ch: ContactChanges) -> None:
+def _apply_tier(session: Session, actor: Actor, contact: Contact, ch: ContactChanges) -> None:
+    settled = (contact.tier is None) == (contact.cadence_days is None)
+    if ch.tier is None and ch.cadence is None and settled:
+        return  # the workspace's defaults are not needed (nor locked)
+    defaults = common.cadence_defaults_for(session, actor, lock=True)
     if ch.tier is not None:
         old = parse_tier(contact.tier)
         tier = parse_tier(ch.tier)
         contact.tier = tier.value if tier else None
-        if tier is None or (tier != old and is_default_cadence(old, contact.cadence_days)):
+        if tier is None or (
+            tier != old and is_default_cadence(old, contact.cadence_days, defaults)
+        ):
             # A cadence that only came with the old tier follows the new one; a chosen one stays.
             contact.cadence_days = None
     if ch.cadence is not None:
@@ -171,7 +177,7 @@ def _apply_tier(contact: Contact, ch: ContactChanges) -> None:
             )
         contact.cadence_days = parse_cadence(ch.cadence)
     tier = parse_tier(contact.tier)
-    contact.cadence_days = resolve_cadence(tier, contact.cadence_days)
+    contact.cadence_days = resolve_cadence(tier, contact.cadence_days, defaults)
 
 
 def _apply_emails(session: Session, actor: Actor, contact: Contact, ch: ContactChanges) -> None:
@@ -470,11 +476,12 @@ def bulk_update_contacts(
             query = query.where(Contact.tags.any(key=fold(tag)))
         chosen = session.scalars(query.order_by(Contact.id)).all()
         new_tags = common.tags_for(session, actor, add_tags or [])
+        defaults = common.cadence_defaults_for(session, actor, lock=tier is not None)
         now = utcnow()
         for contact in chosen:
             contact.tags = contact.tags + [t for t in new_tags if t not in contact.tags]
             if tier is not None:
                 contact.tier = parsed.value if parsed else None
-                contact.cadence_days = resolve_cadence(parsed, None)
+                contact.cadence_days = resolve_cadence(parsed, None, defaults)
             contact.updated_at = now
         return len(chosen)

@@ -13,6 +13,7 @@ from goodwill.demo.generator import NetworkRows, Owner, StartIds, generate_netwo
 from goodwill.demo.pipelines import PipelineRows, PipelineStartIds, generate_pipelines
 from goodwill.domain.goals import GoalMetric
 from goodwill.errors import Conflict, ValidationFailed
+from goodwill.services import _common as common
 from goodwill.services.actor import Actor, utcnow
 from goodwill.storage.aggregates import rebuild_touches
 from goodwill.storage.bulk import (
@@ -114,8 +115,9 @@ def build_demo(
             )
         now = utcnow()
         owner = Owner(
-            actor.workspace_id, actor.user_id, workspace.default_visibility, actor.timezone
-        )
+            actor.workspace_id, actor.user_id, workspace.default_visibility, actor.timezone,
+            common.cadence_defaults_for(session, actor, lock=True),
+        )  # fmt: skip
         rows = generate_network(
             contacts,
             seed,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
@@ -175,21 +176,35 @@ SETTING_NAMES = (
 def set_strength_setting(actor: Actor, uow: UnitOfWork, key: str, value: str) -> dict[str, float]:
     """Change one strength setting for the workspace (owners and admins). A new
     half-life recomputes the workspace's touch aggregates."""
-    if key not in SETTING_NAMES:
-        raise ValidationFailed("setting", f"'{key}' is not one of {', '.join(SETTING_NAMES)}")
+    return set_strength_settings(actor, uow, {key: value})
+
+
+def set_strength_settings(
+    actor: Actor, uow: UnitOfWork, changes: Mapping[str, str]
+) -> dict[str, float]:
+    """Change several strength settings at once (flattened names, as strength_settings
+    gives them), in one transaction: all of them or, if one is refused, none. Owners and
+    admins only; a new half-life recomputes the workspace's touch aggregates."""
+    for key in changes:
+        if key not in SETTING_NAMES:
+            raise ValidationFailed("setting", f"'{key}' is not one of {', '.join(SETTING_NAMES)}")
     if not actor.is_admin:
         raise PermissionDenied("only a workspace owner or admin may change strength settings")
     with uow.write() as session:
-        workspace = session.get_one(Workspace, actor.workspace_id)
+        workspace = session.get_one(Workspace, actor.workspace_id, with_for_update=True)
         stored = dict(workspace.strength_settings or {})
         old_half_life = parse_settings(stored).half_life_days
-        if key.startswith(("weight.", "channel.")):
-            group, name = key.split(".", 1)
-            group = "weights" if group == "weight" else "channel_weights"
-            stored[group] = {**stored.get(group, {}), name: value}
-        else:
-            stored[key] = value
-        settings = parse_settings(stored)  # checks every value and range
+        for key, value in changes.items():
+            if key.startswith(("weight.", "channel.")):
+                group, name = key.split(".", 1)
+                group = "weights" if group == "weight" else "channel_weights"
+                stored[group] = {**stored.get(group, {}), name: value}
+            else:
+                stored[key] = value
+        try:
+            settings = parse_settings(stored)  # checks every value and range
+        except ValidationFailed as exc:
+            raise ValidationFailed(_flat_name(exc.field), exc.reason) from None
         workspace.strength_settings = _stored(settings)
         session.flush()
         if settings.half_life_days != old_half_life:
@@ -198,6 +213,14 @@ def set_strength_setting(actor: Actor, uow: UnitOfWork, key: str, value: str) ->
             ).all()
             rebuild_touches(session, ids)
         return _flat(settings)
+
+
+def _flat_name(field: str) -> str:
+    """A stored setting's name as the user gives it: weights.recency -> weight.recency."""
+    for stored, flat in (("weights.", "weight."), ("channel_weights.", "channel.")):
+        if field.startswith(stored):
+            return flat + field.removeprefix(stored)
+    return field
 
 
 def _stored(settings: StrengthSettings) -> dict[str, object]:

@@ -86,6 +86,9 @@ class Workspace(Base):
     created_at: Mapped[datetime]
     # Relationship-strength settings that differ from domain.strength's defaults.
     strength_settings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Default keep-in-touch cadence per tier where it differs from domain.people's, by
+    # tier name ({"inner": 45}); None: the domain defaults.
+    cadence_defaults: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Membership(Base):

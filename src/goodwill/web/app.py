@@ -27,6 +27,7 @@ from goodwill.web.api import (
     records,
     relationships,
     workspace,
+    workspace_settings,
 )
 
 STATIC = "/static"
@@ -74,6 +75,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pipelines.router)
     app.include_router(records.router)
     app.include_router(workspace.router)
+    app.include_router(workspace_settings.router)
     app.include_router(imports.router)
     app.include_router(extras.router)
     app.include_router(feeds.router)
