@@ -290,6 +290,11 @@ def rss_mb() -> float:
     return int(kib) / 1024
 
 
+def cpu_seconds(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 def child(spec: dict[str, Any]) -> None:
     """Import one file into spec['url'] and print a JSON line with the figures."""
     from goodwill.bootstrap import open_database
@@ -301,6 +306,7 @@ def child(spec: dict[str, Any]) -> None:
     set_my_emails(actor, db.uow, [ME[1]])
     base = rss_mb()
     profiler = cProfile.Profile() if spec.get("profile") else None
+    cpu_start = cpu_seconds(resource.RUSAGE_SELF)
     start = time.perf_counter()
     if profiler:
         profiler.enable()
@@ -309,6 +315,7 @@ def child(spec: dict[str, Any]) -> None:
     if profiler:
         profiler.disable()
     elapsed = time.perf_counter() - start
+    cpu = cpu_seconds(resource.RUSAGE_SELF) - cpu_start
     if profiler:
         profiler.dump_stats(spec["profile"])
     db.close()
@@ -316,7 +323,8 @@ def child(spec: dict[str, Any]) -> None:
     # children, an upper bound (it includes what this process held when it started it).
     worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     figures = {"seconds": elapsed, "peak_mb": rss_mb(), "base_mb": base, "worker_mb": worker_mb,
-               "counts": summary.counts}  # fmt: skip
+               "counts": summary.counts, "cpu_s": cpu,
+               "worker_cpu_s": cpu_seconds(resource.RUSAGE_CHILDREN)}  # fmt: skip
     print(json.dumps(figures))
 
 

@@ -33,7 +33,7 @@ from goodwill.importers.records import ImportedContact, RecordError
 from goodwill.services import _common as common
 from goodwill.services._visibility import visible
 from goodwill.services.actor import Actor, utcnow
-from goodwill.storage.bulk import insert_rows, insert_with_ids
+from goodwill.storage.bulk import in_values, insert_rows, insert_with_ids
 from goodwill.storage.schema import (
     Contact,
     ContactEmail,
@@ -226,7 +226,9 @@ def visible_ids(session: Session, actor: Actor, ids: Iterable[int]) -> set[int]:
     unique = sorted(set(ids))
     found: set[int] = set()
     for chunk in _chunked(unique):
-        query = select(Contact.id).where(Contact.id.in_(chunk), visible(Contact, actor))
+        query = select(Contact.id).where(
+            in_values(session, Contact.id, chunk), visible(Contact, actor)
+        )
         found.update(session.scalars(query))
     return found
 
