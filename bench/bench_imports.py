@@ -96,6 +96,7 @@ class Figures:
     parse_s: float = 0.0
     insert_s: float = 0.0
     own_parse_s: float = 0.0
+    writes_s: float = 0.0
     import_s: float = 0.0
     peak_mb: float = 0.0
     base_mb: float = 0.0
@@ -262,6 +263,54 @@ def floor_insert(rows: list[tuple[str, ...]], directory: Path) -> float:
     return elapsed
 
 
+# The tables each timed import writes (for mbox: into a database that holds the
+# correspondents already).
+WRITTEN = {
+    "linkedin": ("contacts", "contact_emails", "contact_links", "organizations", "positions",
+                 "field_provenance", "import_keys", "import_changes"),
+    "vcard": ("contacts", "contact_emails", "contact_phones", "contact_links", "organizations",
+              "positions", "notes", "field_provenance", "import_keys", "import_changes"),
+    "mbox": ("interactions", "interaction_participants", "contact_touches"),
+}  # fmt: skip
+
+
+def writes_floor(db: Path, tables: Sequence[str], work: Path) -> tuple[float, dict[str, float]]:
+    """The rows the import left in these tables, inserted again with raw sqlite3
+    executemany into a fresh database of goodwill's schema (every index live, foreign
+    keys off), one transaction, committed: the cost of the writes alone. Per table too."""
+    source = sqlite3.connect(db)
+    path = work / f"writes-{time.monotonic_ns()}.db"
+    target = sqlite3.connect(path)
+    try:
+        target.execute("PRAGMA journal_mode=WAL")
+        target.execute("PRAGMA synchronous=NORMAL")  # as goodwill's engine sets it
+        ddl = source.execute(
+            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY type = 'index'"
+        ).fetchall()
+        for (statement,) in ddl:
+            target.execute(statement)
+        target.commit()
+        data = {t: source.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables}
+        per_table: dict[str, float] = {}
+        start = time.perf_counter()
+        for table, rows in data.items():
+            if not rows:
+                continue
+            began = time.perf_counter()
+            marks = ", ".join("?" * len(rows[0]))
+            target.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+            per_table[table] = time.perf_counter() - began
+        began = time.perf_counter()
+        target.commit()
+        per_table["commit"] = time.perf_counter() - began
+        return time.perf_counter() - start, per_table
+    finally:
+        source.close()
+        target.close()
+        path.unlink()
+
+
 def own_parse(fmt: str, path: Path) -> int:
     """goodwill's own parser alone (no database): records read."""
     from goodwill.importers.registry import parser_for
@@ -383,8 +432,14 @@ def bench_format(fmt: str, args: argparse.Namespace, work: Path) -> Figures:
     figures.import_s, figures.peak_mb = result["seconds"], result["peak_mb"]
     figures.worker_mb = result["worker_mb"]
     figures.base_mb, figures.counts = result["base_mb"], result["counts"]
+    if not args.db:
+        figures.writes_s, per_table = writes_floor(work / f"{fmt}.db", WRITTEN[fmt], work)
+        rows = {t: f"{s:.2f}" for t, s in per_table.items()}
+        print(f"{fmt}: the import's rows written again with raw executemany: "
+              f"{figures.writes_s:.2f} s {rows}")  # fmt: skip
     print(f"{fmt}: import {figures.import_s:.1f} s, peak RSS {figures.peak_mb:.0f} MB "
-          f"(+ parser worker ≤ {figures.worker_mb:.0f} MB), "
+          f"(+ parser worker ≤ {figures.worker_mb:.0f} MB), CPU {result['cpu_s']:.1f} s "
+          f"(+ worker {result['worker_cpu_s']:.1f} s), "
           f"counts {figures.counts}  [load {load()}]")  # fmt: skip
     if profile:
         stats = pstats.Stats(profile)
@@ -395,13 +450,15 @@ def bench_format(fmt: str, args: argparse.Namespace, work: Path) -> Figures:
 
 def report(results: list[Figures]) -> None:
     head = ("format", "records", "parse s", "insert s", "floor s", "import s", "ratio",
-            "peak MB", "worker MB", "rec/s", "ratio≤1.5", "peak<300", "gw parse s")  # fmt: skip
+            "peak MB", "worker MB", "rec/s", "ratio≤1.5", "peak<300", "gw parse s",
+            "writes s", "import/writes")  # fmt: skip
     print("\n" + " | ".join(head))
     print(" | ".join("---" for _ in head))
     for f in results:
         if not f.import_s:  # --floor-only
             print(f"{f.fmt} | {f.records:,} | {f.parse_s:.2f} | {f.insert_s:.2f} | "
-                  f"{f.floor_s:.2f} | - | - | - | - | - | - | - | {f.own_parse_s:.2f}")  # fmt: skip
+                  f"{f.floor_s:.2f} | - | - | - | - | - | - | - | {f.own_parse_s:.2f} "
+                  "| - | -")  # fmt: skip
             continue
         ratio = f.import_s / f.floor_s
         verdicts = ("PASS" if ratio <= RATIO_TARGET else "MISS",
@@ -409,7 +466,9 @@ def report(results: list[Figures]) -> None:
         cells = (f.fmt, f"{f.records:,}", f"{f.parse_s:.2f}", f"{f.insert_s:.2f}",
                  f"{f.floor_s:.2f}", f"{f.import_s:.1f}", f"{ratio:.1f}", f"{f.peak_mb:.0f}",
                  f"{f.worker_mb:.0f}",
-                 f"{f.records / f.import_s:,.0f}", *verdicts, f"{f.own_parse_s:.2f}")  # fmt: skip
+                 f"{f.records / f.import_s:,.0f}", *verdicts, f"{f.own_parse_s:.2f}",
+                 f"{f.writes_s:.2f}" if f.writes_s else "-",
+                 f"{f.import_s / f.writes_s:.1f}" if f.writes_s else "-")  # fmt: skip
         print(" | ".join(cells))
     if imported := [f for f in results if f.import_s]:
         print("\n(peak MB: the import child's peak RSS, VmHWM; worker MB: its parser worker's,"

@@ -35,7 +35,8 @@ from goodwill.storage.aggregates import fold_import
 from goodwill.storage.schema import Import
 from goodwill.storage.unit_of_work import UnitOfWork
 
-BATCH = 1000  # contacts per batch (each becomes rows in several tables)
+BATCH = 5000  # contacts per batch (each becomes rows in several tables): fewer commits
+# and lookups (the importer peaks about 30 MB higher than with 1,000: bench/README.md)
 ACTIVITY_BATCH = 5000  # messages or events per batch: one row or two each
 ACTIVITY_FORMATS = frozenset({"mbox", "maildir", "eml", "ics"})
 
