@@ -97,6 +97,8 @@ class Figures:
     insert_s: float = 0.0
     own_parse_s: float = 0.0
     writes_s: float = 0.0
+    floor_cpu_s: float = 0.0
+    import_cpu_s: float = 0.0  # importer + parser worker
     import_s: float = 0.0
     peak_mb: float = 0.0
     base_mb: float = 0.0
@@ -412,12 +414,15 @@ def bench_format(fmt: str, args: argparse.Namespace, work: Path) -> Figures:
         write_mbox(path, rng, people, args.records)
     size = path.stat().st_size / 2**20
     print(f"{fmt}: generated {path.name} ({size:.1f} MiB) in {time.perf_counter() - started:.1f} s")
+    cpu_start = time.process_time()
     rows, figures.parse_s = timed(lambda: FLOORS[fmt](path))
     if len(rows) != args.records:
         sys.exit(f"{fmt}: the floor parser read {len(rows)} records, not {args.records}")
     figures.insert_s = floor_insert(rows, work)
+    figures.floor_cpu_s = time.process_time() - cpu_start
     del rows
-    print(f"{fmt}: floor parse {figures.parse_s:.2f} s + insert {figures.insert_s:.2f} s")
+    print(f"{fmt}: floor parse {figures.parse_s:.2f} s + insert {figures.insert_s:.2f} s "
+          f"(CPU {figures.floor_cpu_s:.2f} s)")  # fmt: skip
     _, figures.own_parse_s = timed(lambda: own_parse(fmt, path))
     print(f"{fmt}: goodwill's parser alone {figures.own_parse_s:.2f} s (not part of the floor)")
     if args.floor_only:
@@ -431,6 +436,7 @@ def bench_format(fmt: str, args: argparse.Namespace, work: Path) -> Figures:
                         "workers": args.workers})  # fmt: skip
     figures.import_s, figures.peak_mb = result["seconds"], result["peak_mb"]
     figures.worker_mb = result["worker_mb"]
+    figures.import_cpu_s = result["cpu_s"] + result["worker_cpu_s"]
     figures.base_mb, figures.counts = result["base_mb"], result["counts"]
     if not args.db:
         figures.writes_s, per_table = writes_floor(work / f"{fmt}.db", WRITTEN[fmt], work)
@@ -451,14 +457,14 @@ def bench_format(fmt: str, args: argparse.Namespace, work: Path) -> Figures:
 def report(results: list[Figures]) -> None:
     head = ("format", "records", "parse s", "insert s", "floor s", "import s", "ratio",
             "peak MB", "worker MB", "rec/s", "ratio≤1.5", "peak<300", "gw parse s",
-            "writes s", "import/writes")  # fmt: skip
+            "writes s", "import/writes", "floor CPU s", "import CPU s")  # fmt: skip
     print("\n" + " | ".join(head))
     print(" | ".join("---" for _ in head))
     for f in results:
         if not f.import_s:  # --floor-only
             print(f"{f.fmt} | {f.records:,} | {f.parse_s:.2f} | {f.insert_s:.2f} | "
                   f"{f.floor_s:.2f} | - | - | - | - | - | - | - | {f.own_parse_s:.2f} "
-                  "| - | -")  # fmt: skip
+                  f"| - | - | {f.floor_cpu_s:.2f} | -")  # fmt: skip
             continue
         ratio = f.import_s / f.floor_s
         verdicts = ("PASS" if ratio <= RATIO_TARGET else "MISS",
@@ -468,7 +474,8 @@ def report(results: list[Figures]) -> None:
                  f"{f.worker_mb:.0f}",
                  f"{f.records / f.import_s:,.0f}", *verdicts, f"{f.own_parse_s:.2f}",
                  f"{f.writes_s:.2f}" if f.writes_s else "-",
-                 f"{f.import_s / f.writes_s:.1f}" if f.writes_s else "-")  # fmt: skip
+                 f"{f.import_s / f.writes_s:.1f}" if f.writes_s else "-",
+                 f"{f.floor_cpu_s:.2f}", f"{f.import_cpu_s:.1f}")  # fmt: skip
         print(" | ".join(cells))
     if imported := [f for f in results if f.import_s]:
         print("\n(peak MB: the import child's peak RSS, VmHWM; worker MB: its parser worker's,"
