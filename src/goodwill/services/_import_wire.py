@@ -2,7 +2,7 @@
 
 The parser worker (`_import_pipeline`) hands messages over as these tuples rather than
 `ImportedMessage` objects: unpickling a dataclass with its Location and Correspondents
-costs about 25 µs a message, a flat tuple 1.5 µs (bench/README.md, "Imports"). The
+costs 25–38 µs a message, a flat tuple 1.3–2.7 µs (bench/README.md, "Imports"). The
 importing process reads them as they come, never building an object per message.
 What only the writer needs is done in the worker already: the key cut to its column,
 the subject as a summary.
