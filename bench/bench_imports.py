@@ -96,6 +96,9 @@ class Figures:
     parse_s: float = 0.0
     insert_s: float = 0.0
     own_parse_s: float = 0.0
+    writes_s: float = 0.0
+    floor_cpu_s: float = 0.0
+    import_cpu_s: float = 0.0  # importer + parser worker
     import_s: float = 0.0
     peak_mb: float = 0.0
     base_mb: float = 0.0
@@ -262,6 +265,54 @@ def floor_insert(rows: list[tuple[str, ...]], directory: Path) -> float:
     return elapsed
 
 
+# The tables each timed import writes (for mbox: into a database that holds the
+# correspondents already).
+WRITTEN = {
+    "linkedin": ("contacts", "contact_emails", "contact_links", "organizations", "positions",
+                 "field_provenance", "import_keys", "import_changes"),
+    "vcard": ("contacts", "contact_emails", "contact_phones", "contact_links", "organizations",
+              "positions", "notes", "field_provenance", "import_keys", "import_changes"),
+    "mbox": ("interactions", "interaction_participants", "contact_touches"),
+}  # fmt: skip
+
+
+def writes_floor(db: Path, tables: Sequence[str], work: Path) -> tuple[float, dict[str, float]]:
+    """The rows the import left in these tables, inserted again with raw sqlite3
+    executemany into a fresh database of goodwill's schema (every index live, foreign
+    keys off), one transaction, committed: the cost of the writes alone. Per table too."""
+    source = sqlite3.connect(db)
+    path = work / f"writes-{time.monotonic_ns()}.db"
+    target = sqlite3.connect(path)
+    try:
+        target.execute("PRAGMA journal_mode=WAL")
+        target.execute("PRAGMA synchronous=NORMAL")  # as goodwill's engine sets it
+        ddl = source.execute(
+            "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY type = 'index'"
+        ).fetchall()
+        for (statement,) in ddl:
+            target.execute(statement)
+        target.commit()
+        data = {t: source.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables}
+        per_table: dict[str, float] = {}
+        start = time.perf_counter()
+        for table, rows in data.items():
+            if not rows:
+                continue
+            began = time.perf_counter()
+            marks = ", ".join("?" * len(rows[0]))
+            target.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
+            per_table[table] = time.perf_counter() - began
+        began = time.perf_counter()
+        target.commit()
+        per_table["commit"] = time.perf_counter() - began
+        return time.perf_counter() - start, per_table
+    finally:
+        source.close()
+        target.close()
+        path.unlink()
+
+
 def own_parse(fmt: str, path: Path) -> int:
     """goodwill's own parser alone (no database): records read."""
     from goodwill.importers.registry import parser_for
@@ -290,6 +341,11 @@ def rss_mb() -> float:
     return int(kib) / 1024
 
 
+def cpu_seconds(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 def child(spec: dict[str, Any]) -> None:
     """Import one file into spec['url'] and print a JSON line with the figures."""
     from goodwill.bootstrap import open_database
@@ -301,6 +357,7 @@ def child(spec: dict[str, Any]) -> None:
     set_my_emails(actor, db.uow, [ME[1]])
     base = rss_mb()
     profiler = cProfile.Profile() if spec.get("profile") else None
+    cpu_start = cpu_seconds(resource.RUSAGE_SELF)
     start = time.perf_counter()
     if profiler:
         profiler.enable()
@@ -309,6 +366,7 @@ def child(spec: dict[str, Any]) -> None:
     if profiler:
         profiler.disable()
     elapsed = time.perf_counter() - start
+    cpu = cpu_seconds(resource.RUSAGE_SELF) - cpu_start
     if profiler:
         profiler.dump_stats(spec["profile"])
     db.close()
@@ -316,7 +374,8 @@ def child(spec: dict[str, Any]) -> None:
     # children, an upper bound (it includes what this process held when it started it).
     worker_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     figures = {"seconds": elapsed, "peak_mb": rss_mb(), "base_mb": base, "worker_mb": worker_mb,
-               "counts": summary.counts}  # fmt: skip
+               "counts": summary.counts, "cpu_s": cpu,
+               "worker_cpu_s": cpu_seconds(resource.RUSAGE_CHILDREN)}  # fmt: skip
     print(json.dumps(figures))
 
 
@@ -355,12 +414,15 @@ def bench_format(fmt: str, args: argparse.Namespace, work: Path) -> Figures:
         write_mbox(path, rng, people, args.records)
     size = path.stat().st_size / 2**20
     print(f"{fmt}: generated {path.name} ({size:.1f} MiB) in {time.perf_counter() - started:.1f} s")
+    cpu_start = time.process_time()
     rows, figures.parse_s = timed(lambda: FLOORS[fmt](path))
     if len(rows) != args.records:
         sys.exit(f"{fmt}: the floor parser read {len(rows)} records, not {args.records}")
     figures.insert_s = floor_insert(rows, work)
+    figures.floor_cpu_s = time.process_time() - cpu_start
     del rows
-    print(f"{fmt}: floor parse {figures.parse_s:.2f} s + insert {figures.insert_s:.2f} s")
+    print(f"{fmt}: floor parse {figures.parse_s:.2f} s + insert {figures.insert_s:.2f} s "
+          f"(CPU {figures.floor_cpu_s:.2f} s)")  # fmt: skip
     _, figures.own_parse_s = timed(lambda: own_parse(fmt, path))
     print(f"{fmt}: goodwill's parser alone {figures.own_parse_s:.2f} s (not part of the floor)")
     if args.floor_only:
@@ -374,9 +436,16 @@ def bench_format(fmt: str, args: argparse.Namespace, work: Path) -> Figures:
                         "workers": args.workers})  # fmt: skip
     figures.import_s, figures.peak_mb = result["seconds"], result["peak_mb"]
     figures.worker_mb = result["worker_mb"]
+    figures.import_cpu_s = result["cpu_s"] + result["worker_cpu_s"]
     figures.base_mb, figures.counts = result["base_mb"], result["counts"]
+    if not args.db:
+        figures.writes_s, per_table = writes_floor(work / f"{fmt}.db", WRITTEN[fmt], work)
+        rows = {t: f"{s:.2f}" for t, s in per_table.items()}
+        print(f"{fmt}: the import's rows written again with raw executemany: "
+              f"{figures.writes_s:.2f} s {rows}")  # fmt: skip
     print(f"{fmt}: import {figures.import_s:.1f} s, peak RSS {figures.peak_mb:.0f} MB "
-          f"(+ parser worker ≤ {figures.worker_mb:.0f} MB), "
+          f"(+ parser worker ≤ {figures.worker_mb:.0f} MB), CPU {result['cpu_s']:.1f} s "
+          f"(+ worker {result['worker_cpu_s']:.1f} s), "
           f"counts {figures.counts}  [load {load()}]")  # fmt: skip
     if profile:
         stats = pstats.Stats(profile)
@@ -387,13 +456,15 @@ def bench_format(fmt: str, args: argparse.Namespace, work: Path) -> Figures:
 
 def report(results: list[Figures]) -> None:
     head = ("format", "records", "parse s", "insert s", "floor s", "import s", "ratio",
-            "peak MB", "worker MB", "rec/s", "ratio≤1.5", "peak<300", "gw parse s")  # fmt: skip
+            "peak MB", "worker MB", "rec/s", "ratio≤1.5", "peak<300", "gw parse s",
+            "writes s", "import/writes", "floor CPU s", "import CPU s")  # fmt: skip
     print("\n" + " | ".join(head))
     print(" | ".join("---" for _ in head))
     for f in results:
         if not f.import_s:  # --floor-only
             print(f"{f.fmt} | {f.records:,} | {f.parse_s:.2f} | {f.insert_s:.2f} | "
-                  f"{f.floor_s:.2f} | - | - | - | - | - | - | - | {f.own_parse_s:.2f}")  # fmt: skip
+                  f"{f.floor_s:.2f} | - | - | - | - | - | - | - | {f.own_parse_s:.2f} "
+                  f"| - | - | {f.floor_cpu_s:.2f} | -")  # fmt: skip
             continue
         ratio = f.import_s / f.floor_s
         verdicts = ("PASS" if ratio <= RATIO_TARGET else "MISS",
@@ -401,7 +472,10 @@ def report(results: list[Figures]) -> None:
         cells = (f.fmt, f"{f.records:,}", f"{f.parse_s:.2f}", f"{f.insert_s:.2f}",
                  f"{f.floor_s:.2f}", f"{f.import_s:.1f}", f"{ratio:.1f}", f"{f.peak_mb:.0f}",
                  f"{f.worker_mb:.0f}",
-                 f"{f.records / f.import_s:,.0f}", *verdicts, f"{f.own_parse_s:.2f}")  # fmt: skip
+                 f"{f.records / f.import_s:,.0f}", *verdicts, f"{f.own_parse_s:.2f}",
+                 f"{f.writes_s:.2f}" if f.writes_s else "-",
+                 f"{f.import_s / f.writes_s:.1f}" if f.writes_s else "-",
+                 f"{f.floor_cpu_s:.2f}", f"{f.import_cpu_s:.1f}")  # fmt: skip
         print(" | ".join(cells))
     if imported := [f for f in results if f.import_s]:
         print("\n(peak MB: the import child's peak RSS, VmHWM; worker MB: its parser worker's,"

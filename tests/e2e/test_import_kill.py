@@ -12,9 +12,10 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from goodwill.services.importing import BATCH
 from goodwill.storage.engine import make_engine
 
-ROWS = 4_000
+ROWS = BATCH * 2 + BATCH // 2  # killed after the first batch, two more to go
 HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
 
 
@@ -75,13 +76,13 @@ def test_sigkilled_import_resumes_to_the_counts_of_an_uninterrupted_one(
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     deadline = time.monotonic() + 300
-    while _checkpoint(url) < 1_000 and process.poll() is None and time.monotonic() < deadline:
+    while _checkpoint(url) < BATCH and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert process.poll() is None, "the import finished before it could be killed"
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     killed_at = _checkpoint(url)
-    assert 1_000 <= killed_at < ROWS
+    assert BATCH <= killed_at < ROWS
     assert _state(url)[0] == killed_at  # every committed batch is whole: nothing half-written
 
     _goodwill(url, "import", str(source), "--format", "linkedin")

@@ -128,3 +128,26 @@ def test_an_import_counts_in_the_aggregates_once_when_it_ends(owner, uow, tmp_pa
     importing.undo_import(owner, uow, done.id)
     assert interactions.list_interactions(owner, uow) == []
     assert _stored_touches(uow) == {}
+
+
+def _interactions(owner, uow) -> list[tuple[str | None, str, int, list[str]]]:
+    rows = interactions.list_interactions(owner, uow)
+    return sorted(
+        (i.summary, i.initiator, i.recipients, sorted(p.label for p in i.participants))
+        for i in rows
+    )
+
+
+def test_mbox_through_the_parser_worker_saves_what_inline_parsing_saves(owner, uow):
+    """Messages cross from the worker as wire tuples: the same interactions result,
+    and --create-contacts still reads the correspondents' names from them."""
+    make_contact(owner, uow, name="Ann Lee", add_emails=["ann@example.com"])
+    accounts.set_my_emails(owner, uow, ["me@example.org"])
+    inline = importing.run_import(owner, uow, MBOX, ImportOptions(workers=1, create_contacts=True))
+    expected = _interactions(owner, uow)
+    names = sorted(c.display_name for c in contacts.list_contacts(owner, uow))
+    importing.undo_import(owner, uow, inline.id)
+    worker = importing.run_import(owner, uow, MBOX, ImportOptions(workers=2, create_contacts=True))
+    assert worker.counts == inline.counts and worker.counts["created"] > 0
+    assert _interactions(owner, uow) == expected
+    assert sorted(c.display_name for c in contacts.list_contacts(owner, uow)) == names

@@ -18,10 +18,12 @@ the messages in mbox files, Maildirs and .eml folders).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import re
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email import policy
 from email.errors import MessageError
 from email.header import decode_header, make_header
@@ -42,7 +44,26 @@ _WANTED = frozenset(
     {b"from", b"to", b"cc", b"date", b"subject", b"message-id", b"list-id", b"precedence"}
     | {b"list-unsubscribe"}
 )
-_HEADER_FIELD = re.compile(rb"^([!-9;-~]+):(.*(?:\n[ \t].*)*)", re.MULTILINE)
+# Only the header lines we read are matched (the others are skipped by the regex engine):
+# "name:value" and its continuation lines, as the stdlib parser reads them.
+_HEADER_FIELD = re.compile(
+    rb"^(" + b"|".join(re.escape(name) for name in sorted(_WANTED)) + rb"):(.*(?:\n[ \t].*)*)",
+    re.MULTILINE | re.IGNORECASE,
+)
+# One RFC 2047 encoded word in a common charset: decoded here, the rest by email.header.
+_ENCODED_WORD = re.compile(r"=\?(utf-8|us-ascii|iso-8859-1)\?([bq])\?([!->@-~]*)\?=", re.I)
+_MONTHS = {
+    m: n
+    for n, m in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
+# An RFC 5322 date as mail programs write it: read here, anything else by email.utils.
+_DATE = re.compile(
+    r"(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), )?(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct"
+    r"|Nov|Dec) ([1-9]\d{3}) (\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)",
+    re.ASCII,
+)
 _BLANK_LINE = re.compile(rb"\n\r?\n")
 _ADDRESS = re.compile(r"[^@\s<>(),;:\\\"\[\]]+@[^@\s<>(),;:\\\"\[\]]+")
 _MESSAGE_ID = re.compile(r"<([^<>]*)>")
@@ -162,11 +183,32 @@ def _text(raw: bytes) -> str:
 def _decode_words(text: str) -> str:
     """RFC 2047 encoded words decoded; the text as found when they cannot be."""
     if "=?" in text:
+        if (word := _ENCODED_WORD.fullmatch(text.strip())) is not None and (
+            decoded := _decode_word(*word.groups())
+        ) is not None:
+            return decoded.strip()
         try:
             text = str(make_header(decode_header(text)))
         except (LookupError, UnicodeError, ValueError, MessageError):  # odd charset, base64
             pass
     return text.strip()
+
+
+def _decode_word(charset: str, encoding: str, payload: str) -> str | None:
+    """One encoded word's text, as str(make_header(decode_header(word))) gives it; None to
+    leave the word to them (a payload they would repair or reject)."""
+    try:
+        if encoding in "qQ":
+            if "=" in payload and not re.fullmatch(r"(?:[^=]|=[0-9A-Fa-f]{2})*", payload):
+                return None
+            raw = binascii.a2b_qp(payload.encode("ascii"), header=True)
+        else:
+            if len(payload) % 4 or not re.fullmatch(r"[A-Za-z0-9+/]*={0,2}", payload):
+                return None
+            raw = base64.b64decode(payload, validate=True)
+        return raw.decode(charset.lower())
+    except (ValueError, UnicodeError):
+        return None
 
 
 def _correspondents(values: list[str]) -> list[Correspondent]:
@@ -200,6 +242,16 @@ def split_addresses(values: list[str]) -> list[tuple[str, str]]:
 
 
 def _parse_date(raw: str) -> datetime:
+    if (match := _DATE.fullmatch(raw.strip())) is not None:
+        day, month, year, hour, minute, second, sign, tz_hours, tz_minutes = match.groups()
+        offset = int(tz_hours) * 3600 + int(tz_minutes) * 60
+        if offset < 86_400:  # else email.utils' timezone() refuses it: left to it below
+            try:
+                moment = datetime(int(year), _MONTHS[month.lower()], int(day), int(hour),
+                                  int(minute), int(second), tzinfo=UTC)  # fmt: skip
+                return moment - timedelta(seconds=offset if sign == "+" else -offset)
+            except (ValueError, OverflowError):
+                raise _Unreadable("Date", f"not a date: {raw[:100]!r}") from None
     try:
         moment = parsedate_to_datetime(raw)
         if moment.tzinfo is None:

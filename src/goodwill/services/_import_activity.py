@@ -9,7 +9,6 @@ their participants.
 from __future__ import annotations
 
 import hashlib
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -18,13 +17,11 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from goodwill.domain.text import SUMMARY_MAX
 from goodwill.errors import ValidationFailed
 from goodwill.importers.records import (
     Correspondent,
     ImportedContact,
     ImportedEvent,
-    ImportedMessage,
     LabeledValue,
     Location,
     RecordError,
@@ -36,30 +33,15 @@ from goodwill.services._import_contacts import (
     first_visible,
     prepare,
 )
+from goodwill.services._import_wire import WireMessage, summary_text
 from goodwill.services.actor import Actor, utcnow
-from goodwill.storage.bulk import insert_rows, insert_with_ids
+from goodwill.storage.bulk import in_values, insert_columns, insert_rows, reserve_ids
 from goodwill.storage.schema import Contact, ContactEmail, Interaction, Task, User
 
 if TYPE_CHECKING:
     from goodwill.services.importing import ImportOptions
 
 PEOPLE_CACHE_MAX = 100_000  # addresses remembered across batches; memory stays flat
-
-
-def summary_text(value: str | None, limit: int = SUMMARY_MAX) -> str | None:
-    """A subject or event title as a summary: control characters dropped, cut to size."""
-    if value is None:
-        return None
-    kept = (
-        value.strip()
-        if value.isprintable()
-        else "".join(
-            ch if ch in "\n\t" or unicodedata.category(ch) != "Cc" else " " for ch in value
-        ).strip()
-    )
-    if len(kept) > limit:
-        kept = kept[: limit - 1] + "…"
-    return kept or None
 
 
 @dataclass
@@ -119,7 +101,7 @@ class ActivitySaver:
                 self.session.scalars(
                     select(table.external_key).where(
                         table.owner_id == self.actor.user_id,
-                        table.external_key.in_(unique[start : start + CHUNK]),
+                        in_values(self.session, table.external_key, unique[start : start + CHUNK]),
                     )
                 )
             )
@@ -134,7 +116,7 @@ class ActivitySaver:
             self.people.update(dict.fromkeys(chunk))
             rows = self.session.execute(
                 select(ContactEmail.email, ContactEmail.contact_id).where(
-                    ContactEmail.email.in_(chunk)
+                    in_values(self.session, ContactEmail.email, chunk)
                 )
             ).all()
             self.people.update(first_visible(self.session, self.actor, rows))
@@ -178,69 +160,114 @@ class ActivitySaver:
         the import ends (storage.aggregates.fold_import)."""
         if not rows:
             return
+        self._write_columns(
+            [r.key for r in rows], [r.when for r in rows], rows[0].channel,
+            [r.summary for r in rows], [r.initiator for r in rows],
+            [max(r.recipients, len(r.people), 1) for r in rows], [r.people for r in rows],
+            [r.body for r in rows],
+        )  # fmt: skip
+
+    def _write_columns(
+        self,
+        keys: list[str],
+        whens: list[datetime],
+        channel: str,
+        summaries: list[str | None],
+        initiators: list[str],
+        recipients: list[int],
+        people: list[list[int]],
+        bodies: list[str | None],
+    ) -> None:
+        """The rows of `_write`, column by column."""
+        count = len(keys)
         now = utcnow()
-        values = [
-            {"workspace_id": self.actor.workspace_id, "owner_id": self.actor.user_id,
-             "visibility": self.visibility, "occurred_at": r.when, "channel": r.channel,
-             "summary": r.summary, "initiator": r.initiator,
-             "recipients": max(r.recipients, len(r.people), 1), "import_id": self.run_id,
-             "external_key": r.key, "body": r.body, "created_at": now, "updated_at": now}
-            for r in rows
-        ]  # fmt: skip
-        ids = insert_with_ids(self.session, "interactions", values)
-        participants: list[dict[str, Any]] = []
-        for row, interaction_id in zip(rows, ids, strict=True):
-            participants += [{"interaction_id": interaction_id, "contact_id": c}
-                             for c in row.people]  # fmt: skip
-        insert_rows(self.session, "interaction_participants", participants)
+        ids = reserve_ids(self.session, "interactions", count)
+        insert_columns(
+            self.session,
+            "interactions",
+            {"id": ids, "workspace_id": [self.actor.workspace_id] * count,
+             "owner_id": [self.actor.user_id] * count, "visibility": [self.visibility] * count,
+             "occurred_at": whens, "channel": [channel] * count, "summary": summaries,
+             "initiator": initiators, "recipients": recipients,
+             "import_id": [self.run_id] * count, "external_key": keys, "body": bodies,
+             "created_at": [now] * count, "updated_at": [now] * count},
+        )  # fmt: skip
+        interaction_ids = [i for i, ids_ in zip(ids, people, strict=True) for _ in ids_]
+        contact_ids = [c for ids_ in people for c in ids_]
+        insert_columns(
+            self.session,
+            "interaction_participants",
+            {"interaction_id": interaction_ids, "contact_id": contact_ids},
+        )
 
     def save_messages(
         self,
-        messages: Sequence[ImportedMessage],
+        messages: Sequence[WireMessage],
         suppressed: Callable[[str, str], bool],
     ) -> list[str]:
+        """Messages as wire tuples (see _import_wire) -> their outcomes, in order."""
         outcomes = ["unchanged"] * len(messages)
-        keys = [m.key[:500] for m in messages]
-        known = self._known(Interaction, keys)
-        fresh: list[int] = []
-        for n, key in enumerate(keys):
-            if key not in known:
-                known.add(key)  # a message twice in the file (or folder) counts once
-                fresh.append(n)
-        addresses = {
-            p.email
-            for n in fresh
-            for p in (messages[n].sender, *messages[n].recipients)
-            if p.email not in self.mine and not suppressed("email", p.email)
-        }
+        known = self._known(Interaction, [m[3] for m in messages])
+        fresh: list[WireMessage] = []
+        where: list[int] = []
+        for n, message in enumerate(messages):
+            if message[3] not in known:
+                known.add(message[3])  # a message twice in the file (or folder) counts once
+                fresh.append(message)
+                where.append(n)
+        mine = self.mine
+        seen: set[str] = set()
+        for message in fresh:
+            seen.add(message[5])
+            seen.update(email for email, _ in message[7])
+        addresses = {a for a in seen if a not in mine and not suppressed("email", a)}
         self._resolve(addresses)
         if self.opts.create_contacts:
-            unknown: dict[str, Correspondent] = {}
-            for n in fresh:
-                message = messages[n]
-                if message.bulk or message.no_reply:
-                    continue
-                for person in (message.sender, *message.recipients):
-                    if person.email in addresses and self.people.get(person.email) is None:
-                        unknown.setdefault(person.email, person)
-            self._create_people(unknown)
-        rows: list[_Row] = []
-        for n in fresh:
-            message = messages[n]
-            everyone = [p for p in (message.sender, *message.recipients) if p.email in addresses]
-            people = self._ids(everyone)
-            if not people:
+            self._create_people(self._unknown(fresh, addresses))
+        people = self.people
+        keys: list[str] = []
+        whens: list[datetime] = []
+        summaries: list[str | None] = []
+        initiators: list[str] = []
+        counts: list[int] = []
+        linked: list[list[int]] = []
+        bodies: list[str | None] = []
+        keep_bodies = self.opts.keep_bodies
+        for n, message in zip(where, fresh, strict=True):
+            _, _, _, key, when, sender, _, recipients, summary, _, _, body = message
+            ids: list[int] = []
+            for email in (sender, *(email for email, _ in recipients)):
+                if email in addresses:
+                    found = people.get(email)
+                    if found is not None and found not in ids:
+                        ids.append(found)
+            if not ids:
                 outcomes[n] = "skipped"
                 continue
-            initiator = "me" if message.sender.email in self.mine else "them"
-            body = message.body if self.opts.keep_bodies else None
-            rows.append(
-                _Row(n, keys[n], message.occurred_at, "email", summary_text(message.subject),
-                     initiator, len(message.recipients), people, body)
-            )  # fmt: skip
+            keys.append(key)
+            whens.append(when)
+            summaries.append(summary)
+            initiators.append("me" if sender in mine else "them")
+            counts.append(max(len(recipients), len(ids), 1))
+            linked.append(ids)
+            bodies.append(body if keep_bodies else None)
             outcomes[n] = "created"
-        self._write(rows)
+        if keys:
+            self._write_columns(keys, whens, "email", summaries, initiators, counts, linked,
+                                bodies)  # fmt: skip
         return outcomes
+
+    def _unknown(self, fresh: list[WireMessage], addresses: set[str]) -> dict[str, Correspondent]:
+        """Correspondents of person-to-person mail (no list, no no-reply sender) that no
+        contact holds yet, for --create-contacts; `_resolve` has filled the cache."""
+        unknown: dict[str, Correspondent] = {}
+        for message in fresh:
+            if message[9] or message[10]:  # bulk, no_reply
+                continue
+            for email, name in ((message[5], message[6]), *message[7]):
+                if email in addresses and self.people.get(email) is None:
+                    unknown.setdefault(email, Correspondent(email, name))
+        return unknown
 
     def save_events(
         self, events: Sequence[ImportedEvent], report: Callable[[RecordError], None]

@@ -33,7 +33,7 @@ from goodwill.importers.records import ImportedContact, RecordError
 from goodwill.services import _common as common
 from goodwill.services._visibility import visible
 from goodwill.services.actor import Actor, utcnow
-from goodwill.storage.bulk import insert_rows, insert_with_ids
+from goodwill.storage.bulk import in_values, insert_rows, insert_with_ids
 from goodwill.storage.schema import (
     Contact,
     ContactEmail,
@@ -94,11 +94,24 @@ class Prepared:
     profiles: list[str] = field(default_factory=list)  # link keys that name one person
     # Organizations after the first (Google and vCard allow several): kept as positions.
     more_positions: list[tuple[str, str | None]] = field(default_factory=list)
+    # Derived in `prepare` (in the parser worker for big files), for a new contact.
+    display_name: str = ""
+    search_key: str = ""
+    sort_key: str = ""
+    org_key: str | None = None  # organization_key(organization)
 
     def organizations(self) -> list[str]:
         return ([self.organization] if self.organization else []) + [
             o for o, _ in self.more_positions
         ]
+
+    def organization_keys(self) -> list[tuple[str, str]]:
+        """(organization_key, name) of each organization."""
+        pairs = [(common.organization_key(o), o) for o, _ in self.more_positions]
+        if self.organization:
+            key = self.org_key or common.organization_key(self.organization)
+            pairs.insert(0, (key, self.organization))
+        return pairs
 
     def identity(self) -> list[str]:
         """Every key this record may be matched on, tagged by kind."""
@@ -213,6 +226,12 @@ def prepare(
     ]  # fmt: skip
     # repr, not JSON: every part is built in a fixed order from plain values.
     prepared.content_hash = hashlib.sha256(repr(content).encode()).hexdigest()
+    prepared.display_name = " ".join(p for p in (first, last) if p)
+    prepared.search_key = contact_search_key(
+        prepared.display_name, values["nickname"], [e for e, _ in emails]
+    )
+    prepared.sort_key = fold(" ".join(p for p in (last, first) if p))
+    prepared.org_key = common.organization_key(organization) if organization else None
     return prepared
 
 
@@ -226,7 +245,9 @@ def visible_ids(session: Session, actor: Actor, ids: Iterable[int]) -> set[int]:
     unique = sorted(set(ids))
     found: set[int] = set()
     for chunk in _chunked(unique):
-        query = select(Contact.id).where(Contact.id.in_(chunk), visible(Contact, actor))
+        query = select(Contact.id).where(
+            in_values(session, Contact.id, chunk), visible(Contact, actor)
+        )
         found.update(session.scalars(query))
     return found
 
@@ -315,7 +336,7 @@ class ContactSaver:
         for chunk in _chunked(source_keys):
             rows = self.session.execute(
                 select(ImportKey.key_hash, ImportKey.contact_id, ImportKey.content_hash).where(
-                    ImportKey.owner_id == me, ImportKey.key_hash.in_(chunk)
+                    ImportKey.owner_id == me, in_values(self.session, ImportKey.key_hash, chunk)
                 )
             ).all()
             seen = visible_ids(self.session, self.actor, [cid for _, cid, _ in rows])
@@ -326,12 +347,13 @@ class ContactSaver:
         for chunk in _chunked(emails):
             by_email.update(self._first_by(
                 select(ContactEmail.email, ContactEmail.contact_id)
-                .where(ContactEmail.email.in_(chunk))
+                .where(in_values(self.session, ContactEmail.email, chunk))
             ))  # fmt: skip
         urls = sorted({k for i in items for k in i.profiles})
         for chunk in _chunked(urls):
             by_url.update(self._first_by(
-                select(ContactLink.key, ContactLink.contact_id).where(ContactLink.key.in_(chunk))
+                select(ContactLink.key, ContactLink.contact_id)
+                .where(in_values(self.session, ContactLink.key, chunk))
             ))  # fmt: skip
         matches: list[int | None] = []
         for item in items:
@@ -349,7 +371,7 @@ class ContactSaver:
         """('created' | 'updated' | 'unchanged', contact id) per record, in order."""
         results: list[tuple[str, int] | None] = [None] * len(items)
         matches, hashes = self.match(items)
-        self._organizations([o for i in items for o in i.organizations()])
+        self._organizations([pair for i in items for pair in i.organization_keys()])
         self._tags([t for i in items for t in i.tags])
         same = [
             n for n, item in enumerate(items)
@@ -396,10 +418,10 @@ class ContactSaver:
 
     # -- organizations and tags, run-wide ----------------------------------------
 
-    def _organizations(self, names: Iterable[str]) -> None:
+    def _organizations(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Find or create these organizations, given as (organization_key, name)."""
         wanted: dict[str, str] = {}
-        for name in names:
-            key = common.organization_key(name)
+        for key, name in pairs:
             if key not in self.orgs:
                 wanted.setdefault(key, name)
         if not wanted:
@@ -407,7 +429,8 @@ class ContactSaver:
         for chunk in _chunked(sorted(wanted)):
             rows = self.session.execute(
                 select(Organization.name_key, Organization.id).where(
-                    visible(Organization, self.actor), Organization.name_key.in_(chunk)
+                    visible(Organization, self.actor),
+                    in_values(self.session, Organization.name_key, chunk),
                 )
             )
             for key, org_id in rows:
@@ -461,15 +484,11 @@ class ContactSaver:
         for n in which:
             item = items[n]
             values = item.values
-            display = " ".join(p for p in (values["first_name"], values["last_name"]) if p)
-            sort_name = " ".join(p for p in (values["last_name"], values["first_name"]) if p)
             rows.append(
                 {**values, "workspace_id": self.actor.workspace_id,
                  "owner_id": self.actor.user_id, "visibility": self.visibility,
-                 "display_name": display,
-                 "search_key": contact_search_key(display, values["nickname"],
-                                                  [e for e, _ in item.emails]),
-                 "sort_key": fold(sort_name), "custom_fields": dict(item.custom),
+                 "display_name": item.display_name, "search_key": item.search_key,
+                 "sort_key": item.sort_key, "custom_fields": dict(item.custom),
                  # No touches yet: the cadence counts from when met, else from today.
                  "touch_anchor_day": day_number(cadence_anchor(None, values["met_on"], today)),
                  "import_id": self.run_id, "created_at": now, "updated_at": now}
@@ -506,7 +525,7 @@ class ContactSaver:
                      "updated_at": now, "deleted_at": None}
                 )  # fmt: skip
             if item.organization:
-                org_id = self.orgs[common.organization_key(item.organization)]
+                org_id = self.orgs[item.org_key or common.organization_key(item.organization)]
                 positions.append(
                     (contact_id, {"contact_id": contact_id, "organization_id": org_id,
                                   "title": item.title, "start_date": None, "end_date": None})

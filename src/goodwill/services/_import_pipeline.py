@@ -13,6 +13,7 @@ is noticed within a second.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import queue
@@ -24,8 +25,15 @@ from typing import Any
 
 from goodwill.errors import ImportFailed, ValidationFailed
 from goodwill.importers import registry
-from goodwill.importers.records import ImportedContact, Location, ParseResult, RecordError
+from goodwill.importers.records import (
+    ImportedContact,
+    ImportedMessage,
+    Location,
+    ParseResult,
+    RecordError,
+)
 from goodwill.services._import_contacts import Prepared, prepare
+from goodwill.services._import_wire import WireMessage, message_wire
 from goodwill.services.actor import Actor
 
 CHUNK = 250  # results per hand-over
@@ -44,10 +52,13 @@ class PreparedContact:
     error: RecordError | None = None
 
 
-Streamed = ParseResult | PreparedContact
+Streamed = ParseResult | PreparedContact | WireMessage
 
 
 def prepared(result: ParseResult, fmt: str, actor: Actor) -> Streamed:
+    """A contact normalized, a message as its wire tuple (see _import_wire), the rest as is."""
+    if isinstance(result, ImportedMessage):
+        return message_wire(result)
     if not isinstance(result, ImportedContact):
         return result
     warnings: list[RecordError] = []
@@ -149,6 +160,7 @@ def _work(
     fmt: str, path: str, now: datetime, keep_bodies: bool, actor: Actor, channel: Any, parent: int
 ) -> None:
     """The worker: parse, prepare, hand over in chunks; errors go through the queue."""
+    gc.freeze()  # the modules loaded so far are never garbage: full collections skip them
     try:
         stream = Inline(fmt, Path(path), now, keep_bodies, actor)
         chunk: list[Streamed] = []

@@ -56,7 +56,8 @@ def _chunks(ids: Sequence[int] | None) -> Iterable[Sequence[int] | None]:
 
 FLOATS = ("d_meeting", "d_call", "d_message", "d_email", "d_social")
 INSERT_CHUNK = 20_000
-FOLD_SPAN = 50_000  # interaction ids folded at once when an import ends
+FOLD_SPAN = 250_000  # interaction ids folded at once when an import ends (each span rewrites
+# the aggregates of every contact it touches: one span for most imports)
 
 
 def counted() -> Any:
