@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from goodwill.domain.people import Visibility
 from goodwill.errors import NotFound, PermissionDenied
 from goodwill.services.actor import Actor
+from goodwill.storage.expressions import not_indexed
 from goodwill.storage.schema import Contact, Organization
 
 T = TypeVar("T")
@@ -29,10 +30,11 @@ def visible(
     there (their private rows were trashed at the removal time).
 
     `workspace_index=False` words the workspace test so SQLite cannot drive the query
-    from a workspace index (`workspace_id + 0`): for a query that starts better from a
-    narrower set (one contact's interactions), which SQLite, without statistics, would
-    otherwise read by walking the whole workspace's index in order."""
-    workspace = model.workspace_id if workspace_index else model.workspace_id + 0
+    from a workspace index (`workspace_id + 0`, storage.expressions.not_indexed): for a
+    query that starts better from a narrower set (one contact's interactions), which
+    SQLite, without statistics, would otherwise read by walking the whole workspace's
+    index in order. PostgreSQL plans from statistics and gets the plain column."""
+    workspace = model.workspace_id if workspace_index else not_indexed(model.workspace_id)
     if actor.narrowed:
         clause = and_(
             workspace == actor.workspace_id,
