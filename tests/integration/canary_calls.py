@@ -33,6 +33,7 @@ from goodwill.services.contacts import ContactChanges as CC
 from goodwill.services.organizations import OrganizationChanges as OC
 from goodwill.services.views import Ref
 from tests.integration.canary_calls_auth import AUTH_CALLS
+from tests.integration.canary_calls_dav import DAV_CALLS
 from tests.integration.canary_calls_discovery import DISCOVERY_CALLS
 from tests.integration.canary_calls_giving import GIVING_CALLS, restore_giving_from_trash
 from tests.integration.canary_calls_giving_ways import GIVING_WAYS_CALLS
@@ -415,6 +416,7 @@ CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
     **NETWORK_CALLS,
     **DISCOVERY_CALLS,
     **PIPELINE_CALLS,
+    **DAV_CALLS,
     **REPORT_CALLS,
     **AUTH_CALLS,
     **MEMBER_CALLS,
