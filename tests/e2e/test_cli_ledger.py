@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import update
@@ -301,8 +301,10 @@ def test_today_shows_asks_waiting_more_than_a_week(gw, url):
     engine = make_engine(url)
     try:
         with engine.begin() as conn:
+            # Noon (UTC, the user's zone) nine days ago: nine calendar days at any hour.
+            nine_days_ago = datetime.now(UTC).date() - timedelta(days=9)
             conn.execute(
-                update(Ask).values(asked_at=datetime.now(UTC) - timedelta(days=9, hours=1))
+                update(Ask).values(asked_at=datetime.combine(nine_days_ago, time(12), UTC))
             )
     finally:
         engine.dispose()
