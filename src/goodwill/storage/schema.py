@@ -190,6 +190,8 @@ class Contact(Owned, Base):
 # (touch_anchor_day + cadence_days) and ranks them from this index alone: 11,700 lapsed
 # of 100,000 contacts are counted in about 1 ms and ranked in 3 ms, against 50 ms and
 # 45 ms scanning the owner's contacts (services.agenda._lapsed writes the same sum).
+# SQLAlchemy cannot reflect an expression index on SQLite: a migration that batch-alters
+# `contacts` (which rebuilds the table from reflection) would lose it. Alter it in place.
 _LIVE_WITH_CADENCE = and_(
     Contact.deleted_at.is_(None), Contact.archived_at.is_(None), Contact.cadence_days.is_not(None)
 )
