@@ -9,9 +9,12 @@ owner's records its request needs (ids added to what the request sees).
 
 from __future__ import annotations
 
+import importlib
+from pathlib import Path
 from uuid import uuid4
 
 import pytest
+from fastapi.testclient import TestClient
 
 from goodwill.services import auth
 from tests.factories import make_contact
@@ -19,6 +22,7 @@ from tests.web import (
     matrix_dav,
     matrix_extras,
     matrix_imports,
+    matrix_pages,
     matrix_records,
     matrix_relationships,
     matrix_settings,
@@ -109,8 +113,19 @@ CORE = {
 }
 
 
+def _page_rows():
+    """Web pages: matrix_pages.py and every tests/web/matrix_pages_*.py (one per area)."""
+    rows = dict(matrix_pages.ROWS)
+    for path in sorted(Path(__file__).parent.glob("matrix_pages_*.py")):
+        rows.update(importlib.import_module(f"tests.web.{path.stem}").ROWS)
+    return rows
+
+
+PAGES = _page_rows()
+
 MATRIX = {
     **CORE,
+    **PAGES,
     **matrix_records.ROWS,
     **matrix_relationships.ROWS,
     **matrix_imports.ROWS,
@@ -122,13 +137,20 @@ MATRIX = {
 
 
 def app_routes(app):
-    """(method, path) of every route the app serves, included routers flattened."""
+    """(method, path) of every route the app serves, included routers flattened (nested
+    ones too: the web pages are one router of routers)."""
     found = set()
-    for route in app.routes:
-        inner = getattr(route, "original_router", None)
-        for r in inner.routes if inner is not None else [route]:
-            methods = getattr(r, "methods", None) or {"GET"}  # a mount serves GET
-            found.update((m, r.path) for m in methods if m != "HEAD")
+
+    def walk(routes):
+        for route in routes:
+            inner = getattr(route, "original_router", None)
+            if inner is not None:
+                walk(inner.routes)
+                continue
+            methods = getattr(route, "methods", None) or {"GET"}  # a mount serves GET
+            found.update((m, route.path) for m in methods if m != "HEAD")
+
+    walk(app.routes)
     return found
 
 
@@ -139,12 +161,24 @@ def test_every_route_is_in_the_matrix(app):
     assert not set(MATRIX) - routes, f"stale rows: {sorted(set(MATRIX) - routes)}"
 
 
+def _session_client(app, uow, actor):
+    """A browser's view: the session cookie and its CSRF token, redirects not followed."""
+    grant = auth.start_session(uow, actor)
+    client = TestClient(app, follow_redirects=False, headers={auth.CSRF_HEADER: grant.csrf_token})
+    client.cookies.set("goodwill_session", grant.cookie)
+    return client
+
+
 @pytest.mark.parametrize("record", RECORDS)
 @pytest.mark.parametrize("key", sorted(MATRIX), ids=lambda k: f"{k[0]} {k[1]}")
-def test_matrix(key, record, uow, owner, as_owner, as_teammate, as_outsider):
+def test_matrix(key, record, app, uow, owner, teammate, outsider, as_owner, as_teammate,
+                as_outsider):  # fmt: skip
     request, expected = MATRIX[key][0], MATRIX[key][1]
     plant = MATRIX[key][2] if len(MATRIX[key]) > 2 else None
     clients = {"owner": as_owner, "teammate": as_teammate, "outsider": as_outsider}
+    if key in PAGES:
+        clients = {role: _session_client(app, uow, actor) for role, actor in
+                   (("owner", owner), ("teammate", teammate), ("outsider", outsider))}  # fmt: skip
     canary = f"CANARY-{uuid4().hex}"
     for role in ("outsider", "teammate", "owner"):  # the owner's own change last
         contact = make_contact(
@@ -156,7 +190,10 @@ def test_matrix(key, record, uow, owner, as_owner, as_teammate, as_outsider):
         if plant is not None:
             planted.update(plant(owner, uow, canary, record, planted))
         method, url, body = request(planted)
-        response = clients[role].request(method, url, json=body)
+        if key in PAGES:
+            response = clients[role].request(method, url, data=body)
+        else:
+            response = clients[role].request(method, url, json=body)
         want = expected[(role, record)]
         assert response.status_code == want, f"{role} {method} {url}: {response.text[:300]}"
         leaked = canary.lower() in response.text.lower()

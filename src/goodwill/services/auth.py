@@ -228,6 +228,14 @@ def authenticate_session(
     """The actor of a live session (not revoked, not expired, still a member, or removed
     but inside the export window: see `require_member`). An `unsafe` request (a write)
     must bring the session's CSRF token."""
+    return page_session(uow, raw_cookie, unsafe=unsafe, csrf_token=csrf_token)[0]
+
+
+def page_session(
+    uow: UnitOfWork, raw_cookie: str, *, unsafe: bool = False, csrf_token: str | None = None
+) -> tuple[Actor, str]:
+    """`authenticate_session`, with the session's CSRF token (a web page carries it for
+    the forms and HTMX requests it sends back)."""
     if not raw_cookie or len(raw_cookie) > rules.TOKEN_MAX:
         raise PermissionDenied(NO_SESSION)
     now = utcnow()
@@ -245,12 +253,13 @@ def authenticate_session(
         user = session.get_one(User, row.user_id)
         actor = _actor_in(session, user, row.workspace_id, allow_removed=True)
         stale, session_id = rules.needs_last_used_update(row.last_seen_at, now), row.id
+        csrf = row.csrf_token
     if stale:
         with uow.write() as session:
             session.execute(
                 update(WebSession).where(WebSession.id == session_id).values(last_seen_at=now)
             )
-    return actor
+    return actor, csrf
 
 
 def require_member(actor: Actor) -> Actor:

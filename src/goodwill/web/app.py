@@ -10,14 +10,14 @@ from importlib.resources import files
 
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from goodwill.bootstrap import Database, open_database
 from goodwill.config import default_database_url
 from goodwill.dav import carddav, feeds
 from goodwill.storage.unit_of_work import UnitOfWork
-from goodwill.web import errors
+from goodwill.web import errors, pages
 from goodwill.web.api import (
     auth,
     contacts,
@@ -29,8 +29,13 @@ from goodwill.web.api import (
     workspace,
     workspace_settings,
 )
+from goodwill.web.pages._core import LoginRequired, error_page, is_page, login_redirect
 
 STATIC = "/static"
+
+
+def page_error(request: Request, status: int, title: str, detail: str) -> Response | None:
+    return error_page(request, status, title, detail) if is_page(request) else None
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,9 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.uow = uow
     app.state.max_upload_bytes = settings.max_upload_bytes
+    app.state.page_error = page_error
     errors.install(app)
+    app.add_exception_handler(LoginRequired, login_redirect)
     app.include_router(auth.router)
     app.include_router(contacts.router)
     app.include_router(relationships.router)
@@ -80,6 +87,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(extras.router)
     app.include_router(feeds.router)
     app.include_router(carddav.router)
+    app.include_router(pages.router)
     app.mount(STATIC, StaticFiles(directory=str(files("goodwill.web") / "static")), name="static")
 
     @app.get("/docs", include_in_schema=False)

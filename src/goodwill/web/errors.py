@@ -35,6 +35,16 @@ class Unauthenticated(Exception):
     """No valid credentials came with the request (a face-level error: 401)."""
 
 
+PageError = Callable[[Request, int, str, str], Response | None]
+
+
+def _page(request: Request, status: int, title: str, detail: str) -> Response | None:
+    """The web pages' own face of an error (an HTML page, or the flash area for HTMX),
+    when the request was for a page; None for the API, DAV and feeds."""
+    render: PageError | None = getattr(request.app.state, "page_error", None)
+    return render(request, status, title, detail) if render is not None else None
+
+
 def problem(
     status: int, title: str, detail: str, *, headers: dict[str, str] | None = None, **extra: Any
 ) -> JSONResponse:
@@ -52,6 +62,9 @@ def _goodwill_error(request: Request, exc: Exception) -> Response:
         extra["errors"] = [{"field": exc.field, "reason": exc.reason}]
     if isinstance(exc, errors.RateLimited):
         headers["Retry-After"] = str(exc.retry_after)
+    page = _page(request, status, title, exc.message)
+    if page is not None:
+        return page
     return problem(status, title, exc.message, headers=headers, **extra)
 
 
@@ -62,6 +75,10 @@ def _request_validation(request: Request, exc: Exception) -> Response:
         {"field": ".".join(str(p) for p in e.get("loc", ()) if p != "body"), "reason": e["msg"]}
         for e in exc.errors()
     ]
+    detail = "; ".join(f"{f['field']}: {f['reason']}" for f in fields)
+    page = _page(request, 422, "Invalid input", detail)
+    if page is not None:
+        return page
     return problem(422, "Invalid input", "the request is malformed", errors=fields)
 
 
@@ -72,6 +89,9 @@ def _http_error(request: Request, exc: Exception) -> Response:
         title = HTTPStatus(exc.status_code).phrase
     except ValueError:
         title = "Error"
+    page = _page(request, exc.status_code, title, str(exc.detail))
+    if page is not None:
+        return page
     return problem(exc.status_code, title, str(exc.detail), headers=dict(exc.headers or {}))
 
 
@@ -86,7 +106,9 @@ async def _security_headers(
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: under no-referrer a browser sends `Origin: null` with
+    # a form's POST, and the pages' origin check would refuse every form.
+    response.headers.setdefault("Referrer-Policy", "same-origin")
     if request.url.path.startswith("/api/"):
         response.headers["Cache-Control"] = "no-store"
     return response

@@ -27,7 +27,7 @@ def _address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _set_cookie(request: Request, response: Response, grant: auth.SessionGrant) -> None:
+def set_session_cookie(request: Request, response: Response, grant: auth.SessionGrant) -> None:
     response.set_cookie(
         SESSION_COOKIE,
         grant.cookie,
@@ -45,7 +45,7 @@ def sign_up(body: SignUp, request: Request, response: Response, uow: UowDep) -> 
     open a session, like login: send `csrf_token` as `X-CSRF-Token` with every write."""
     actor = auth.sign_up(uow, body.email, body.name, body.password)
     grant = auth.start_session(uow, actor)
-    _set_cookie(request, response, grant)
+    set_session_cookie(request, response, grant)
     return {"user_id": actor.user_id, "email": actor.email, "workspace_id": actor.workspace_id,
             "csrf_token": grant.csrf_token}  # fmt: skip
 
@@ -56,7 +56,7 @@ def log_in(body: LogIn, request: Request, response: Response, uow: UowDep) -> di
     joined): sets an HttpOnly, SameSite=Lax cookie (Secure over https). Writes with the
     cookie need `csrf_token` (in this response) as the `X-CSRF-Token` header."""
     grant = auth.log_in(uow, body.email, body.password, _address(request), body.workspace_id)
-    _set_cookie(request, response, grant)
+    set_session_cookie(request, response, grant)
     actor = grant.actor
     return {"user_id": actor.user_id, "workspace_id": actor.workspace_id, "role": actor.role,
             "csrf_token": grant.csrf_token}  # fmt: skip

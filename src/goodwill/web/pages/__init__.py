@@ -1,0 +1,12 @@
+"""The web app's pages (server-rendered Jinja2 + HTMX) over the same services as the CLI
+and the API. `_core` holds what every page shares; one module per area."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from goodwill.web.pages import account, today
+
+router = APIRouter(include_in_schema=False)
+for area in (account, today):
+    router.include_router(area.router)
