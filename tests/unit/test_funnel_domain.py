@@ -296,3 +296,16 @@ def test_stays_from_an_ordered_scan_equal_the_stays_per_opportunity(histories):
     ordered = sorted(moves, key=lambda m: (m.opportunity_id, m.at, m.event_id))
     rows = [(m.opportunity_id, m.stage_id, fm.epoch_seconds(m.at)) for m in ordered]
     assert sorted(fm.stays_in_order(rows)) == sorted(fm.completed_stays(moves))
+
+
+@given(paths, st.booleans())
+def test_the_one_pass_equals_the_tally_and_the_medians_it_replaces(histories, lost_only):
+    _, moves = _random_funnel(histories)
+    ordered = sorted(moves, key=lambda m: (m.opportunity_id, m.at, m.event_id))
+    rows = [(m.opportunity_id, m.stage_id, fm.epoch_seconds(m.at)) for m in ordered]
+    current = {m.opportunity_id: m.stage_id for m in ordered}  # the last move of each
+    current[10_000] = NAMES["proposal"]  # one with no stage event at all
+    stages = [s for s in SALES if s.outcome == "lost"] if lost_only else SALES
+    tally, medians = fm.funnel_pass(rows, current, stages)
+    assert tally == fm.tally_in_order(rows, current, stages)
+    assert medians == fm.stage_medians(fm.stays_in_order(rows))

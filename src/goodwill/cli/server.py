@@ -71,7 +71,7 @@ def serve(
     """Run the web server (REST API at /api/v1, docs at /docs) on the --db database."""
     import uvicorn  # only the server needs it loaded
 
-    from goodwill.web.app import Settings, create_app
+    from goodwill.web.app import Settings, create_app, settle_heap
 
     st = state(ctx)
     if db is not None:
@@ -82,5 +82,6 @@ def serve(
         except Conflict:
             raise Conflict("--demo needs an empty database; this one holds contacts") from None
     app = create_app(Settings(uow=st.uow))
+    settle_heap()
     console.print(f"goodwill on http://{host}:{port}/ (API docs at /docs)")
     uvicorn.run(app, host=host, port=port, log_level="info")

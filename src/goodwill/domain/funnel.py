@@ -220,6 +220,44 @@ def stays_in_order(rows: Iterable[tuple[int, int, int]]) -> list[tuple[int, int]
     return stays
 
 
+def funnel_pass(
+    rows: Iterable[tuple[int, int, int]],
+    current: Mapping[int, int],
+    stages: Iterable[StageInfo],
+) -> tuple[dict[tuple[int, str | None], int], dict[int, tuple[int, float]]]:
+    """`tally_in_order` and `stage_medians(stays_in_order(rows))` in one pass over the
+    ordered stage-event rows: the funnel report reads each of its tens of thousands of
+    events once (bench/README.md: the funnel report)."""
+    stages = tuple(stages)
+    indexes = {sid: i for sid, i in funnel_indexes(stages).items() if i is not None}
+    outcomes = {s.id: s.outcome for s in stages}
+    furthest: dict[int, int] = {}
+    per_stage: dict[int, list[int]] = defaultdict(list)
+    last_opportunity, last_stage, last_at, best = -1, -1, 0, -1
+    step_of = indexes.get
+    for opportunity_id, stage_id, at in rows:
+        if opportunity_id == last_opportunity:
+            per_stage[last_stage].append(at - last_at)
+        else:
+            if best >= 0:
+                furthest[last_opportunity] = best
+            best = -1
+            last_opportunity = opportunity_id
+        step = step_of(stage_id, -1)
+        if step > best:
+            best = step
+        last_stage, last_at = stage_id, at
+    if best >= 0:
+        furthest[last_opportunity] = best
+    tally: dict[tuple[int, str | None], int] = defaultdict(int)
+    if indexes:
+        for opportunity_id, stage_id in current.items():
+            step = max(furthest.get(opportunity_id, -1), step_of(stage_id, -1))
+            tally[(step, outcomes.get(stage_id))] += 1
+    medians = {sid: (len(v), median(v) or 0.0) for sid, v in per_stage.items()}
+    return dict(tally), medians
+
+
 def median(values: Sequence[int] | Sequence[float]) -> float | None:
     """The middle value; with an even count, the mean of the two middle values."""
     if not values:

@@ -223,8 +223,13 @@ def stage_event_rows(session: Session, scope: Scope) -> list[tuple[int, int, int
 
 def current_stages(session: Session, scope: Scope) -> dict[int, int]:
     """Each opportunity in scope and the stage it stands in now."""
-    rows = session.execute(select(Opportunity.id, Opportunity.stage_id).where(*scope.clauses()))
-    return {int(oid): int(stage_id) for oid, stage_id in rows}
+    result = session.connection().execute(
+        select(Opportunity.id, Opportunity.stage_id).where(*scope.clauses())
+    )
+    try:
+        return dict(result.cursor.fetchall())  # the driver's int pairs: no Row objects
+    finally:
+        result.close()
 
 
 def won_cycles(session: Session, scope: Scope) -> tuple[int, int]:

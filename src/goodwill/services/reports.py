@@ -85,13 +85,12 @@ def _funnel(
     session: Session, scope: sql.Scope
 ) -> tuple[fm.Funnel, list[FunnelStepView], dict[tuple[int, str | None], int]]:
     rows = sql.stage_event_rows(session, scope)
-    tally = fm.tally_in_order(rows, sql.current_stages(session, scope), scope.stages)
+    tally, medians = fm.funnel_pass(rows, sql.current_stages(session, scope), scope.stages)
     money = sql.open_by_stage(session, scope)
     open_now: dict[int, int] = defaultdict(int)
     for row in money:
         open_now[row.stage_id] += row.count
     funnel = fm.build_funnel(scope.stages, tally, open_now)
-    medians = fm.stage_medians(fm.stays_in_order(rows))
     steps = []
     for step in funnel.steps:
         stays = sum(medians[s][0] for s in step.stage_ids if s in medians)
