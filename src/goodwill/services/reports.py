@@ -9,9 +9,12 @@ goodwill.domain.funnel, whose semantics the README spells out.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
+from collections.abc import Callable, Hashable
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -45,6 +48,39 @@ SALES = "sales"
 JOB_SEARCH = "job_search"
 AGING_LIMIT = 50
 STORIES_LIMIT = 20
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _memoized(
+    clock: Callable[[Actor], Hashable] | None = None,
+) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """A report served again while nothing was written (storage.memo), per actor (whose
+    visibility shaped it) and arguments; `clock` adds the time a report depends on (the
+    day for the cost of delay, the minute for stage ages)."""
+
+    def wrap(compute: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(compute)
+        def report(*args: P.args, **kwargs: P.kwargs) -> R:
+            actor, uow = args[0], args[1]
+            assert isinstance(actor, Actor) and isinstance(uow, UnitOfWork)
+            when = clock(actor) if clock is not None else None
+            key = (compute.__name__, actor, args[2:], tuple(sorted(kwargs.items())), when)
+            return uow.memoized(key, lambda: compute(*args, **kwargs))
+
+        return report
+
+    return wrap
+
+
+def _minute(actor: Actor) -> Hashable:
+    return utcnow().replace(second=0, microsecond=0)
+
+
+def _local_day(actor: Actor) -> Hashable:
+    return local_date_of(utcnow(), actor.tz)
 
 
 def _window(
@@ -109,6 +145,7 @@ def _funnel(
     return funnel, steps, tally
 
 
+@_memoized()
 def funnel_report(
     actor: Actor,
     uow: UnitOfWork,
@@ -143,6 +180,7 @@ def funnel_report(
         )
 
 
+@_memoized(_minute)
 def aging_report(
     actor: Actor,
     uow: UnitOfWork,
@@ -201,6 +239,7 @@ def aging_report(
     )
 
 
+@_memoized()
 def forecast_report(
     actor: Actor,
     uow: UnitOfWork,
@@ -271,6 +310,7 @@ def forecast_report(
     )
 
 
+@_memoized(_local_day)
 def jobsearch_report(
     actor: Actor,
     uow: UnitOfWork,
@@ -354,6 +394,7 @@ def _reached_stage(
     return sum(n for (i, _), n in tally.items() if i >= index)
 
 
+@_memoized()
 def attribution_report(
     actor: Actor,
     uow: UnitOfWork,

@@ -892,6 +892,16 @@ class LoginAttempt(Base):
     at: Mapped[datetime]
 
 
+class DataVersion(Base):
+    """One row (id 1): a counter every committed write transaction bumps
+    (storage.unit_of_work), so a result computed at version N is current while the
+    counter still reads N (storage.memo: the reports' cache)."""
+
+    __tablename__ = "data_versions"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
 class DavAddressBook(Base):
     """A user's CardDAV address book in a workspace: its sync revision and the fingerprint
     of the workspace's contact data when its cards were last compared (services/_dav_sync)."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -11,8 +12,10 @@ from sqlalchemy.orm import Session
 
 from goodwill.errors import Conflict, DatabaseUnavailable
 from goodwill.storage.engine import WRITE_OPTION
+from goodwill.storage.memo import Memo, bump_version, read_version
 
 SessionFactory = Callable[[bool], Session]
+T = TypeVar("T")
 
 
 class UnitOfWork:
@@ -24,6 +27,14 @@ class UnitOfWork:
     def __init__(self, session_factory: SessionFactory, engine: Engine | None = None) -> None:
         self._factory = session_factory
         self._engine = engine
+        self.memo = Memo()
+
+    def memoized(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()`, or what it returned before for `key` if nothing was written
+        since (storage.memo). For read-only results that are costly to build."""
+        with self.read() as session:
+            version = read_version(session)
+        return self.memo.get_or_compute(version, key, compute)
 
     @classmethod
     def for_engine(cls, engine: Engine) -> UnitOfWork:
@@ -64,6 +75,7 @@ class UnitOfWork:
         try:
             with _translated():
                 yield session
+                bump_version(session)  # committed with the data: memoized results expire
                 session.commit()
         except BaseException:
             session.rollback()
