@@ -1,0 +1,149 @@
+"""Web pages benchmark: server time of every main page at 100k contacts / 1M interactions.
+
+Run on demand, never in CI, on a database an earlier `bench_api.py --keep` (SQLite) or
+`bench_api.py --db postgresql+psycopg://…` run loaded:
+
+    python bench/bench_web.py --db sqlite:////tmp/goodwill-bench-api-…/bench.db
+    python bench/bench_web.py --db postgresql+psycopg://user:pw@127.0.0.1/gw_bench_api
+
+Starts `uvicorn --factory goodwill.web.app:app_from_env` on 127.0.0.1, opens a web
+session for the local owner (as the login page would), then per page: warm-up requests,
+then `--runs` timed sequential GETs (the whole HTML response, as a browser receives it):
+p50 and p99 (nearest rank) against the target, p99 <= 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx2 as httpx
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from bench_api import free_port, percentile, start_server, stop_server, verdict  # noqa: E402
+from bench_core import machine  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from goodwill.bootstrap import open_database  # noqa: E402
+from goodwill.services import auth  # noqa: E402
+from goodwill.services.accounts import local_actor  # noqa: E402
+from goodwill.storage.schema import (  # noqa: E402
+    Contact,
+    InteractionParticipant,
+    Opportunity,
+    Pipeline,
+)
+
+
+def pages(url: str) -> tuple[list[tuple[str, str]], str, str, str]:
+    """(label, path) of every main page, the session cookie and CSRF token, the machine."""
+    db = open_database(url, upgrade=url.startswith("sqlite"))
+    try:
+        before = machine(db)
+        actor = local_actor(db.uow)
+        with db.uow.read() as session:
+            last_name = session.execute(
+                select(Contact.last_name, func.count())
+                .group_by(Contact.last_name)
+                .order_by(func.count().desc())
+                .limit(1)
+            ).one()[0]
+            busy = session.execute(
+                select(InteractionParticipant.contact_id, func.count())
+                .group_by(InteractionParticipant.contact_id)
+                .order_by(func.count().desc())
+                .limit(1)
+            ).one()[0]
+            sales = session.scalar(select(Pipeline.id).where(Pipeline.kind == "sales"))
+            jobs = session.scalar(select(Pipeline.id).where(Pipeline.kind == "job_search"))
+            target = session.scalar(
+                select(Contact.id).where(Contact.id != busy).order_by(Contact.id.desc()).limit(1)
+            )
+            opportunities = session.scalar(select(func.count()).select_from(Opportunity))
+        grant = auth.start_session(db.uow, actor)
+    finally:
+        db.close()
+    found = [
+        ("today", "/"),
+        ("contacts", "/contacts"),
+        (f"contacts search q={last_name}", f"/contacts?q={quote(last_name)}"),
+        ("contacts filter tier=inner", "/contacts?tier=inner"),
+        (f"contact page #{busy}", f"/contacts/{busy}"),
+        ("ledger", "/ledger"),
+        ("asks", "/asks"),
+        ("introductions", "/introductions"),
+        (f"network: paths to #{target}", f"/network?contact={target}"),
+        ("pipelines", "/pipelines"),
+        (f"kanban (sales, {opportunities:,} opportunities in all)", f"/pipelines/{sales}"),
+        ("funnel report", f"/pipelines/{sales}/reports/funnel"),
+        ("aging report", f"/pipelines/{sales}/reports/aging"),
+        ("attribution report", f"/pipelines/{sales}/reports/attribution"),
+        ("job-search report", f"/pipelines/{jobs}/reports/jobsearch"),
+        ("import", "/import"),
+        ("duplicates", "/import/duplicates"),
+        ("settings", "/settings"),
+    ]
+    return found, grant.cookie, grant.csrf_token, before
+
+
+def time_pages(
+    base: str, found: list[tuple[str, str]], cookie: str, warmups: int, runs: int
+) -> list[tuple[str, float, float, int, int]]:
+    figures = []
+    cookies = {"goodwill_session": cookie}
+    with httpx.Client(base_url=base, cookies=cookies, timeout=60.0) as http:
+        for label, path in found:
+            response = http.get(path)
+            if response.status_code != 200:
+                figures.append((label, float("nan"), float("nan"), 0, response.status_code))
+                continue
+            for _ in range(warmups - 1):
+                http.get(path)
+            samples = []
+            for _ in range(runs):
+                started = time.perf_counter()
+                response = http.get(path)
+                samples.append((time.perf_counter() - started) * 1000)
+            figures.append((label, percentile(samples, 0.5), percentile(samples, 0.99),
+                            len(response.content), response.status_code))  # fmt: skip
+    return figures
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", required=True, help="a database bench_api.py loaded")
+    parser.add_argument("--workers", type=int, help="uvicorn workers (1 SQLite, 4 PostgreSQL)")
+    parser.add_argument("--warmups", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=100)
+    args = parser.parse_args(argv)
+    url = args.db
+    workers = args.workers or (1 if url.startswith("sqlite") else 4)
+    found, cookie, _, before = pages(url)
+    tmp = Path(tempfile.mkdtemp(prefix="goodwill-bench-web-"))
+    port = free_port()
+    server = start_server(url, port, workers, tmp / "uvicorn.log")
+    try:
+        figures = time_pages(f"http://127.0.0.1:{port}", found, cookie, args.warmups, args.runs)
+    finally:
+        stop_server(server)
+    print(f"\ngoodwill web pages benchmark — {make_url(url).render_as_string(hide_password=True)}")
+    print(f"at start: {before}")
+    print(f"server: uvicorn on 127.0.0.1:{port}, {workers} worker(s)\n")
+    print(f"{'page (sequential, warm, ' + str(args.runs) + ' runs)':<52}{'p50 ms':>8}"
+          f"{'p99 ms':>8}{'bytes':>9}{'target':>9}  result")  # fmt: skip
+    for label, p50, p99, size, status in figures:
+        result = verdict(p99) if status == 200 else f"HTTP {status}"
+        print(f"{label:<52}{p50:>8.1f}{p99:>8.1f}{size:>9,}{'<= 100':>9}  {result}")
+    print(f"at end:   load average {os.getloadavg()[0]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
