@@ -31,6 +31,8 @@ from goodwill.storage.schema import Base, Membership, User, Workspace
 from goodwill.storage.unit_of_work import UnitOfWork
 
 ACCOUNT_TABLES = frozenset({"users", "workspaces", "memberships"})
+# Bookkeeping every database holds from its first migration on, not data.
+SCHEMA_TABLES = frozenset({"data_versions"})
 RESTORED_WORKSPACE_ID = 1
 
 
@@ -106,7 +108,7 @@ def restore_backup(uow: UnitOfWork, data: bytes, source: str = "backup.json") ->
 def _require_empty(session: Session) -> None:
     held = []
     for table in Base.metadata.sorted_tables:
-        if table.name in ACCOUNT_TABLES:
+        if table.name in ACCOUNT_TABLES | SCHEMA_TABLES:
             continue
         count = session.scalar(select(func.count()).select_from(table)) or 0
         if count:
