@@ -6,6 +6,7 @@ worth a touch (each with reasons to get in touch), and this week's gives versus 
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -20,6 +21,7 @@ from goodwill.domain.ledger import Direction
 from goodwill.domain.people import tier_label
 from goodwill.services import _common as common
 from goodwill.services import giving
+from goodwill.services._memo import memoized
 from goodwill.services._strength import score_contacts
 from goodwill.services._visibility import visible
 from goodwill.services.actor import Actor, utcnow
@@ -92,6 +94,13 @@ class DailyAgenda:
     gives: list[giving.GiveSuggestion]  # ways to give, best first (GIVES_SHOWN at most)
 
 
+def _minute(actor: Actor) -> Hashable:
+    """What is due and who is overdue move with the clock: the agenda served again
+    (while nothing was written) is at most a minute old."""
+    return utcnow().replace(second=0, microsecond=0)
+
+
+@memoized(_minute)
 def today_agenda(
     actor: Actor, uow: UnitOfWork, *, lapsed_limit: int = 20, task_limit: int | None = TASKS_SHOWN
 ) -> DailyAgenda:

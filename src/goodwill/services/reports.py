@@ -9,12 +9,10 @@ goodwill.domain.funnel, whose semantics the README spells out.
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import ParamSpec, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,6 +24,7 @@ from goodwill.errors import ValidationFailed
 from goodwill.services import _attribution
 from goodwill.services import _common as common
 from goodwill.services import _report_sql as sql
+from goodwill.services._memo import memoized
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.report_views import (
     AgingItem,
@@ -50,36 +49,13 @@ AGING_LIMIT = 50
 STORIES_LIMIT = 20
 
 
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def _memoized(
-    clock: Callable[[Actor], Hashable] | None = None,
-) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """A report served again while nothing was written (storage.memo), per actor (whose
-    visibility shaped it) and arguments; `clock` adds the time a report depends on (the
-    day for the cost of delay, the minute for stage ages)."""
-
-    def wrap(compute: Callable[P, R]) -> Callable[P, R]:
-        @functools.wraps(compute)
-        def report(*args: P.args, **kwargs: P.kwargs) -> R:
-            actor, uow = args[0], args[1]
-            assert isinstance(actor, Actor) and isinstance(uow, UnitOfWork)
-            when = clock(actor) if clock is not None else None
-            key = (compute.__name__, actor, args[2:], tuple(sorted(kwargs.items())), when)
-            return uow.memoized(key, lambda: compute(*args, **kwargs))
-
-        return report
-
-    return wrap
-
-
 def _minute(actor: Actor) -> Hashable:
+    """Stage ages count to now: a memoized report is at most a minute old."""
     return utcnow().replace(second=0, microsecond=0)
 
 
 def _local_day(actor: Actor) -> Hashable:
+    """The cost of delay counts weeks to today."""
     return local_date_of(utcnow(), actor.tz)
 
 
@@ -145,7 +121,7 @@ def _funnel(
     return funnel, steps, tally
 
 
-@_memoized()
+@memoized()
 def funnel_report(
     actor: Actor,
     uow: UnitOfWork,
@@ -180,7 +156,7 @@ def funnel_report(
         )
 
 
-@_memoized(_minute)
+@memoized(_minute)
 def aging_report(
     actor: Actor,
     uow: UnitOfWork,
@@ -239,7 +215,7 @@ def aging_report(
     )
 
 
-@_memoized()
+@memoized()
 def forecast_report(
     actor: Actor,
     uow: UnitOfWork,
@@ -310,7 +286,7 @@ def forecast_report(
     )
 
 
-@_memoized(_local_day)
+@memoized(_local_day)
 def jobsearch_report(
     actor: Actor,
     uow: UnitOfWork,
@@ -394,7 +370,7 @@ def _reached_stage(
     return sum(n for (i, _), n in tally.items() if i >= index)
 
 
-@_memoized()
+@memoized()
 def attribution_report(
     actor: Actor,
     uow: UnitOfWork,
