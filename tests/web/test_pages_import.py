@@ -75,7 +75,7 @@ def test_a_running_import_is_polled_every_second(client, owner, uow):
     assert "Undo this import" not in html  # not while it runs
     part = client.get(f"/import/{run_id}/progress", headers={"HX-Request": "true"})
     assert part.status_code == 200
-    assert part.text.lstrip().startswith("<div id=\"import-progress\"")
+    assert part.text.lstrip().startswith('<div id="import-progress"')
     assert "<html" not in part.text
 
 
