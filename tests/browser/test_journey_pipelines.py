@@ -70,7 +70,9 @@ def test_drag_a_card_to_another_column(demo_page):
     card = page.locator(".pl-card").first
     card_id = card.get_attribute("id")
     here = _column_of(page, card_id)
-    target = page.locator(f"[data-board] [data-stage]:not(.pl-closed):not([data-stage-id='{here}'])").last
+    target = page.locator(
+        f"[data-board] [data-stage]:not(.pl-closed):not([data-stage-id='{here}'])"
+    ).last
     target_id = target.get_attribute("data-stage-id")
     with page.expect_navigation():
         card.drag_to(target.locator("h2"))
