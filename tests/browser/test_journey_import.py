@@ -35,6 +35,7 @@ def test_import_a_vcard_file_watch_it_finish_and_undo_it(page, tmp_path):
     path.write_text(_vcard(people), encoding="utf-8")
     page.goto("/import")
     assert page.get_by_text("No imports yet.").is_visible()
+    assert_accessible(page)
     _upload(page, path)
     # The job's page polls its progress until the import is done.
     page.wait_for_selector("#import-progress[data-status=completed]")
@@ -46,6 +47,8 @@ def test_import_a_vcard_file_watch_it_finish_and_undo_it(page, tmp_path):
     shot(page, "import")
     page.goto("/import")
     assert page.get_by_role("link", name="people.vcf").is_visible()
+    assert page.locator("table.im-runs tbody tr").count() == 1
+    assert_accessible(page)
     page.get_by_role("link", name="people.vcf").click()
     page.get_by_role("button", name="Undo this import").click()
     page.wait_for_selector("#import-progress[data-status=undone]")

@@ -98,3 +98,9 @@ def test_funnel_report_shows_its_chart_and_figures(demo_page):
         page.get_by_role("link", name=name).click()
         page.locator("svg.pl-chart").wait_for()
         assert_accessible(page)
+    # The demo's job search: its report with the cost of delay.
+    page.goto("/pipelines")
+    page.locator("table.pl-list a[href$='/reports/jobsearch']").first.click()
+    page.get_by_role("heading", name="Cost of delay").wait_for()
+    assert page.locator("svg#jobsearch-chart rect").count() >= 3
+    assert_accessible(page)

@@ -174,24 +174,29 @@ def pipeline_board(
     with uow.read() as session:
         found = resolve_pipeline(session, actor, pipeline)
         view = pipeline_views(session, actor, [found])[0]
+        rows: list[Opportunity] = []
+        for stage in view.stages:
+            if stage.outcome is None:
+                rows.extend(
+                    session.scalars(
+                        select(Opportunity)
+                        .where(
+                            Opportunity.pipeline_id == found.id,
+                            Opportunity.stage_id == stage.id,
+                            Opportunity.closed_at.is_(None),
+                            visible_opportunity(actor),
+                        )
+                        .order_by(Opportunity.opened_at.desc(), Opportunity.id.desc())
+                        .limit(bound)
+                    )
+                )
+        cards: dict[str, list[OpportunitySummary]] = {}
+        for card in summaries(session, actor, rows):  # in a few queries for every column
+            cards.setdefault(card.stage, []).append(card)
         columns = []
         for stage in view.stages:
-            if stage.outcome is not None:
-                columns.append(BoardColumn(stage, [], 0))
-                continue
-            rows = session.scalars(
-                select(Opportunity)
-                .where(
-                    Opportunity.pipeline_id == found.id,
-                    Opportunity.stage_id == stage.id,
-                    Opportunity.closed_at.is_(None),
-                    visible_opportunity(actor),
-                )
-                .order_by(Opportunity.opened_at.desc(), Opportunity.id.desc())
-                .limit(bound)
-            ).all()
-            cards = summaries(session, actor, rows)
-            columns.append(BoardColumn(stage, cards, max(0, stage.opportunities - len(cards))))
+            mine = [] if stage.outcome is not None else cards.get(stage.name, [])
+            columns.append(BoardColumn(stage, mine, max(0, stage.opportunities - len(mine))))
         return PipelineBoard(view, columns)
 
 
