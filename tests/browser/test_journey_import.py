@@ -80,3 +80,25 @@ def test_review_a_near_duplicate_with_its_merge_preview(page, tmp_path):
     page.get_by_role("button", name="Merge").click()
     page.wait_for_url("**/import/duplicates")
     assert page.get_by_text("No likely duplicates").is_visible()
+
+
+def test_a_longer_import_shows_its_progress_while_it_runs(page, tmp_path):
+    """Ten thousand cards take seconds: the job's page opens while the import runs, shows
+    an indeterminate progress bar and polls (htmx, every second) until it is done."""
+    sign_up(page)
+    path = tmp_path / "many.vcf"
+    path.write_text(
+        _vcard([(f"Person{n}", "Bulk", f"EMAIL:p{n}@bulk.example\r\n") for n in range(10_000)]),
+        encoding="utf-8",
+    )
+    polls: list[str] = []
+    page.on("request", lambda r: r.url.endswith("/progress") and polls.append(r.url))
+    _upload(page, path)
+    assert page.locator("#import-progress").get_attribute("data-status") == "running"
+    assert page.get_by_role("heading", name="Importing…").is_visible()
+    assert page.locator("progress.im-bar").get_attribute("value") is None
+    assert_accessible(page)
+    page.wait_for_selector("#import-progress[data-status=completed]", timeout=60_000)
+    assert polls, "the page never asked for the import's progress"
+    assert page.locator(".im-counts").inner_text().startswith("10000 read")
+    assert page.get_by_role("heading", name="Contacts it brought in").is_visible()

@@ -170,6 +170,9 @@ def test_teammate_sees_the_shared_board_without_the_owners_private_opportunity(
         assert canary not in response.text, url
     html = mate.get(f"/pipelines/{view.id}").text
     assert shared.title in html
+    # Only its owner moves it: no move form or drag handle for the teammate.
+    assert f'action="/opportunities/{shared.id}/move"' not in html
+    assert 'draggable="true"' not in html and "only they move it" in html
     assert 'aria-label="1 opportunities"' in _column(html, view.stages[0].id)
 
 
