@@ -147,6 +147,17 @@ def test_jobsearch_report_shows_the_cost_of_delay(client, owner, uow):
     assert "<svg" in html
 
 
+def test_a_report_over_a_window_counts_only_what_opened_in_it(client, sales):
+    view, _ = sales
+    everything = client.get(f"/pipelines/{view.id}/reports/funnel").text
+    assert "<strong>1</strong> opportunities" in everything
+    later = client.get(f"/pipelines/{view.id}/reports/funnel?since=2999-01-01&until=").text
+    assert "<strong>0</strong> opportunities" in later
+    assert 'name="since" value="2999-01-01"' in later
+    wrong = client.get(f"/pipelines/{view.id}/reports/funnel?since=2024-02-01&until=2024-01-01")
+    assert wrong.status_code == 422 and "is after until" in wrong.text
+
+
 def test_unknown_report_is_not_found(client, sales):
     view, _ = sales
     assert client.get(f"/pipelines/{view.id}/reports/forecastx").status_code == 422

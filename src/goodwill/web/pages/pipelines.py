@@ -22,6 +22,7 @@ PipelineId = Annotated[int, Path(ge=1, le=MAX_ID)]
 OppId = Annotated[int, Path(ge=1, le=MAX_ID)]
 After = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 ReportName = Literal["funnel", "aging", "jobsearch", "attribution"]
+Day = Annotated[str, Query(max_length=40)]  # a date (YYYY-MM-DD, or what the CLI takes); "": none
 
 REPORTS: dict[str, tuple[str, Callable[..., Any]]] = {
     "funnel": ("Funnel", reports.funnel_report),
@@ -98,9 +99,12 @@ def move_opportunity(
 
 
 @router.get("/pipelines/{pipeline_id}/reports/{name}")
-def pipeline_report(pipeline_id: PipelineId, name: ReportName, page: PageDep) -> Response:
+def pipeline_report(
+    pipeline_id: PipelineId, name: ReportName, page: PageDep, since: Day = "", until: Day = ""
+) -> Response:
+    """A report over the opportunities opened between `since` and `until` (inclusive)."""
     title, report_of = REPORTS[name]
-    report = report_of(page.actor, page.uow, pipeline=pipeline_id)
+    report = report_of(page.actor, page.uow, pipeline=pipeline_id, since=since, until=until)
     return page.render(
         f"report_{name}.html",
         title=title,
