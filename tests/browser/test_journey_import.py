@@ -74,6 +74,7 @@ def test_review_a_near_duplicate_with_its_merge_preview(page, tmp_path):
     shot(page, "duplicates")
     page.get_by_role("link", name="Preview merge").first.click()
     page.get_by_role("heading", name="The merged contact").wait_for()
+    shot(page, "merge-preview")
     fields = page.locator(".im-fields").inner_text()
     assert "kj@nasa.example" in fields and "202" in fields
     assert_accessible(page)
