@@ -47,10 +47,24 @@ def _job_undo(b: Any, uow: Any, c: Any) -> list[Any]:
     return [c.ok(import_jobs.undo, mine, expect=lambda r: r.status == "undone")]
 
 
+def _job_page(b: Any, uow: Any, c: Any) -> list[Any]:
+    theirs = _a_import(c)
+    c.hidden([(theirs, MISSING)], lambda r: import_jobs.job_page(b, uow, r))
+    path, opts = _bea_file(c), ImportOptions(format="linkedin")
+    mine = import_jobs.start(b, uow, path, opts)
+    import_jobs.run(b, uow, mine, path, opts)
+    return [
+        c.ok(import_jobs.job_page, mine,
+             expect=lambda r: [x.label for x in r.contacts] == ["Bea Import"]
+             and r.contacts_total == 1),
+    ]  # fmt: skip
+
+
 IMPORT_JOB_CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
     "importing.start_import": _start_import,
     "import_jobs.start": _job_start,
     "import_jobs.run": _job_run,
     "import_jobs.status": _job_status,
     "import_jobs.undo": _job_undo,
+    "import_jobs.job_page": _job_page,
 }

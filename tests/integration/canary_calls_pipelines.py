@@ -267,12 +267,24 @@ def _list(b: Any, uow: Any, c: Any) -> list[Any]:
     ]  # fmt: skip
 
 
+def _board(b: Any, uow: Any, c: Any) -> list[Any]:
+    w = _world(c)
+    c.hidden(_pipeline_refs(w, c), lambda r: pipelines.pipeline_board(b, uow, r))
+
+    def seen(board: Any) -> bool:
+        cards = [o for col in board.columns for o in col.cards]
+        return [o.id for o in cards] == [w.shared_opp] and cards[0].contact == PRIVATE_CONTACT
+
+    return [c.ok(pipelines.pipeline_board, w.team_pipeline, expect=seen)]
+
+
 PIPELINE_CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
     "pipelines.create_pipeline": _create_pipeline,
     "pipelines.list_pipelines": _list_pipelines,
     "pipelines.pipeline_stages": _pipeline_stages,
     "pipelines.set_stages": _set_stages,
     "pipelines.delete_pipeline": _delete_pipeline,
+    "pipelines.pipeline_board": _board,
     "opportunities.add_opportunity": _add_opportunity,
     "opportunities.move_opportunity": _changes(opportunities, "move_opportunity", "negotiation"),
     "opportunities.qualify_out": _changes(opportunities, "qualify_out", "not a fit"),

@@ -10,12 +10,16 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import func, select
+
 from goodwill.errors import Conflict, GoodwillError, NotFound
 from goodwill.services import importing
 from goodwill.services._import_summary import COUNT_KEYS, ImportSummary, summary_of
+from goodwill.services._visibility import visible
 from goodwill.services.actor import Actor, utcnow
+from goodwill.services.views import Ref
 from goodwill.storage.aggregates import fold_import
-from goodwill.storage.schema import Import
+from goodwill.storage.schema import Contact, Import
 from goodwill.storage.unit_of_work import UnitOfWork
 
 MAX_ERRORS = 20
@@ -97,6 +101,29 @@ def status(actor: Actor, uow: UnitOfWork, import_id: int) -> ImportJob:
     return ImportJob(summary, errors, str(failure) if failure else None)
 
 
+@dataclass(frozen=True)
+class ImportJobPage:
+    job: ImportJob
+    contacts: list[Ref]  # the first contacts it brought in that are still there, by name
+    contacts_total: int
+
+
+def job_page(actor: Actor, uow: UnitOfWork, import_id: int, *, limit: int = 20) -> ImportJobPage:
+    """One of the actor's imports as its page shows it: the job (status, counts, first
+    errors) and the contacts it created that are still there and visible."""
+    job = status(actor, uow, import_id)
+    with uow.read() as session:
+        mine = (Contact.import_id == import_id, visible(Contact, actor))
+        rows = session.execute(
+            select(Contact.id, Contact.display_name)
+            .where(*mine)
+            .order_by(Contact.sort_key, Contact.id)
+            .limit(max(1, min(limit, 200)))
+        ).all()
+        total = session.scalar(select(func.count()).select_from(Contact).where(*mine)) or 0
+    return ImportJobPage(job, [Ref(i, name) for i, name in rows], int(total))
+
+
 def undo(actor: Actor, uow: UnitOfWork, import_id: int) -> ImportSummary:
     """Undo one of the actor's imports; not while it is still running."""
     if status(actor, uow, import_id).summary.status == "running":
@@ -104,4 +131,4 @@ def undo(actor: Actor, uow: UnitOfWork, import_id: int) -> ImportSummary:
     return importing.undo_import(actor, uow, import_id)
 
 
-__all__ = ["COUNT_KEYS", "ImportJob", "run", "start", "status", "undo"]
+__all__ = ["COUNT_KEYS", "ImportJob", "ImportJobPage", "job_page", "run", "start", "status", "undo"]

@@ -5,6 +5,7 @@ services.opportunities; job-search steps in services.job_search."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,15 +19,41 @@ from goodwill.domain.text import fold
 from goodwill.errors import Conflict, ValidationFailed
 from goodwill.services import _common as common
 from goodwill.services import _paging as paging
-from goodwill.services._pipeline_views import PipelineView, StageView, pipeline_views
-from goodwill.services._pipelines import own_pipeline, resolve_pipeline, stored_stages
+from goodwill.services._pipeline_views import (
+    OpportunitySummary,
+    PipelineView,
+    StageView,
+    pipeline_views,
+    summaries,
+)
+from goodwill.services._pipelines import (
+    own_pipeline,
+    resolve_pipeline,
+    stored_stages,
+    visible_opportunity,
+)
 from goodwill.services._visibility import require_owner, visible
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.views import Ref
 from goodwill.storage.schema import Opportunity, Pipeline, PipelineStage
 from goodwill.storage.unit_of_work import UnitOfWork
 
-__all__ = ["PipelineView", "StageView"]
+__all__ = ["BoardColumn", "PipelineBoard", "PipelineView", "StageView"]
+
+BOARD_COLUMN_MAX = 200
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    stage: StageView
+    cards: list[OpportunitySummary]  # the open ones, newest first, up to the column's bound
+    more: int  # open ones in the stage beyond those cards
+
+
+@dataclass(frozen=True)
+class PipelineBoard:
+    pipeline: PipelineView
+    columns: list[BoardColumn]  # every stage in order; won and lost ones hold no cards
 
 
 def _specs(stages: Sequence[StageSpec | str]) -> list[StageSpec]:
@@ -136,6 +163,41 @@ def pipeline_stages(
     with uow.read() as session:
         found = resolve_pipeline(session, actor, pipeline)
         return pipeline_views(session, actor, [found])[0]
+
+
+def pipeline_board(
+    actor: Actor, uow: UnitOfWork, pipeline: int | str | None = None, *, per_column: int = 25
+) -> PipelineBoard:
+    """A pipeline as a board: a column per stage with its newest open opportunities (at
+    most `per_column` each, one bounded query per stage) and how many more are open."""
+    bound = max(1, min(per_column, BOARD_COLUMN_MAX))
+    with uow.read() as session:
+        found = resolve_pipeline(session, actor, pipeline)
+        view = pipeline_views(session, actor, [found])[0]
+        rows: list[Opportunity] = []
+        for stage in view.stages:
+            if stage.outcome is None:
+                rows.extend(
+                    session.scalars(
+                        select(Opportunity)
+                        .where(
+                            Opportunity.pipeline_id == found.id,
+                            Opportunity.stage_id == stage.id,
+                            Opportunity.closed_at.is_(None),
+                            visible_opportunity(actor),
+                        )
+                        .order_by(Opportunity.opened_at.desc(), Opportunity.id.desc())
+                        .limit(bound)
+                    )
+                )
+        cards: dict[str, list[OpportunitySummary]] = {}
+        for card in summaries(session, actor, rows):  # in a few queries for every column
+            cards.setdefault(card.stage, []).append(card)
+        columns = []
+        for stage in view.stages:
+            mine = [] if stage.outcome is not None else cards.get(stage.name, [])
+            columns.append(BoardColumn(stage, mine, max(0, stage.opportunities - len(mine))))
+        return PipelineBoard(view, columns)
 
 
 def set_stages(

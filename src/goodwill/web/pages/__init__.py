@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from goodwill.web.pages import account, today
+from goodwill.web.pages import account, imports, pipelines, today
 
 router = APIRouter(include_in_schema=False)
-for area in (account, today):
+for area in (account, today, pipelines, imports):
     router.include_router(area.router)

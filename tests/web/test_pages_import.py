@@ -1,0 +1,193 @@
+"""The Import pages over TestClient: upload → the job's page (polled while it runs) →
+its contacts, errors and undo; past imports; the duplicates review with its merge
+preview, merge and dismissal; CSRF; and nobody else's records on any of them."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+from fastapi.testclient import TestClient
+
+from goodwill.services import auth, contacts, dedupe, import_jobs, importing
+from goodwill.services.importing import ImportOptions
+from tests.factories import make_contact
+from tests.web.test_authorization_matrix import _session_client
+
+VCARD = (
+    b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Grace Hopper\r\nN:Hopper;Grace;;;\r\n"
+    b"EMAIL:grace@navy.example\r\nEND:VCARD\r\n"
+    b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Alan Turing\r\nN:Turing;Alan;;;\r\nEND:VCARD\r\n"
+)
+HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+
+
+@pytest.fixture
+def client(app, uow, owner):
+    return _session_client(app, uow, owner)
+
+
+def _upload(client, content=VCARD, name="people.vcf", fmt="vcard"):
+    return client.post("/import", files={"file": (name, content)}, data={"format": fmt})
+
+
+def _imported(client, content=VCARD, name="people.vcf", fmt="vcard") -> int:
+    response = _upload(client, content, name, fmt)
+    assert response.status_code == 303, response.text
+    location = response.headers["location"]
+    assert location.startswith("/import/")
+    return int(location.rsplit("/", 1)[1])
+
+
+def test_import_page_has_the_upload_form_and_no_imports_yet(client):
+    html = client.get("/import").text
+    assert 'enctype="multipart/form-data"' in html and 'name="csrf_token"' in html
+    assert '<label for="im-file">' in html and '<option value="vcard">' in html
+    assert "No imports yet." in html
+
+
+def test_vcard_upload_runs_and_its_page_shows_the_contacts(client):
+    run_id = _imported(client)
+    html = client.get(f"/import/{run_id}").text
+    assert 'data-status="completed"' in html
+    assert 'hx-trigger="every 1s"' not in html  # done: no more polling
+    assert '<progress class="im-bar" aria-label="Import progress" max="1" value="1">' in html
+    assert "Alan Turing" in html and "Grace Hopper" in html
+    assert "Undo this import" in html
+    past = client.get("/import").text
+    assert f'href="/import/{run_id}"' in past and "people.vcf" in past
+
+
+def test_a_running_import_is_polled_every_second(client, owner, uow):
+    folder = Path(tempfile.mkdtemp())
+    try:
+        path = folder / "later.vcf"
+        path.write_bytes(VCARD)
+        run_id = import_jobs.start(owner, uow, path, ImportOptions(format="vcard"))
+    finally:
+        shutil.rmtree(folder)
+    html = client.get(f"/import/{run_id}").text
+    assert f'hx-get="/import/{run_id}/progress" hx-trigger="every 1s"' in html
+    assert '<progress class="im-bar" aria-label="Import progress"></progress>' in html
+    assert "Undo this import" not in html  # not while it runs
+    part = client.get(f"/import/{run_id}/progress", headers={"HX-Request": "true"})
+    assert part.status_code == 200
+    assert part.text.lstrip().startswith('<div id="import-progress"')
+    assert "<html" not in part.text
+
+
+def test_per_record_errors_are_listed(client):
+    bad = ",,https://www.linkedin.com/in/nobody,,X,Y,01 Jan 2020\n"
+    good = "Ada,Lovelace,https://www.linkedin.com/in/ada,,Engines,Countess,01 Jan 2020\n"
+    run_id = _imported(client, (HEADER + bad + good).encode(), "Connections.csv", "linkedin")
+    html = client.get(f"/import/{run_id}").text
+    assert "Records it could not import" in html
+    assert html.count("<li>", html.index("im-errors")) >= 1
+    assert "Ada Lovelace" in html
+
+
+def test_a_broken_file_shows_why_it_failed(client):
+    run_id = _imported(client, b"this is no vCard at all\n", "broken.vcf", "vcard")
+    html = client.get(f"/import/{run_id}").text
+    assert 'data-status="failed"' in html and "not a vCard file" in html
+
+
+def test_undo_removes_the_contacts(client, owner, uow):
+    run_id = _imported(client)
+    response = client.post(f"/import/{run_id}/undo")
+    assert response.status_code == 303 and response.headers["location"] == f"/import/{run_id}"
+    html = client.get(f"/import/{run_id}").text
+    assert 'data-status="undone"' in html and "Alan Turing" not in html
+    assert [c.display_name for c in contacts.list_contacts(owner, uow)] == []
+
+
+def test_upload_and_undo_need_the_csrf_token(app, uow, owner, client):
+    run_id = _imported(client)
+    grant = auth.start_session(uow, owner)
+    bare = TestClient(app, follow_redirects=False)
+    bare.cookies.set("goodwill_session", grant.cookie)
+    assert _upload(bare).status_code == 403
+    assert bare.post(f"/import/{run_id}/undo").status_code == 403
+    assert import_jobs.status(owner, uow, run_id).summary.status == "completed"
+
+
+def test_an_unknown_format_is_refused(client):
+    response = _upload(client, fmt="xls")
+    assert response.status_code == 422 and "is not a format" in response.text
+
+
+def test_an_upload_over_the_limit_is_refused(uow, owner):
+    from goodwill.web.app import Settings, create_app
+
+    small = _session_client(create_app(Settings(uow=uow, max_upload_bytes=50)), uow, owner)
+    response = _upload(small)
+    assert response.status_code == 422 and "over 50 bytes" in response.text
+    assert importing.list_imports(owner, uow) == []
+
+
+def test_anothers_import_is_missing_for_a_teammate(app, uow, owner, teammate, client):
+    run_id = _imported(client)
+    mate = _session_client(app, uow, teammate)
+    for url in (f"/import/{run_id}", f"/import/{run_id}/progress"):
+        assert mate.get(url).status_code == 404
+    assert mate.post(f"/import/{run_id}/undo").status_code == 404
+    assert "people.vcf" not in mate.get("/import").text
+
+
+def _pair(owner, uow, visibility="workspace"):
+    a = make_contact(owner, uow, name="Katherine Johnson", organization="NASA",
+                     add_emails=["kj@nasa.example"], visibility=visibility)  # fmt: skip
+    b = make_contact(owner, uow, name="Katherine Johnson", organization="NASA",
+                     add_phones=["+12025550100"], visibility=visibility)  # fmt: skip
+    return a, b
+
+
+def test_duplicates_lists_the_pair_with_a_preview_link(client, owner, uow):
+    a, b = _pair(owner, uow)
+    html = client.get("/import/duplicates").text
+    assert f'href="/import/duplicates/{a.id}/{b.id}"' in html
+    assert "Katherine Johnson" in html
+
+
+def test_merge_preview_shows_the_merged_contact_and_merges(client, owner, uow):
+    a, b = _pair(owner, uow)
+    html = client.get(f"/import/duplicates/{a.id}/{b.id}").text
+    assert "The merged contact" in html
+    assert "kj@nasa.example" in html and "202" in html.split("Phones")[1].split("</dd>")[0]
+    assert f'action="/import/duplicates/{a.id}/{b.id}/merge"' in html
+    response = client.post(f"/import/duplicates/{a.id}/{b.id}/merge")
+    assert response.status_code == 303 and response.headers["location"] == "/import/duplicates"
+    assert [c.id for c in contacts.list_contacts(owner, uow)] == [a.id]
+    assert "No likely duplicates" in client.get("/import/duplicates").text
+
+
+def test_dismissed_pairs_are_not_suggested_again(client, owner, uow):
+    a, b = _pair(owner, uow)
+    assert client.post(f"/import/duplicates/{a.id}/{b.id}/dismiss").status_code == 303
+    assert dedupe.list_duplicates(owner, uow).candidates == []
+
+
+def test_merge_needs_the_csrf_token(app, uow, owner):
+    a, b = _pair(owner, uow)
+    grant = auth.start_session(uow, owner)
+    bare = TestClient(app, follow_redirects=False)
+    bare.cookies.set("goodwill_session", grant.cookie)
+    assert bare.post(f"/import/duplicates/{a.id}/{b.id}/merge").status_code == 403
+    assert len(contacts.list_contacts(owner, uow)) == 2
+
+
+def test_teammate_never_sees_the_owners_private_duplicates(app, uow, owner, teammate):
+    canary = f"CANARY-{uuid4().hex}"
+    a = make_contact(owner, uow, name=f"{canary} Hidden", visibility="private")
+    b = make_contact(owner, uow, name=f"{canary} Hidden", visibility="private")
+    assert _session_client(app, uow, owner).get("/import/duplicates").text.count(canary) >= 2
+    mate = _session_client(app, uow, teammate)
+    listing = mate.get("/import/duplicates")
+    assert listing.status_code == 200 and canary not in listing.text
+    preview = mate.get(f"/import/duplicates/{a.id}/{b.id}")
+    assert preview.status_code == 404 and canary not in preview.text
+    assert mate.post(f"/import/duplicates/{a.id}/{b.id}/merge").status_code == 404
+    assert len(contacts.list_contacts(owner, uow)) == 2
