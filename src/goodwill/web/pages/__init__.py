@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from goodwill.web.pages import account, today
+from goodwill.web.pages import account, asks, intros, ledger, network, today
 
 router = APIRouter(include_in_schema=False)
-for area in (account, today):
+for area in (account, today, ledger, asks, intros, network):
     router.include_router(area.router)
