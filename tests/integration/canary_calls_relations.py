@@ -57,8 +57,13 @@ def _review(b: Any, uow: Any, c: Any) -> list[Any]:
         assert got.readiness_problem == expected, (got.readiness_problem, expected)
         outcomes += [got, want]
     outcomes.append(
-        c.ok(ask_drafts.review_ask_draft, str(c.p.shared), "favor", "Could you help me?",
-             expect=lambda r: r.readiness is not None and r.coach is not None)  # fmt: skip
+        c.ok(
+            ask_drafts.review_ask_draft,
+            str(c.p.shared),
+            "favor",
+            "Could you help me?",
+            expect=lambda r: r.readiness is not None and r.coach is not None,
+        )  # fmt: skip
     )
     return outcomes
 
