@@ -52,8 +52,10 @@ def test_create_an_ask_seeing_the_readiness_warning_before_saving(demo_page):
         "Would you be open to a 15-minute call next week about pricing our consulting work?"
     )
     page.get_by_label("Why this person").fill("They priced their own practice last year.")
+    # The preview follows the typing: wait for the one of the whole draft.
+    page.get_by_text("Every question is answered.").wait_for()
+    page.locator(".ask-coach li").first.wait_for()
     warning = page.locator("#ask-readiness-warning")
-    warning.wait_for()
     assert f"Not ready to ask {name} yet" in warning.inner_text()
     assert "give first" in warning.inner_text()
     assert page.locator(".ask-coach li").count() >= 1  # the coach beside the draft
@@ -96,6 +98,9 @@ def test_a_double_opt_in_introduction_through_its_states(demo_page):
     card.get_by_role("button", name="Make the introduction").click()
     card.locator(".intro-status", has_text="made").wait_for()
     assert "Send this:" in card.inner_text()
+    # The card moved to its column, out of the triage one.
+    assert f"{requester} → {target}" in page.locator("#intro-list-made").inner_text()
+    assert f"{requester} → {target}" not in page.locator("#intro-list-inbound").inner_text()
     assert_accessible(page)
     shot(page, "introductions")
     page.reload()

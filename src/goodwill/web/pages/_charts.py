@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from goodwill.services.ledger_history import LedgerHistory
 
 WIDTH, HEIGHT = 720, 240
-LEFT, RIGHT, TOP, BOTTOM = 40, 10, 12, 28
+LEFT, RIGHT, TOP, BOTTOM = 40, 44, 12, 28
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,7 @@ class LedgerChart:
     top_value: int
     left: int
     right: float
+    balance_end: tuple[float, float] | None  # where the balance line ends (its label)
 
 
 def ledger_chart(history: LedgerHistory) -> LedgerChart:
@@ -68,6 +69,20 @@ def ledger_chart(history: LedgerHistory) -> LedgerChart:
         marks.append(MonthMark(round(LEFT + i * slot + slot / 2, 1), m.month.strftime("%b")))
         y = TOP + plot_h * (high - m.balance) / span
         points.append(f"{round(LEFT + i * slot + slot / 2, 1)},{round(y, 1)}")
+    end = None
+    if points:
+        last_x, last_y = points[-1].split(",")
+        end = (float(last_x), float(last_y))
     return LedgerChart(
-        WIDTH, HEIGHT, given, received, " ".join(points), marks, base, top, LEFT, WIDTH - RIGHT
+        WIDTH,
+        HEIGHT,
+        given,
+        received,
+        " ".join(points),
+        marks,
+        base,
+        top,
+        LEFT,
+        WIDTH - RIGHT,
+        end,
     )

@@ -2,7 +2,8 @@
 record their answer, make the introduction, record how it went) and a new request.
 
 A move made from the board (HTMX) answers with the introduction's card, carrying the
-message to send when the move writes one (the opt-in, the introduction itself)."""
+message to send when the move writes one (the opt-in, the introduction itself): the old
+card is removed and the new one put on top of its new column (an out-of-band swap)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ TEXT_MAX = 2000
 NAME_MAX = 500
 
 Text = Annotated[str, Form(max_length=TEXT_MAX)]
+# The board column each status stands in (a moved card goes to the top of its new one).
+COLUMN_OF = {status.value: key for key, _, statuses in boards.INTRO_COLUMNS for status in statuses}
 
 
 def _board(page: PageDep, *, status: int = 200, **form: str) -> Response:
@@ -45,9 +48,10 @@ def _moved(page: PageDep, moved: IntroMove | IntroductionView) -> Response:
     else:
         intro, message = moved, None
     return page.render(
-        "_intro_card.html",
+        "_intro_moved.html",
         intro=intro,
         message=message,
+        column=COLUMN_OF[intro.status],
         outcomes=[o.value for o in IntroOutcome],
     )
 
