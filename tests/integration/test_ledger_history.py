@@ -40,7 +40,9 @@ def test_ledger_history_sums_each_month_and_runs_the_balance(owner, uow):
     assert (before.given_weight, before.received_weight, before.received_count) == (0, 2, 1)
     assert before.balance == 3 and now.balance == 7 == history.balance
     assert [m.balance for m in history.months[:-2]] == [5] * 10
-    assert ledger.ledger_balance(owner, uow).balance == history.balance
+    whole = ledger.ledger_balance(owner, uow)
+    assert whole.balance == history.balance == history.totals.balance
+    assert ledger_history.ledger_overview(owner, uow).balance == whole
 
 
 def test_ledger_history_counts_only_the_actors_own_entries(owner, teammate, uow):

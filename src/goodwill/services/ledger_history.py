@@ -1,7 +1,7 @@
 """The ledger over time: gives and receives per month, and the running balance.
 
-Counted in SQL (GROUP BY year, month, direction) over the actor's own entries, so a
-ledger of any length costs one indexed aggregate, never a load of every entry.
+Counted in SQL (GROUP BY month bucket and direction) over the actor's own entries: a
+ledger of any length costs one aggregate pass, never a load of every entry.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, cast, extract, func, select
+from sqlalchemy import case, func, select
 
 from goodwill.domain.dates import local_date_of
-from goodwill.domain.ledger import Direction
+from goodwill.domain.ledger import Balance, Direction
 from goodwill.errors import ValidationFailed
 from goodwill.services import ledger
 from goodwill.services._paging import Page
@@ -23,7 +23,6 @@ from goodwill.services.ledger import (
     BalanceView,
     LedgerEntryView,
     TakerView,
-    _balance,
     _own_live_entries,
 )
 from goodwill.storage.schema import LedgerEntry
@@ -48,6 +47,7 @@ class LedgerMonth:
 class LedgerHistory:
     months: list[LedgerMonth]
     opening_balance: int  # the balance before the first month shown
+    totals: Balance  # the whole ledger, every month and before
 
     @property
     def balance(self) -> int:
@@ -64,30 +64,45 @@ def _month_starts(today: date, months: int) -> list[date]:
 
 
 def ledger_history(actor: Actor, uow: UnitOfWork, months: int = 12) -> LedgerHistory:
-    """The last `months` months up to this one (the actor's time zone), oldest first."""
+    """The last `months` months up to this one (the actor's time zone), oldest first.
+
+    One pass over the actor's entries: each falls in a month of the window or before it
+    (a CASE of date bounds, the same on both databases), grouped with its direction."""
     if not 1 <= months <= MAX_MONTHS:
         raise ValidationFailed("months", f"must be between 1 and {MAX_MONTHS}")
     starts = _month_starts(local_date_of(utcnow(), actor.tz), months)
-    year = cast(extract("year", LedgerEntry.occurred_on), Integer)
-    month = cast(extract("month", LedgerEntry.occurred_on), Integer)
+    bucket = case(
+        *((LedgerEntry.occurred_on >= start, i) for i, start in reversed(list(enumerate(starts)))),
+        else_=-1,
+    )
     with uow.read() as session:
-        opening = _balance(session, actor, None, None, None, starts[0] - timedelta(days=1))
         rows = session.execute(
-            select(year, month, LedgerEntry.direction, func.sum(LedgerEntry.weight), func.count())
-            .where(_own_live_entries(actor), LedgerEntry.occurred_on >= starts[0])
-            .group_by(year, month, LedgerEntry.direction)
+            select(bucket, LedgerEntry.direction, func.sum(LedgerEntry.weight), func.count())
+            .where(_own_live_entries(actor))
+            .group_by(bucket, LedgerEntry.direction)
         ).all()
-    sums: dict[tuple[int, int, str], tuple[int, int]] = {
-        (int(y), int(m), str(d)): (int(w or 0), int(n)) for y, m, d, w, n in rows
+    sums: dict[tuple[int, str], tuple[int, int]] = {
+        (int(b), str(d)): (int(w or 0), int(n)) for b, d, w, n in rows
     }
-    running = opening.balance
+
+    def of(index: int, direction: Direction) -> tuple[int, int]:
+        return sums.get((index, direction.value), (0, 0))
+
+    gave_before, got_before = of(-1, Direction.GAVE), of(-1, Direction.RECEIVED)
+    opening = gave_before[0] - got_before[0]
+    running = opening
     found = []
-    for start in starts:
-        gave = sums.get((start.year, start.month, Direction.GAVE.value), (0, 0))
-        got = sums.get((start.year, start.month, Direction.RECEIVED.value), (0, 0))
+    for i, start in enumerate(starts):
+        gave, got = of(i, Direction.GAVE), of(i, Direction.RECEIVED)
         running += gave[0] - got[0]
         found.append(LedgerMonth(start, gave[0], got[0], gave[1], got[1], running))
-    return LedgerHistory(found, opening.balance)
+    totals = Balance(
+        gave_before[0] + sum(m.given_weight for m in found),
+        got_before[0] + sum(m.received_weight for m in found),
+        gave_before[1] + sum(m.given_count for m in found),
+        got_before[1] + sum(m.received_count for m in found),
+    )
+    return LedgerHistory(found, opening, totals)
 
 
 @dataclass(frozen=True)
@@ -110,10 +125,15 @@ def ledger_overview(
     months: int = 12,
     takers: int = 10,
 ) -> LedgerOverview:
-    """The actor's whole ledger at a glance (each part its own indexed query)."""
+    """The actor's whole ledger at a glance: the balance comes with its history (one
+    pass), then the takers and a keyset page of entries."""
+    history = ledger_history(actor, uow, months)
+    t = history.totals
+    balance = BalanceView(None, None, None, t.given_weight, t.received_weight, t.given_count,
+                          t.received_count, t.balance)  # fmt: skip
     return LedgerOverview(
-        ledger.ledger_balance(actor, uow),
-        ledger_history(actor, uow, months),
+        balance,
+        history,
         ledger.ledger_takers(actor, uow, limit=takers),
         ledger.ledger_page(actor, uow, sort=sort, after=after, limit=limit),
     )
