@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from goodwill.services import ask_drafts, boards, ledger_history
+from goodwill.services import ask_drafts, boards, ledger_history, pickers
 from goodwill.services.views import Ref
 from tests.integration.canary_calls_intros import _a_private, _intro
 
@@ -68,7 +68,21 @@ def _review(b: Any, uow: Any, c: Any) -> list[Any]:
     return outcomes
 
 
+def _suggest(b: Any, uow: Any, c: Any) -> list[Any]:
+    return [
+        c.ok(pickers.suggest_names, c.p.canary, with_organizations=True,
+             echoed=(c.p.canary,), expect=lambda r: r == []),
+        c.ok(pickers.suggest_names, c.p.canary[1:16], with_organizations=True,
+             echoed=(c.p.canary[1:16],), expect=lambda r: r == []),
+        c.ok(pickers.suggest_names, "Shared",
+             expect=lambda r: [s.value for s in r] == ["Shared Person"]),
+        c.ok(pickers.suggest_names, "Open Org", with_organizations=True,
+             expect=lambda r: [(s.value, s.kind) for s in r] == [("Open Org", "organization")]),
+    ]  # fmt: skip
+
+
 RELATIONS_CALLS = {
+    "pickers.suggest_names": _suggest,
     "ledger_history.ledger_history": lambda b, uow, c: c.ok(
         ledger_history.ledger_history, expect=lambda r: r.balance == 1
     ),

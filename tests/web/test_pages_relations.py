@@ -9,7 +9,7 @@ import re
 import pytest
 
 from goodwill.services import asks, intros, ledger, network
-from tests.factories import make_contact, make_interaction
+from tests.factories import make_contact, make_interaction, make_organization
 from tests.web.test_authorization_matrix import _session_client
 
 HX = {"HX-Request": "true"}
@@ -307,3 +307,12 @@ def test_suggestions_list_matching_people_the_viewer_may_see(me, mate, owner, uo
     theirs = mate.get("/network/suggest", params={"target": "zel"}, headers=HX).text
     assert 'value="Zelda Open"' in theirs and "Secretive" not in theirs
     assert me.get("/network/suggest", params={"q": ""}).text.strip() == ""
+
+
+def test_the_network_box_suggests_organizations_too(me, owner, uow):
+    make_organization(owner, uow, name="Zenith Logistics")
+    make_contact(owner, uow, name="Zeno Person")
+    both = me.get("/network/suggest", params={"target": "ze", "with": "organizations"}).text
+    assert 'value="Zeno Person"' in both and 'value="Zenith Logistics">organization<' in both
+    people = me.get("/network/suggest", params={"counterpart": "ze"}).text
+    assert "Zenith" not in people and 'value="Zeno Person"' in people

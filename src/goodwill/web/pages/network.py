@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from goodwill.errors import GoodwillError
-from goodwill.services import contacts, network
+from goodwill.services import network, pickers
 from goodwill.web.pages._core import PageDep
 
 router = APIRouter(include_in_schema=False)
@@ -35,12 +35,16 @@ def network_view(
 
 @router.get("/network/suggest")
 def suggest(page: PageDep) -> Response:
-    """<option>s for a contact field's <datalist>: whatever the one field is named, its
-    value is the query (htmx sends the field that asked)."""
-    typed = next((v for v in page.request.query_params.values() if v.strip()), "")[:QUERY_MAX]
-    found = (
-        contacts.search_contacts(page.actor, page.uow, typed, limit=SUGGESTIONS)
-        if typed.strip()
-        else []
+    """<option>s for a name field's <datalist>. htmx sends the one field that asked,
+    whatever its name, so its value is the query; `with=organizations` (the Network
+    search box) suggests organizations too."""
+    params = page.request.query_params
+    typed = next((v for k, v in params.items() if k != "with" and v.strip()), "")
+    found = pickers.suggest_names(
+        page.actor,
+        page.uow,
+        typed[:QUERY_MAX],
+        limit=SUGGESTIONS,
+        with_organizations=params.get("with") == "organizations",
     )
     return page.render("_people_options.html", people=found)
