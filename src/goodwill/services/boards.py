@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import exists, func, select
+
 from goodwill.domain.asks import AskStatus
 from goodwill.domain.intros import IntroStatus
 from goodwill.services import asks, intros
+from goodwill.services._visibility import visible
 from goodwill.services.actor import Actor
 from goodwill.services.asks import AskView
 from goodwill.services.intros import IntroductionView
+from goodwill.storage.schema import Ask, Contact
 from goodwill.storage.unit_of_work import UnitOfWork
 
 PER_COLUMN = 25
@@ -51,12 +55,38 @@ def _per_column(per_column: int) -> int:
 
 
 def ask_board(actor: Actor, uow: UnitOfWork, per_column: int = PER_COLUMN) -> list[AskColumn]:
-    """The actor's own asks, one column per status (draft … withdrawn)."""
+    """The actor's own asks, one column per status (draft … withdrawn), newest first.
+
+    One query: each status's newest `per_column + 1` asks (a window numbers them per
+    status; the extra one only says there are more), then their steps and entries."""
     limit = _per_column(per_column)
+    rank = (
+        func.row_number()
+        .over(partition_by=Ask.status, order_by=(Ask.created_at.desc(), Ask.id.desc()))
+        .label("rank")
+    )
+    with uow.read() as session:
+        ranked = (
+            select(Ask.id, rank)
+            .where(
+                visible(Ask, actor),
+                Ask.owner_id == actor.user_id,
+                # An ask of a contact in the trash waits there with them.
+                ~exists().where(Contact.id == Ask.contact_id, Contact.deleted_at.is_not(None)),
+            )
+            .subquery()
+        )
+        rows = session.scalars(
+            select(Ask)
+            .join(ranked, ranked.c.id == Ask.id)
+            .where(ranked.c.rank <= limit + 1)
+            .order_by(Ask.created_at.desc(), Ask.id.desc())
+        ).all()
+        views = asks.ask_views(session, actor, list(rows))
     columns = []
     for status in AskStatus:
-        page = asks.asks_page(actor, uow, status=status.value, limit=limit)
-        columns.append(AskColumn(status.value, page.items, page.after is not None))
+        found = [v for v in views if v.status == status.value]
+        columns.append(AskColumn(status.value, found[:limit], len(found) > limit))
     return columns
 
 
