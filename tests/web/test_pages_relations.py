@@ -159,9 +159,14 @@ def test_create_an_ask_then_move_it_through_the_board(me, owner, uow):
     assert me.post(f"/asks/{made.id}/asked").status_code == 303
     asked = me.get("/asks").text.split('id="ask-col-asked"')[1].split("</section>")[0]
     assert "review my talk" in asked
-    closed = me.post(f"/asks/{made.id}/close", data={"outcome": "granted", "record": "yes"})
+    closed = me.post(
+        f"/asks/{made.id}/close", data={"outcome": "granted", "record": "yes", "note": "loved it"}
+    )
     assert closed.status_code == 303
-    assert asks.show_ask(owner, uow, made.id).status == "granted"
+    shown = asks.show_ask(owner, uow, made.id)
+    assert (shown.status, shown.outcome) == ("granted", "loved it")
+    granted = me.get("/asks").text.split('id="ask-col-granted"')[1].split("</section>")[0]
+    assert "review my talk" in granted and "loved it" in granted
     assert ledger.ledger_balance(owner, uow, contact=person).received_count == 1
 
 
