@@ -44,6 +44,7 @@ from tests.integration.canary_calls_members import MEMBER_CALLS
 from tests.integration.canary_calls_network import NETWORK_CALLS
 from tests.integration.canary_calls_paging import PAGING_CALLS
 from tests.integration.canary_calls_pipelines import PIPELINE_CALLS
+from tests.integration.canary_calls_relations import RELATIONS_CALLS
 from tests.integration.canary_calls_reports import REPORT_CALLS
 from tests.integration.canary_calls_strength import STRENGTH_CALLS
 
@@ -421,4 +422,5 @@ CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
     **AUTH_CALLS,
     **MEMBER_CALLS,
     **PAGING_CALLS,
+    **RELATIONS_CALLS,
 }

@@ -353,6 +353,12 @@ def _readiness(session: Session, actor: Actor, person: Contact) -> ReadinessView
     return ReadinessView(common.contact_ref(person, actor), balance, last, strength, warnings)
 
 
+def ask_views(session: Session, actor: Actor, asks: list[Ask]) -> list[AskView]:
+    """Views of asks loaded in a caller's transaction (their steps and entries in two
+    queries, whatever the number of asks)."""
+    return _views(session, actor, asks)
+
+
 def _views(session: Session, actor: Actor, asks: list[Ask]) -> list[AskView]:
     ids = [a.id for a in asks]
     steps: dict[int, list[AskStepView]] = {i: [] for i in ids}

@@ -5,8 +5,17 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from goodwill.web.pages import account, imports, pipelines, today
+from goodwill.web.pages import (
+    account,
+    asks,
+    imports,
+    intros,
+    ledger,
+    network,
+    pipelines,
+    today,
+)
 
 router = APIRouter(include_in_schema=False)
-for area in (account, today, pipelines, imports):
+for area in (account, today, ledger, asks, intros, network, pipelines, imports):
     router.include_router(area.router)
