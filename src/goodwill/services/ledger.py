@@ -21,6 +21,7 @@ from goodwill.domain.text import SUMMARY_MAX, clean_text
 from goodwill.errors import ValidationFailed
 from goodwill.services import _common as common
 from goodwill.services import _paging as paging
+from goodwill.services._memo import memoized
 from goodwill.services._visibility import get_visible, require_owner
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.views import Ref
@@ -320,6 +321,7 @@ def ledger_balance(
         return _balance(session, actor, person.id if person else None, ref, start, end)
 
 
+@memoized()  # a pass over every entry: served again while nothing was written
 def ledger_takers(actor: Actor, uow: UnitOfWork, limit: int = 20) -> list[TakerView]:
     """People the user has received more from than given to, most negative first."""
     signed = case(

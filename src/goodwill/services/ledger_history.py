@@ -6,7 +6,7 @@ ledger of any length costs one aggregate pass, never a load of every entry.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -17,6 +17,7 @@ from goodwill.domain.dates import local_date_of
 from goodwill.domain.ledger import Balance, Direction
 from goodwill.errors import ValidationFailed
 from goodwill.services import ledger
+from goodwill.services._memo import memoized
 from goodwill.services._paging import Page
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.ledger import (
@@ -63,6 +64,12 @@ def _month_starts(today: date, months: int) -> list[date]:
     return starts[::-1]
 
 
+def _local_day(actor: Actor) -> Hashable:
+    """The months end with the actor's today."""
+    return local_date_of(utcnow(), actor.tz)
+
+
+@memoized(_local_day)  # a pass over every entry: served again while nothing was written
 def ledger_history(actor: Actor, uow: UnitOfWork, months: int = 12) -> LedgerHistory:
     """The last `months` months up to this one (the actor's time zone), oldest first.
 
