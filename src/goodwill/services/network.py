@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
@@ -21,6 +21,7 @@ from goodwill.domain.dates import local_date_of
 from goodwill.domain.text import clean_text
 from goodwill.errors import NotFound, ValidationFailed
 from goodwill.services import _common as common
+from goodwill.services._memo import memoized
 from goodwill.services._network_graph import (
     RECORDED_DEFAULT,
     Adjacency,
@@ -239,6 +240,12 @@ def _contact_by_id(session: Session, actor: Actor, contact_id: int) -> tuple[str
     return name, "contact", {contact_id}
 
 
+def _minute(actor: Actor) -> Hashable:
+    """Strength decays with time: paths served again are at most a minute old."""
+    return utcnow().replace(second=0, microsecond=0)
+
+
+@memoized(_minute)  # the search scores hundreds of contacts: served again while unchanged
 def warm_paths(actor: Actor, uow: UnitOfWork, target: int | str, limit: int = 5) -> PathsView:
     """The best routes to a contact, an email or an organization, up to 3 hops."""
     if not 1 <= limit <= MAX_LIMIT:
