@@ -59,14 +59,20 @@ ROWS = {
         _invitation,
     ),
     ("POST", "/settings/members/role"): (
-        lambda r: ("POST", "/settings/members/role",
-                   {"email": "bea@team.example", "role": "admin"}),  # fmt: skip
+        lambda r: (
+            "POST",
+            "/settings/members/role",
+            {"email": "bea@team.example", "role": "admin"},
+        ),
         _each(303, 403, 404),
     ),
     # The owner goes last: removing the teammate is the row's final request.
     ("POST", "/settings/members/remove"): (
-        lambda r: ("POST", "/settings/members/remove",
-                   {"email": "bea@team.example", "transfer_to": "me@localhost"}),  # fmt: skip
+        lambda r: (
+            "POST",
+            "/settings/members/remove",
+            {"email": "bea@team.example", "transfer_to": "me@localhost"},
+        ),
         _each(303, 403, 404),
     ),
 }

@@ -93,9 +93,10 @@ def test_an_unknown_time_zone_is_refused_next_to_the_form(me, owner, uow):
 
 
 def test_a_plain_form_is_redirected_back_and_a_refusal_renders_the_page(me):
-    assert me.post("/settings/timezone", data={"timezone": "Asia/Tokyo"}).headers[
-        "location"
-    ] == "/settings"
+    assert (
+        me.post("/settings/timezone", data={"timezone": "Asia/Tokyo"}).headers["location"]
+        == "/settings"
+    )
     refused = me.post("/settings/timezone", data={"timezone": "Nowhere/Land"})
     assert refused.status_code == 422 and "<h1>Settings</h1>" in refused.text
     assert 'id="timezone-error"' in refused.text
