@@ -31,6 +31,9 @@ from goodwill.storage.schema import (
 from goodwill.storage.unit_of_work import UnitOfWork
 
 SHOWN = 20  # introductions and next steps listed; the total says how many more
+# Tasks per section on the page (the API's and the CLI's agenda show 50): a screen of
+# them to act on, with the total; fewer rows also keep the page's HTML small and fast.
+TASKS_SHOWN = 20
 # Who an open introduction waits on, by status (domain.intros.WAITING_ON_ME: the user).
 WAITING_ON = {
     intro_rules.IntroStatus.REQUESTED: "you: accept, decline or ask why",
@@ -76,9 +79,13 @@ class TodayPage:
     next_steps_total: int
 
 
-def today_page(actor: Actor, uow: UnitOfWork, *, lapsed_limit: int = 20) -> TodayPage:
+def today_page(
+    actor: Actor, uow: UnitOfWork, *, lapsed_limit: int = 20, task_limit: int = TASKS_SHOWN
+) -> TodayPage:
     """Everything the Today page lists, in the user's time zone."""
-    view = agenda.today_agenda(actor, uow, lapsed_limit=lapsed_limit, without_next_steps=True)
+    view = agenda.today_agenda(
+        actor, uow, lapsed_limit=lapsed_limit, task_limit=task_limit, without_next_steps=True
+    )
     now = utcnow()
     today = local_date_of(now, actor.tz)
     start = local_midnight_utc(today, actor.tz)
