@@ -132,7 +132,7 @@ def today_agenda(
             ),
         )
         if without_next_steps:
-            due = (*due, Task.id.not_in(open_next_steps(actor)))
+            due = (*due, Task.id.not_in(_open_next_steps(actor)))
         # An all-day task is late from the next day on; a timed one from its time.
         late = or_(
             and_(Task.all_day.is_(True), Task.due_at < start),
@@ -203,7 +203,7 @@ def today_agenda(
         )
 
 
-def open_next_steps(actor: Actor) -> Select[int | None]:
+def _open_next_steps(actor: Actor) -> Select[int | None]:
     """The task ids that are the next steps of the actor's open opportunities (one
     uncorrelated subquery: read once, not probed per task)."""
     return select(Opportunity.next_task_id).where(
