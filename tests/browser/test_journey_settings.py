@@ -3,7 +3,9 @@ changed, and an invitation link created by the workspace's owner."""
 
 from __future__ import annotations
 
-from tests.browser.conftest import assert_accessible, shot, sign_up
+from uuid import uuid4
+
+from tests.browser.conftest import PASSWORD, assert_accessible, shot, sign_up
 
 
 def _settings(page) -> None:
@@ -53,19 +55,45 @@ def test_change_the_time_zone(page):
     assert "(Pacific/Auckland)" in page.get_by_role("heading", level=1).inner_text()
 
 
-def test_an_admin_creates_an_invitation_link(page):
+def test_an_admin_creates_an_invitation_link_and_the_member_sees_settings_read_only(
+    page, browser, server
+):
     sign_up(page, "Ada Admin")  # signs up as the owner of a new workspace
     _settings(page)
     invitations = page.locator("#settings-invitations")
-    invitations.get_by_label("Email").fill("newcomer@browser.example")
-    invitations.get_by_label("Role").select_option("admin")
+    newcomer = f"newcomer-{uuid4().hex[:8]}@browser.example"
+    invitations.get_by_label("Email").fill(newcomer)
+    invitations.get_by_label("Role").select_option("member")
     invitations.get_by_role("button", name="Create invitation link").click()
     link = page.locator("#new-invite")
     link.wait_for()
     assert "/api/v1/invitations/accept?token=gwi_" in link.input_value()
-    row = invitations.locator("tbody tr", has_text="newcomer@browser.example")
-    assert "pending" in row.inner_text() and "admin" in row.inner_text()
+    row = invitations.locator("tbody tr", has_text=newcomer)
+    assert "pending" in row.inner_text() and "member" in row.inner_text()
     assert_accessible(page)
+
+    # The newcomer accepts the link (the API's accept call), logs in, and reads the
+    # workspace's settings without a form to change them.
+    token = link.input_value().split("token=", 1)[1]
+    other = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
+    try:
+        acceptance = {"token": token, "email": newcomer, "name": "Nia", "password": PASSWORD}
+        joined = other.request.post("/api/v1/invitations/accept", data=acceptance)
+        assert joined.ok, joined.text()
+        member = other.new_page()
+        member.goto("/login")
+        member.get_by_label("Email").fill(newcomer)
+        member.get_by_label("Password").fill(PASSWORD)
+        member.get_by_role("button", name="Log in").click()
+        member.wait_for_url("**/")
+        member.goto("/settings")
+        assert member.get_by_role("heading", name="Invitations").count() == 0
+        assert member.get_by_role("button", name="Save weights").count() == 0
+        assert member.locator("#settings-cadences form").count() == 0
+        assert "Ada Admin" in member.locator("#settings-members").inner_text()
+        assert_accessible(member)
+    finally:
+        other.close()
 
 
 def test_a_bad_address_shows_its_error_next_to_the_form(page):
