@@ -20,14 +20,17 @@ def test_complete_and_snooze_tasks_from_today(demo_page):
     done_id = items.nth(0).get_attribute("id")
     snoozed_id = items.nth(1).get_attribute("id")
     title = page.locator(f"#{done_id}-title").inner_text()
+    tasks_count = int(page.locator("#count-tasks").inner_text())
 
     page.locator(f"#{done_id}").get_by_role("button", name="Done").click()
     page.locator(f"#{done_id}").wait_for(state="detached")
     assert page.locator("#flash").inner_text() == f"Done: {title}"
+    assert page.locator("#count-tasks").inner_text() == str(tasks_count - 1)
 
     page.locator(f"#{snoozed_id}").get_by_role("button", name="Snooze 1 week").click()
     page.locator(f"#{snoozed_id}").wait_for(state="detached")
     assert page.locator("#flash").inner_text().startswith("Snoozed: ")
+    assert page.locator("#count-tasks").inner_text() == str(tasks_count - 2)
     assert_accessible(page)
 
     page.reload()
@@ -42,6 +45,7 @@ def test_log_a_touch_with_someone_going_cold(demo_page):
     person = page.locator(COLD).first
     cold_id = person.get_attribute("id")
     name = person.get_by_role("link").first.inner_text()
+    cold_count = int(page.locator("#count-cold").inner_text())
     person.get_by_text("Log a touch").click()
     person.get_by_label("Channel").select_option("coffee")
     person.get_by_label("About").fill("their new job")
@@ -50,6 +54,7 @@ def test_log_a_touch_with_someone_going_cold(demo_page):
     touched.get_by_text("touched").wait_for()
     assert "coffee: their new job" in touched.inner_text()
     assert page.locator("#flash").inner_text() == f"Touch logged with {name}"
+    assert page.locator("#count-cold").inner_text() == str(cold_count - 1)
     assert_accessible(page)
 
     page.reload()
