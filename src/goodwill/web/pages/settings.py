@@ -14,6 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Path
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from goodwill.domain.auth import TOKEN_SCOPES
 from goodwill.errors import Conflict, ValidationFailed
@@ -107,7 +108,10 @@ async def set_weights(page: PageDep) -> Response:
         if isinstance(form.get(name), str) and str(form[name]).strip()
     }
     try:
-        saved = strength.set_strength_settings(page.actor, page.uow, changes)
+        # The form is read asynchronously; the write runs off the event loop.
+        saved = await run_in_threadpool(
+            strength.set_strength_settings, page.actor, page.uow, changes
+        )
     except Refused as exc:
         entered = {n: changes.get(n, "") for n in settings_page.WEIGHT_NAMES}
         return _section(page, "_settings_weights.html", status=_status(exc),
