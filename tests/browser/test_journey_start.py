@@ -47,4 +47,4 @@ def test_log_out_and_back_in_returns_to_the_page_asked_for(page):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url("**/?from=test")
-    assert page.get_by_role("heading", name="Today").is_visible()
+    assert page.get_by_role("heading", name="Today", level=1).is_visible()

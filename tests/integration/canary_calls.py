@@ -47,6 +47,7 @@ from tests.integration.canary_calls_pipelines import PIPELINE_CALLS
 from tests.integration.canary_calls_relations import RELATIONS_CALLS
 from tests.integration.canary_calls_reports import REPORT_CALLS
 from tests.integration.canary_calls_strength import STRENGTH_CALLS
+from tests.integration.canary_calls_today import TODAY_CALLS
 
 MISSING = 999_999_999  # an id no record has
 PRIVATE_CONTACT = Ref(None, "a private contact")
@@ -423,4 +424,5 @@ CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
     **MEMBER_CALLS,
     **PAGING_CALLS,
     **RELATIONS_CALLS,
+    **TODAY_CALLS,
 }

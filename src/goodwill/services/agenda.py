@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, exists, func, or_, select
 from sqlalchemy.orm import Session, lazyload, load_only
 
 from goodwill.domain.agenda import day_number, touch_priority, touch_reasons
@@ -32,6 +32,7 @@ from goodwill.storage.schema import (
     Interaction,
     InteractionParticipant,
     LedgerEntry,
+    Opportunity,
     Task,
 )
 from goodwill.storage.unit_of_work import UnitOfWork
@@ -102,20 +103,27 @@ def _minute(actor: Actor) -> Hashable:
 
 @memoized(_minute)
 def today_agenda(
-    actor: Actor, uow: UnitOfWork, *, lapsed_limit: int = 20, task_limit: int | None = TASKS_SHOWN
+    actor: Actor,
+    uow: UnitOfWork,
+    *,
+    lapsed_limit: int = 20,
+    task_limit: int | None = TASKS_SHOWN,
+    without_next_steps: bool = False,
 ) -> DailyAgenda:
     """Tasks due and overdue, ask plan steps, asks waiting on an answer, contacts whose
     cadence has lapsed (strongest and most overdue first, with reasons to get in touch),
     this week's gives versus asks, and the top ways to give (services.giving).
 
     Each task section shows at most `task_limit` tasks, soonest due first, with its total
-    (None: every task, as the iCalendar export of the agenda wants)."""
+    (None: every task, as the iCalendar export of the agenda wants). `without_next_steps`
+    leaves out the next steps of open opportunities, for a screen that lists them on
+    their own (services.today_page)."""
     now = utcnow()
     tz = actor.tz
     today = local_date_of(now, tz)
     start, end = local_midnight_utc(today, tz), local_midnight_utc(today + timedelta(days=1), tz)
     with uow.read() as session:
-        due = (
+        due: tuple[ColumnElement[bool], ...] = (
             Task.owner_id == actor.user_id,
             Task.workspace_id == actor.workspace_id,
             Task.deleted_at.is_(None),
@@ -132,6 +140,8 @@ def today_agenda(
                 ),
             ),
         )
+        if without_next_steps:
+            due = (*due, Task.id.not_in(_open_next_steps(actor)))
         # An all-day task is late from the next day on; a timed one from its time.
         late = or_(
             and_(Task.all_day.is_(True), Task.due_at < start),
@@ -200,6 +210,24 @@ def today_agenda(
             week=_week(session, actor, today),
             gives=giving.suggestions_for(session, actor, limit=GIVES_SHOWN, recent=GIVES_POOL),
         )
+
+
+def _open_next_steps(actor: Actor) -> Select[int | None]:
+    """The task ids that are the next steps of the actor's open opportunities (one
+    uncorrelated subquery: read once, not probed per task)."""
+    return select(Opportunity.next_task_id).where(
+        Opportunity.owner_id == actor.user_id,
+        Opportunity.workspace_id == actor.workspace_id,
+        Opportunity.deleted_at.is_(None),
+        Opportunity.closed_at.is_(None),
+        Opportunity.next_task_id.is_not(None),
+    )
+
+
+def week_balance(actor: Actor, uow: UnitOfWork) -> WeeklyBalance:
+    """This week's gives versus asks alone (the agenda's figure, refreshed after a give)."""
+    with uow.read() as session:
+        return _week(session, actor, local_date_of(utcnow(), actor.tz))
 
 
 def _lapsed(

@@ -13,9 +13,10 @@ from goodwill.web.pages import (
     ledger,
     network,
     pipelines,
+    settings,
     today,
 )
 
 router = APIRouter(include_in_schema=False)
-for area in (account, today, ledger, asks, intros, network, pipelines, imports):
+for area in (account, today, ledger, asks, intros, network, pipelines, imports, settings):
     router.include_router(area.router)
