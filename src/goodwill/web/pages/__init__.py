@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from goodwill.web.pages import account, today
+from goodwill.web.pages import account, contacts, today
 
 router = APIRouter(include_in_schema=False)
-for area in (account, today):
+for area in (account, today, contacts):
     router.include_router(area.router)

@@ -1,0 +1,268 @@
+"""The contacts list of the web app: a search and filters over keyset pages that go
+both ways, and bulk changes to a selection of contacts (tag, tier, cadence).
+
+Every page is a seek from a key (services._paging), never an OFFSET, so page 2,000
+costs what page 1 costs at 100k contacts. "Previous" is the same seek in the reverse
+order from the page's first row. The strength band is computed, not stored: a page
+with a band scores the candidates a chunk at a time and stops after SCAN_MAX of
+them, so a request stays bounded even when few contacts fall in the band; the page
+then says so and its "Next" carries on from where the scan stopped.
+
+A bulk change is one transaction over contacts the actor may see: a selection naming
+one they may not see (a teammate's private contact, a missing one) changes nothing
+and fails exactly as a missing contact does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from goodwill.domain.agenda import day_number
+from goodwill.domain.dates import local_date_of
+from goodwill.domain.people import parse_cadence, parse_tier
+from goodwill.domain.strength import in_band, parse_band
+from goodwill.domain.text import clean_text, fold
+from goodwill.errors import NotFound, ValidationFailed
+from goodwill.services import _common as common
+from goodwill.services import _paging as paging
+from goodwill.services._strength import score_contacts, settings_for
+from goodwill.services._visibility import visible
+from goodwill.services.actor import Actor, utcnow
+from goodwill.services.contacts import ContactChanges, apply_tier, search_condition
+from goodwill.services.views import ContactSummary
+from goodwill.storage.schema import Contact
+from goodwill.storage.unit_of_work import UnitOfWork
+
+SORTS = paging.Sorts(
+    paging.one_key("name", Contact.id, Contact.sort_key, "text"),
+    paging.one_key("-name", Contact.id, Contact.sort_key, "text"),
+    paging.one_key("-created_at", Contact.id, Contact.created_at, "datetime"),
+    paging.one_key("created_at", Contact.id, Contact.created_at, "datetime"),
+)
+MAX_LIMIT = 200
+SCAN_CHUNK = 500  # candidates scored at once for a strength band
+SCAN_MAX = 2_000  # candidates one page with a strength band looks at, at most
+MAX_SELECTION = 500
+
+
+@dataclass(frozen=True)
+class ContactFilters:
+    """What the list shows; None (or False) leaves a filter off."""
+
+    q: str | None = None  # a search: name, nickname, email or phone digits
+    tag: str | None = None
+    tier: str | None = None  # inner | network | wider | none (no tier)
+    strength: str | None = None  # strong | medium | weak (domain.strength.STRENGTH_BANDS)
+    lapsed: bool = False  # the keep-in-touch cadence has lapsed
+    imported: int | None = None  # created by this import
+    include_archived: bool = False
+
+
+@dataclass(frozen=True)
+class ContactRow:
+    contact: ContactSummary
+    strength: int  # 0–100, as the actor sees the relationship
+
+
+@dataclass(frozen=True)
+class ContactListPage:
+    items: list[ContactRow]
+    sort: str
+    after: list[Any] | None  # the key "Next" resumes after; None: nothing further
+    before: list[Any] | None  # the key "Previous" goes back from; None: the first page
+    scan_stopped: bool  # a strength band's scan stopped at SCAN_MAX: more may match
+
+
+def contact_list_page(
+    actor: Actor,
+    uow: UnitOfWork,
+    filters: ContactFilters,
+    *,
+    sort: str | None = None,
+    after: Sequence[Any] | None = None,
+    before: Sequence[Any] | None = None,
+    limit: int = 50,
+) -> ContactListPage:
+    """A page of the contacts the actor may see that pass every filter, by name unless
+    `sort` says otherwise: the page after the key `after`, or the one before `before`."""
+    if after is not None and before is not None:
+        raise ValidationFailed("cursor", "give either after or before, not both")
+    order = SORTS.choose(sort)
+    limit = max(1, min(limit, MAX_LIMIT))
+    band = parse_band(filters.strength) if filters.strength else None
+    backwards = before is not None
+    now = utcnow()
+    with uow.read() as session:
+        base = _filtered(actor, filters, local_date_of(now, actor.tz))
+        seek_order = _reversed(order) if backwards else order
+        found, scores, more, stopped = _collect(
+            session, actor, base, seek_order, before if backwards else after, limit, band, now
+        )
+        next_key: list[Any] | None
+        prev_key: list[Any] | None = None
+        if backwards:
+            found.reverse()
+            prev_key = more
+            next_key = _key(order, found[-1]) if found else list(before or [])
+        else:
+            next_key = more
+            if after is not None:
+                prev_key = _key(order, found[0]) if found else list(after)
+        summaries = common.contact_summaries(session, actor, found)
+        rows = [ContactRow(s, round(scores.get(s.id, 0.0))) for s in summaries]
+        return ContactListPage(rows, order.name, next_key, prev_key, stopped)
+
+
+def _filtered(actor: Actor, f: ContactFilters, today: date) -> Select[Contact]:
+    # As contacts_page: a page reads its sort column's index in order from the key on;
+    # through the workspace index SQLite (no statistics) would sort the whole workspace.
+    query = select(Contact).where(visible(Contact, actor, workspace_index=False))
+    if not f.include_archived:
+        query = query.where(Contact.archived_at.is_(None))
+    if f.q is not None and f.q.strip():
+        text = clean_text(f.q, "q", max_len=500, required=True) or ""
+        query = query.where(search_condition(text, actor.default_region))
+    if f.tier is not None and f.tier.strip():
+        tier = parse_tier(f.tier)
+        query = query.where(Contact.tier.is_(None) if tier is None else Contact.tier == tier.value)
+    if f.tag is not None and f.tag.strip():
+        key = fold(clean_text(f.tag, "tag", max_len=100, required=True) or "")
+        query = query.where(Contact.tags.any(key=key))
+    if f.imported is not None:
+        query = query.where(Contact.import_id == f.imported)
+    if f.lapsed:
+        # The same test as `today`'s people going cold (services.agenda._lapsed).
+        query = query.where(
+            Contact.archived_at.is_(None),
+            Contact.cadence_days.is_not(None),
+            Contact.touch_anchor_day + Contact.cadence_days < day_number(today),
+        )
+    return query
+
+
+def _collect(
+    session: Session,
+    actor: Actor,
+    base: Select[Contact],
+    order: paging.Sort,
+    start: Sequence[Any] | None,
+    limit: int,
+    band: str | None,
+    now: datetime,
+) -> tuple[list[Contact], dict[int, float], list[Any] | None, bool]:
+    """Up to `limit` contacts after `start` in `order` (in the band, if any), their
+    scores, the key to continue from (None: no more) and whether a band's scan stopped
+    at its bound rather than at a full page or the end."""
+    settings = settings_for(session, actor)
+    if band is None:
+        rows = session.scalars(paging.seek(base, order, start, limit)).all()
+        page, more = paging.cut(rows, order, limit)
+        scored = score_contacts(session, actor, now, [c.id for c in page], settings)
+        return page, {c: s.strength.score for c, s in scored.items()}, more, False
+    found: list[Contact] = []
+    scores: dict[int, float] = {}
+    key = list(start) if start is not None else None
+    scanned = 0
+    while scanned < SCAN_MAX:
+        rows = session.scalars(paging.seek(base, order, key, SCAN_CHUNK)).all()
+        chunk = rows[:SCAN_CHUNK]
+        scored = score_contacts(session, actor, now, [c.id for c in chunk], settings)
+        for contact in chunk:
+            scanned += 1
+            key = _key(order, contact)
+            points = scored[contact.id].strength.score if contact.id in scored else 0.0
+            if in_band(points, band):
+                if len(found) == limit:  # one more in the band: there is a next page
+                    return found, scores, _key(order, found[-1]), False
+                found.append(contact)
+                scores[contact.id] = points
+        if len(rows) <= SCAN_CHUNK:
+            return found, scores, None, False  # the end of the list
+    return found, scores, key, True
+
+
+def _key(order: paging.Sort, contact: Contact) -> list[Any]:
+    values = [getattr(contact, k.column.key) for k in order.keys]
+    plain = [v.isoformat() if isinstance(v, datetime | date) else v for v in values]
+    return [*plain, contact.id]
+
+
+def _reversed(order: paging.Sort) -> paging.Sort:
+    keys = tuple(paging.Key(k.column, k.kind, not k.descending, k.nullable) for k in order.keys)
+    return paging.Sort(order.name, keys, order.id_column, not order.id_descending)
+
+
+# -- bulk changes to a selection ---------------------------------------------------------
+
+
+def _selected(session: Session, actor: Actor, ids: Sequence[int]) -> list[Contact]:
+    """The selected contacts, each one the actor may see, in id order; a hidden one fails
+    like a missing one, before anything changes."""
+    unique = sorted(set(ids))
+    if not unique:
+        raise ValidationFailed("contacts", "select at least one contact")
+    if len(unique) > MAX_SELECTION:
+        raise ValidationFailed("contacts", f"select at most {MAX_SELECTION} contacts at once")
+    found = session.scalars(
+        select(Contact)
+        .where(Contact.id.in_(unique), visible(Contact, actor))
+        .order_by(Contact.id)
+        .with_for_update()
+    ).all()
+    missing = sorted(set(unique) - {c.id for c in found})
+    if missing:
+        raise NotFound(f"no contact #{missing[0]}")
+    return list(found)
+
+
+def tag_contacts(actor: Actor, uow: UnitOfWork, ids: Sequence[int], tags: Sequence[str]) -> int:
+    """Add tags to every selected contact, in one transaction; returns how many."""
+    if not [t for t in tags if t and t.strip()]:
+        raise ValidationFailed("tag", "name a tag to add")
+    with uow.write() as session:
+        chosen = _selected(session, actor, ids)
+        new_tags = common.tags_for(session, actor, [t for t in tags if t and t.strip()])
+        now = utcnow()
+        for contact in chosen:
+            contact.tags = contact.tags + [t for t in new_tags if t not in contact.tags]
+            contact.updated_at = now
+        return len(chosen)
+
+
+def set_contacts_tier(actor: Actor, uow: UnitOfWork, ids: Sequence[int], tier: str) -> int:
+    """Give every selected contact a tier (or none), in one transaction; a cadence that
+    only came with the old tier follows the new one, as when editing one contact."""
+    parse_tier(tier)  # checked before anything is locked
+    with uow.write() as session:
+        chosen = _selected(session, actor, ids)
+        now = utcnow()
+        for contact in chosen:
+            apply_tier(session, actor, contact, ContactChanges(tier=tier))
+            contact.updated_at = now
+        return len(chosen)
+
+
+def set_contacts_cadence(actor: Actor, uow: UnitOfWork, ids: Sequence[int], cadence: str) -> int:
+    """Give every selected contact a keep-in-touch cadence (30d, 6w, 3m, 1y), in one
+    transaction; each needs a tier (contacts without one have no cadence)."""
+    parse_cadence(cadence)
+    with uow.write() as session:
+        chosen = _selected(session, actor, ids)
+        untiered = [c for c in chosen if c.tier is None]
+        if untiered:
+            raise ValidationFailed(
+                "cadence",
+                f"{untiered[0].display_name} has no tier: set a tier first "
+                "(contacts without a tier have no cadence)",
+            )
+        now = utcnow()
+        for contact in chosen:
+            apply_tier(session, actor, contact, ContactChanges(cadence=cadence))
+            contact.updated_at = now
+        return len(chosen)
