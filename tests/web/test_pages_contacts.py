@@ -228,3 +228,12 @@ def test_pages_need_a_session(app):
     response = client.get("/contacts?q=zoe")
     assert response.status_code == 303
     assert response.headers["location"].startswith("/login?next=")
+
+
+def test_empty_filters_from_the_form_are_no_filters(as_owner_page, owner, uow):
+    make_contact(owner, uow, name="Zoë Müller")
+    response = as_owner_page.get("/contacts?q=zoe&tag=&tier=&strength=&imported=&sort=name")
+    assert response.status_code == 200
+    assert _names(response.text) == ["Zoë Müller"]
+    assert as_owner_page.get("/contacts?imported=%2312345").status_code == 200
+    assert as_owner_page.get("/contacts?imported=abc").status_code == 422

@@ -60,6 +60,15 @@ def _filters(
     return filters, kept
 
 
+def _import_id(raw: str | None) -> int | None:
+    text = (raw or "").strip().lstrip("#")
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= MAX_ID:
+        raise ValidationFailed("imported", "must be the number of an import")
+    return int(text)
+
+
 @router.get("/contacts")
 def contact_list_page(
     page: PageDep,
@@ -68,13 +77,13 @@ def contact_list_page(
     tier: Annotated[str | None, Query(max_length=20)] = None,
     strength: Annotated[str | None, Query(max_length=20)] = None,
     lapsed: Annotated[str | None, Query(max_length=5)] = None,
-    imported: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    imported: Annotated[str | None, Query(max_length=12)] = None,  # a form sends "" for none
     sort: Annotated[str | None, Query(max_length=40)] = None,
     after: Cursor = None,
     before: Cursor = None,
     changed: Annotated[int | None, Query(ge=0, le=contact_list.MAX_SELECTION)] = None,
 ) -> Response:
-    filters, params = _filters(q, tag, tier, strength, lapsed, imported)
+    filters, params = _filters(q, tag, tier, strength, lapsed, _import_id(imported))
     sort = sort or None
     if after and before:
         raise ValidationFailed("cursor", "give either after or before, not both")
