@@ -47,7 +47,7 @@ SORTS = paging.Sorts(
 )
 MAX_LIMIT = 200
 SCAN_CHUNK = 500  # candidates scored at once for a strength band
-SCAN_MAX = 2_000  # candidates one page with a strength band looks at, at most
+SCAN_MAX = 1_000  # candidates one page with a strength band looks at, at most
 MAX_SELECTION = 500
 
 
@@ -165,29 +165,42 @@ def _collect(
         page, more = paging.cut(rows, order, limit)
         scored = score_contacts(session, actor, now, [c.id for c in page], settings)
         return page, {c: s.strength.score for c, s in scored.items()}, more, False
-    found: list[Contact] = []
+    # The scan reads the sort columns only; the page's contacts are loaded at the end.
+    keys = base.with_only_columns(Contact.id, *(k.column for k in order.keys))
+    found: list[int] = []
     scores: dict[int, float] = {}
     key = list(start) if start is not None else None
     scanned = 0
-    while scanned < SCAN_MAX:
-        rows = session.scalars(paging.seek(base, order, key, SCAN_CHUNK)).all()
-        chunk = rows[:SCAN_CHUNK]
-        scored = score_contacts(session, actor, now, [c.id for c in chunk], settings)
-        for contact in chunk:
-            scanned += 1
-            key = _key(order, contact)
-            points = scored[contact.id].strength.score if contact.id in scored else 0.0
+    resume: list[Any] | None = None
+    stopped = False
+    while True:
+        if scanned >= SCAN_MAX:
+            resume, stopped = key, True
+            break
+        batch = session.execute(paging.seek(keys, order, key, SCAN_CHUNK)).all()
+        chunk = batch[:SCAN_CHUNK]
+        scored = score_contacts(session, actor, now, [r.id for r in chunk], settings)
+        full = False
+        for row in chunk:
+            points = scored[row.id].strength.score if row.id in scored else 0.0
             if in_band(points, band):
                 if len(found) == limit:  # one more in the band: there is a next page
-                    return found, scores, _key(order, found[-1]), False
-                found.append(contact)
-                scores[contact.id] = points
-        if len(rows) <= SCAN_CHUNK:
-            return found, scores, None, False  # the end of the list
-    return found, scores, key, True
+                    full = True
+                    break
+                found.append(row.id)
+                scores[row.id] = points
+            key = _key(order, row)
+            scanned += 1
+        if full:
+            resume = key
+            break
+        if len(batch) <= SCAN_CHUNK:
+            break  # the end of the list
+    loaded = {c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(found)))}
+    return [loaded[i] for i in found], scores, resume, stopped
 
 
-def _key(order: paging.Sort, contact: Contact) -> list[Any]:
+def _key(order: paging.Sort, contact: Any) -> list[Any]:
     values = [getattr(contact, k.column.key) for k in order.keys]
     plain = [v.isoformat() if isinstance(v, datetime | date) else v for v in values]
     return [*plain, contact.id]
