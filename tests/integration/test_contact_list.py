@@ -136,3 +136,29 @@ def test_bulk_tier_and_cadence(uow, owner):
     assert contact_list.set_contacts_tier(owner, uow, [a.id], "none") == 1
     cleared = contacts.show_contact(owner, uow, a.id)
     assert cleared.tier is None and cleared.cadence_days is None
+
+
+@pytest.mark.parametrize("probe", [2, 3, 5, 2_000])
+def test_a_filtered_walk_is_the_same_whichever_phase_answers(uow, owner, monkeypatch, probe):
+    # Every other contact is tagged: a window of `probe` rows of the name index holds
+    # too few of them (the filter then drives) or enough (the window answers).
+    for n in range(12):
+        make_contact(owner, uow, name=f"W{n:02d} Walk", add_tags=["even"] if n % 2 == 0 else [])
+    monkeypatch.setattr(contact_list, "PROBE", probe)
+    for sort in contact_list.SORTS.names:
+        whole = contact_list.contact_list_page(owner, uow, ContactFilters(tag="even"), sort=sort)
+        assert len(whole.items) == 6
+        seen, after = [], None
+        while True:
+            page = contact_list.contact_list_page(
+                owner, uow, ContactFilters(tag="even"), sort=sort, after=after, limit=2
+            )
+            seen += [r.contact.id for r in page.items]
+            if page.after is None:
+                break
+            after = page.after
+        assert seen == [r.contact.id for r in whole.items], sort
+        back = contact_list.contact_list_page(
+            owner, uow, ContactFilters(tag="even"), sort=sort, before=page.before, limit=2
+        )
+        assert [r.contact.id for r in back.items] == seen[2:4], sort

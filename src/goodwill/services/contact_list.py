@@ -36,7 +36,8 @@ from goodwill.services._visibility import visible
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.contacts import ContactChanges, apply_tier, search_condition
 from goodwill.services.views import ContactSummary
-from goodwill.storage.schema import Contact
+from goodwill.storage.expressions import unindexed_order
+from goodwill.storage.schema import Contact, ContactTag, Tag
 from goodwill.storage.unit_of_work import UnitOfWork
 
 SORTS = paging.Sorts(
@@ -48,6 +49,7 @@ SORTS = paging.Sorts(
 MAX_LIMIT = 200
 SCAN_CHUNK = 500  # candidates scored at once for a strength band
 SCAN_MAX = 1_000  # candidates one page with a strength band looks at, at most
+PROBE = 2_000  # rows of the sort index a filtered page tries first
 MAX_SELECTION = 500
 
 
@@ -119,12 +121,20 @@ def contact_list_page(
         return ContactListPage(rows, order.name, next_key, prev_key, stopped)
 
 
-def _filtered(actor: Actor, f: ContactFilters, today: date) -> Select[Contact]:
+@dataclass(frozen=True)
+class _Query:
+    everyone: Select[Contact]  # visibility (and archived) only: what a sort index walks
+    matching: Select[Contact]  # with every filter
+    selective: bool  # a filter that may match few rows
+
+
+def _filtered(actor: Actor, f: ContactFilters, today: date) -> _Query:
     # As contacts_page: a page reads its sort column's index in order from the key on;
     # through the workspace index SQLite (no statistics) would sort the whole workspace.
     query = select(Contact).where(visible(Contact, actor, workspace_index=False))
     if not f.include_archived:
         query = query.where(Contact.archived_at.is_(None))
+    everyone = query
     if f.q is not None and f.q.strip():
         text = clean_text(f.q, "q", max_len=500, required=True) or ""
         query = query.where(search_condition(text, actor.default_region))
@@ -133,7 +143,13 @@ def _filtered(actor: Actor, f: ContactFilters, today: date) -> Select[Contact]:
         query = query.where(Contact.tier.is_(None) if tier is None else Contact.tier == tier.value)
     if f.tag is not None and f.tag.strip():
         key = fold(clean_text(f.tag, "tag", max_len=100, required=True) or "")
-        query = query.where(Contact.tags.any(key=key))
+        # An IN from the tag's rows (not EXISTS per contact), so a rare tag can drive.
+        tagged = select(ContactTag.contact_id).where(
+            ContactTag.tag_id.in_(
+                select(Tag.id).where(Tag.workspace_id == actor.workspace_id, Tag.key == key)
+            )
+        )
+        query = query.where(Contact.id.in_(tagged))
     if f.imported is not None:
         query = query.where(Contact.import_id == f.imported)
     if f.lapsed:
@@ -143,13 +159,43 @@ def _filtered(actor: Actor, f: ContactFilters, today: date) -> Select[Contact]:
             Contact.cadence_days.is_not(None),
             Contact.touch_anchor_day + Contact.cadence_days < day_number(today),
         )
-    return query
+    return _Query(everyone, query, query is not everyone)
+
+
+def _fetch(
+    session: Session, q: _Query, order: paging.Sort, key: Sequence[Any] | None, n: int
+) -> Sequence[Any]:
+    """Up to n + 1 rows (id and sort values) after `key` that pass every filter.
+
+    Without a filter, the sort index read in order from the key. With one, first the
+    next PROBE rows of that index, filtered (a filter that matches often fills the page
+    from them at the cost of a few thousand lookups); when that is not enough, the
+    filter drives and the matches are sorted (one bounded pass, however rare they are)."""
+    columns = (Contact.id, *(k.column for k in order.keys))
+    matching = q.matching.with_only_columns(*columns)
+    if not q.selective:
+        return session.execute(paging.seek(matching, order, key, n)).all()
+    unindexed = _unindexed(order)
+    window = paging.seek(q.everyone.with_only_columns(Contact.id), order, key, PROBE - 1)
+    probe = session.execute(
+        paging.seek(matching.where(Contact.id.in_(window)), unindexed, None, n)
+    ).all()
+    if len(probe) > n:
+        return probe
+    return session.execute(paging.seek(matching, unindexed, key, n)).all()
+
+
+def _unindexed(order: paging.Sort) -> paging.Sort:
+    keys = tuple(
+        paging.Key(unindexed_order(k.column), k.kind, k.descending, k.nullable) for k in order.keys
+    )
+    return paging.Sort(order.name, keys, order.id_column, order.id_descending)
 
 
 def _collect(
     session: Session,
     actor: Actor,
-    base: Select[Contact],
+    query: _Query,
     order: paging.Sort,
     start: Sequence[Any] | None,
     limit: int,
@@ -160,42 +206,43 @@ def _collect(
     scores, the key to continue from (None: no more) and whether a band's scan stopped
     at its bound rather than at a full page or the end."""
     settings = settings_for(session, actor)
-    if band is None:
-        rows = session.scalars(paging.seek(base, order, start, limit)).all()
-        page, more = paging.cut(rows, order, limit)
-        scored = score_contacts(session, actor, now, [c.id for c in page], settings)
-        return page, {c: s.strength.score for c, s in scored.items()}, more, False
-    # The scan reads the sort columns only; the page's contacts are loaded at the end.
-    keys = base.with_only_columns(Contact.id, *(k.column for k in order.keys))
     found: list[int] = []
     scores: dict[int, float] = {}
-    key = list(start) if start is not None else None
-    scanned = 0
     resume: list[Any] | None = None
     stopped = False
-    while True:
-        if scanned >= SCAN_MAX:
-            resume, stopped = key, True
-            break
-        batch = session.execute(paging.seek(keys, order, key, SCAN_CHUNK)).all()
-        chunk = batch[:SCAN_CHUNK]
-        scored = score_contacts(session, actor, now, [r.id for r in chunk], settings)
-        full = False
-        for row in chunk:
-            points = scored[row.id].strength.score if row.id in scored else 0.0
-            if in_band(points, band):
-                if len(found) == limit:  # one more in the band: there is a next page
-                    full = True
-                    break
-                found.append(row.id)
-                scores[row.id] = points
-            key = _key(order, row)
-            scanned += 1
-        if full:
-            resume = key
-            break
-        if len(batch) <= SCAN_CHUNK:
-            break  # the end of the list
+    if band is None:
+        rows = _fetch(session, query, order, start, limit)
+        found = [r.id for r in rows[:limit]]
+        if len(rows) > limit:
+            resume = _key(order, rows[limit - 1])
+        scored = score_contacts(session, actor, now, found, settings)
+        scores = {c: s.strength.score for c, s in scored.items()}
+    else:
+        key = list(start) if start is not None else None
+        scanned = 0
+        while True:
+            if scanned >= SCAN_MAX:
+                resume, stopped = key, True
+                break
+            batch = _fetch(session, query, order, key, SCAN_CHUNK)
+            chunk = batch[:SCAN_CHUNK]
+            scored = score_contacts(session, actor, now, [r.id for r in chunk], settings)
+            full = False
+            for row in chunk:
+                points = scored[row.id].strength.score if row.id in scored else 0.0
+                if in_band(points, band):
+                    if len(found) == limit:  # one more in the band: there is a next page
+                        full = True
+                        break
+                    found.append(row.id)
+                    scores[row.id] = points
+                key = _key(order, row)
+                scanned += 1
+            if full:
+                resume = key
+                break
+            if len(batch) <= SCAN_CHUNK:
+                break  # the end of the list
     loaded = {c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(found)))}
     return [loaded[i] for i in found], scores, resume, stopped
 
