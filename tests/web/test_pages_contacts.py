@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
-from goodwill.services import auth, contacts, ledger
+from goodwill.services import auth, contact_list, contacts, ledger
 from tests.factories import make_contact, make_interaction
 from tests.web.test_authorization_matrix import _session_client
 
@@ -237,3 +237,14 @@ def test_empty_filters_from_the_form_are_no_filters(as_owner_page, owner, uow):
     assert _names(response.text) == ["Zoë Müller"]
     assert as_owner_page.get("/contacts?imported=%2312345").status_code == 200
     assert as_owner_page.get("/contacts?imported=abc").status_code == 422
+
+
+def test_a_bounded_strength_scan_says_so_and_offers_next(as_owner_page, owner, uow, monkeypatch):
+    for n in range(4):
+        make_contact(owner, uow, name=f"Quiet{n} Person")
+    monkeypatch.setattr(contact_list, "SCAN_CHUNK", 1)
+    monkeypatch.setattr(contact_list, "SCAN_MAX", 2)
+    html = as_owner_page.get("/contacts?strength=strong").text
+    assert "No contacts match." in html
+    assert "the strength filter looked at 2 contacts from here" in html
+    assert 'rel="next"' in html

@@ -108,6 +108,7 @@ def contact_list_page(
         bands=list(STRENGTH_BANDS),
         sorts=contact_list.SORTS.names,
         changed=changed,
+        scan_max=contact_list.SCAN_MAX,
     )
 
 
