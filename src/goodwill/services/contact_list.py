@@ -36,6 +36,7 @@ from goodwill.services._visibility import visible
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.contacts import ContactChanges, apply_tier, search_condition
 from goodwill.services.views import ContactSummary
+from goodwill.storage.aggregates import is_postgres
 from goodwill.storage.expressions import unindexed_order
 from goodwill.storage.schema import Contact, ContactTag, Tag
 from goodwill.storage.unit_of_work import UnitOfWork
@@ -170,10 +171,13 @@ def _fetch(
     Without a filter, the sort index read in order from the key. With one, first the
     next PROBE rows of that index, filtered (a filter that matches often fills the page
     from them at the cost of a few thousand lookups); when that is not enough, the
-    filter drives and the matches are sorted (one bounded pass, however rare they are)."""
+    filter drives and the matches are sorted (one bounded pass, however rare they are).
+    SQLite only: it has no statistics to choose between the two by itself."""
     columns = (Contact.id, *(k.column for k in order.keys))
     matching = q.matching.with_only_columns(*columns)
-    if not q.selective:
+    if not q.selective or is_postgres(session):
+        # PostgreSQL weighs the index walk against the filter from its statistics (and
+        # would read the window by a scan of the table, not by its ids).
         return session.execute(paging.seek(matching, order, key, n)).all()
     unindexed = _unindexed(order)
     window = paging.seek(q.everyone.with_only_columns(Contact.id), order, key, PROBE - 1)
