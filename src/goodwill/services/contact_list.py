@@ -3,7 +3,8 @@ both ways, and bulk changes to a selection of contacts (tag, tier, cadence).
 
 Every page is a seek from a key (services._paging), never an OFFSET, so page 2,000
 costs what page 1 costs at 100k contacts. "Previous" is the same seek in the reverse
-order from the page's first row. The strength band is computed, not stored: a page
+order from the page's first row; a filter that matches few rows does not make a page
+walk the whole sort index (see _fetch). The strength band is computed, not stored: a page
 with a band scores the candidates a chunk at a time and stops after SCAN_MAX of
 them, so a request stays bounded even when few contacts fall in the band; the page
 then says so and its "Next" carries on from where the scan stopped.
@@ -49,7 +50,7 @@ SORTS = paging.Sorts(
 )
 MAX_LIMIT = 200
 SCAN_CHUNK = 500  # candidates scored at once for a strength band
-SCAN_MAX = 1_000  # candidates one page with a strength band looks at, at most
+SCAN_MAX = 500  # candidates one page with a strength band looks at, at most (one chunk)
 PROBE = 2_000  # rows of the sort index a filtered page tries first
 MAX_SELECTION = 500
 
