@@ -33,6 +33,7 @@ from goodwill.services.contacts import ContactChanges as CC
 from goodwill.services.organizations import OrganizationChanges as OC
 from goodwill.services.views import Ref
 from tests.integration.canary_calls_auth import AUTH_CALLS
+from tests.integration.canary_calls_contact_pages import CONTACT_PAGE_CALLS
 from tests.integration.canary_calls_dav import DAV_CALLS
 from tests.integration.canary_calls_discovery import DISCOVERY_CALLS
 from tests.integration.canary_calls_giving import GIVING_CALLS, restore_giving_from_trash
@@ -425,4 +426,5 @@ CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
     **PAGING_CALLS,
     **RELATIONS_CALLS,
     **TODAY_CALLS,
+    **CONTACT_PAGE_CALLS,
 }

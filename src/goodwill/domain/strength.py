@@ -271,3 +271,28 @@ def trend(now_score: float, before_score: float, margin: float = 5.0) -> str:
     if now_score <= before_score - margin:
         return "cooling"
     return "stable"
+
+
+# Strength bands for filtering lists, in points. "weak" ends where an ask's readiness
+# check starts to warn (a relationship below 25 out of 100).
+STRENGTH_BANDS: dict[str, tuple[float, float]] = {
+    "strong": (60.0, 100.0),
+    "medium": (25.0, 60.0),
+    "weak": (0.0, 25.0),
+}
+
+
+def parse_band(value: str, field: str = "strength") -> str:
+    """A band's name, checked: strong (60–100), medium (25–59), weak (under 25)."""
+    key = value.strip().lower()
+    if key not in STRENGTH_BANDS:
+        raise ValidationFailed(field, f"must be one of: {', '.join(STRENGTH_BANDS)}")
+    return key
+
+
+def in_band(points: float, band: str) -> bool:
+    """Whether a score (0–100) falls in the band: the low bound in, the high one out
+    (but 100 is strong). Rounded as shown, so a 59.6 shown as 60 is strong."""
+    low, high = STRENGTH_BANDS[band]
+    shown = round(points)
+    return low <= shown < high or (high == 100.0 and shown == 100)

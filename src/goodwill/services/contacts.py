@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from goodwill.domain.people import (
@@ -127,7 +127,7 @@ def _apply(session: Session, actor: Actor, contact: Contact, ch: ContactChanges)
         contact.met_on = common.as_date(ch.met_on, "met on", actor)
     if ch.visibility is not None:
         contact.visibility = common.choose_visibility(session, actor, ch.visibility)
-    _apply_tier(session, actor, contact, ch)
+    apply_tier(session, actor, contact, ch)
     _apply_emails(session, actor, contact, ch)
     _apply_phones(actor, contact, ch)
     if ch.add_tags or ch.remove_tags:
@@ -156,7 +156,9 @@ def _apply(session: Session, actor: Actor, contact: Contact, ch: ContactChanges)
         session.flush()
 
 
-def _apply_tier(session: Session, actor: Actor, contact: Contact, ch: ContactChanges) -> None:
+def apply_tier(session: Session, actor: Actor, contact: Contact, ch: ContactChanges) -> None:
+    """Set a contact's tier and cadence from `ch` (a cadence needs a tier; a cadence that
+    only came with the old tier follows the new one), in the caller's transaction."""
     settled = (contact.tier is None) == (contact.cadence_days is None)
     if ch.tier is None and ch.cadence is None and settled:
         return  # the workspace's defaults are not needed (nor locked)
@@ -380,11 +382,10 @@ def contacts_page(
         return paging.page_of(common.contact_summaries(session, actor, found), order, next_key)
 
 
-def search_contacts(
-    actor: Actor, uow: UnitOfWork, query: str, *, limit: int = 50, include_archived: bool = False
-) -> list[ContactSummary]:
-    """Case-, accent- and phone-aware search over normalized columns (same on every database)."""
-    text = clean_text(query, "query", max_len=500, required=True) or ""
+def search_condition(text: str, region: str) -> ColumnElement[bool]:
+    """Contacts matching a search (every folded word in the name, nickname or an email;
+    or a phone number's digits), case- and accent-insensitive: 'zoe' finds 'Zoë',
+    'muller' finds 'Müller'. Visibility is the caller's WHERE."""
     matches = []
     tokens = search_tokens(text)
     if tokens:
@@ -395,7 +396,7 @@ def search_contacts(
     if digits:
         candidates = {digits[::-1]}
         try:
-            candidates.add(normalize_phone(text, actor.default_region).digits_reversed)
+            candidates.add(normalize_phone(text, region).digits_reversed)
         except ValidationFailed:
             pass
         # "Starts with these digits" as a range (digits sort before 'a' in any
@@ -415,9 +416,18 @@ def search_contacts(
                 )
             )
         )
+    # or_(false(), ...): a query that folds to nothing matches nothing, not everyone.
+    return or_(false(), *matches)
+
+
+def search_contacts(
+    actor: Actor, uow: UnitOfWork, query: str, *, limit: int = 50, include_archived: bool = False
+) -> list[ContactSummary]:
+    """Case-, accent- and phone-aware search over normalized columns (same on every database)."""
+    text = clean_text(query, "query", max_len=500, required=True) or ""
+    condition = search_condition(text, actor.default_region)
     with uow.read() as session:
-        # or_(false(), ...): a query that folds to nothing matches nothing, not everyone.
-        stmt = select(Contact).where(visible(Contact, actor), or_(false(), *matches))
+        stmt = select(Contact).where(visible(Contact, actor), condition)
         if not include_archived:
             stmt = stmt.where(Contact.archived_at.is_(None))
         contacts = session.scalars(

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from goodwill.web.pages import (
     account,
     asks,
+    contacts,
     imports,
     intros,
     ledger,
@@ -18,5 +19,6 @@ from goodwill.web.pages import (
 )
 
 router = APIRouter(include_in_schema=False)
-for area in (account, today, ledger, asks, intros, network, pipelines, imports, settings):
+for area in (account, today, contacts, ledger, asks, intros, network, pipelines, imports,
+             settings):  # fmt: skip
     router.include_router(area.router)

@@ -1,0 +1,155 @@
+"""The contact page's read model: everything about one person the actor may see, for
+one screen — details, positions, notes and open tasks, the timeline, the strength
+with its explanation, the balance and ledger with them, asks, introductions, the
+discovery profile, and needs and offers.
+
+Each part is built by its own area's view functions (so the page shows what the CLI
+and the API show), each bounded to its newest few, in one read session with the
+contact resolved once (a dozen public calls would each resolve it again: half the
+page's time); a contact the actor may not see fails exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from goodwill.domain.dates import local_date_of
+from goodwill.services import _common as common
+from goodwill.services import _giving_items as giving_items
+from goodwill.services import asks, contacts, discovery, interactions, intros, ledger
+from goodwill.services import strength as strength_service
+from goodwill.services._strength import settings_for
+from goodwill.services._visibility import visible
+from goodwill.services.actor import Actor, utcnow
+from goodwill.services.asks import AskView
+from goodwill.services.discovery import DiscoveryView
+from goodwill.services.giving import NeedOfferView
+from goodwill.services.intros import IntroductionView
+from goodwill.services.ledger import BalanceView, LedgerEntryView
+from goodwill.services.strength import StrengthView
+from goodwill.services.views import ContactDetail, InteractionView
+from goodwill.storage.expressions import not_indexed
+from goodwill.storage.schema import (
+    Ask,
+    Contact,
+    Interaction,
+    InteractionParticipant,
+    Introduction,
+    LedgerEntry,
+    NeedOffer,
+)
+from goodwill.storage.unit_of_work import UnitOfWork
+
+TIMELINE_SHOWN = 20
+LEDGER_SHOWN = 20
+ASKS_SHOWN = 20
+INTROS_SHOWN = 20
+ITEMS_SHOWN = 50
+
+
+@dataclass(frozen=True)
+class ContactPage:
+    contact: ContactDetail  # with positions, visible notes and open tasks
+    strength: StrengthView
+    balance: BalanceView  # the actor's own ledger with this person
+    ledger: list[LedgerEntryView]  # newest first
+    ledger_more: bool
+    timeline: list[InteractionView]  # newest first
+    timeline_more: bool
+    asks: list[AskView]
+    introductions: list[IntroductionView]  # as requester or target
+    discovery: DiscoveryView
+    needs_offers: list[NeedOfferView]
+
+
+def contact_page(actor: Actor, uow: UnitOfWork, contact_id: int) -> ContactPage:
+    """Everything the contact page shows about one contact the actor may see."""
+    now = utcnow()
+    with uow.read() as session:
+        person = common.resolve_contact(session, actor, contact_id)  # hidden: NotFound
+        cid = person.id
+        ref = common.contact_ref(person, actor)
+        settings = settings_for(session, actor)
+        timeline = session.scalars(
+            # As interactions_page for one contact: an IN from the participants index.
+            select(Interaction)
+            .where(
+                visible(Interaction, actor, workspace_index=False),
+                Interaction.id.in_(
+                    select(InteractionParticipant.interaction_id).where(
+                        InteractionParticipant.contact_id == cid
+                    )
+                ),
+            )
+            .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
+            .limit(TIMELINE_SHOWN + 1)
+        ).all()
+        entries = _ledger(session, actor, cid)
+        asked = session.scalars(
+            select(Ask)
+            .where(visible(Ask, actor), Ask.contact_id == cid)
+            .order_by(Ask.created_at.desc(), Ask.id.desc())
+            .limit(ASKS_SHOWN)
+        ).all()
+        today = local_date_of(now, actor.tz)
+        items = session.execute(
+            giving_items.rows_query(actor, today, contact_id=cid)
+            .order_by(NeedOffer.kind, NeedOffer.noted_on.desc(), NeedOffer.id.desc())
+            .limit(ITEMS_SHOWN)
+        ).all()
+        return ContactPage(
+            contact=contacts._detail(session, actor, person),
+            strength=strength_service._views(session, actor, now, settings, [cid])[0],
+            balance=ledger._balance(session, actor, cid, ref, None, None),
+            ledger=entries[:LEDGER_SHOWN],
+            ledger_more=len(entries) > LEDGER_SHOWN,
+            timeline=interactions._views(session, actor, timeline[:TIMELINE_SHOWN]),
+            timeline_more=len(timeline) > TIMELINE_SHOWN,
+            asks=asks._views(session, actor, list(asked)),
+            introductions=_introductions(session, actor, cid),
+            discovery=discovery._view(session, actor, person, []),
+            needs_offers=[giving_items.row_view(r, n, actor, today) for r, n in items],
+        )
+
+
+def _ledger(session: Session, actor: Actor, contact_id: int) -> list[LedgerEntryView]:
+    """The actor's own entries with this contact, newest first, one more than shown.
+
+    ledger.ledger_page's entries, found from the counterpart index: with the owner's
+    index usable, SQLite reads the owner's whole ledger newest first to find one
+    person's few entries (210,000 of them at 100k contacts)."""
+    rows = session.scalars(
+        select(LedgerEntry)
+        .where(
+            LedgerEntry.counterpart_id == contact_id,
+            not_indexed(LedgerEntry.owner_id) == actor.user_id,
+            not_indexed(LedgerEntry.workspace_id) == actor.workspace_id,
+            LedgerEntry.deleted_at.is_(None),
+        )
+        .order_by(LedgerEntry.occurred_on.desc(), LedgerEntry.id.desc())
+        .limit(LEDGER_SHOWN + 1)
+    ).all()
+    return [ledger.entry_view(session, actor, e) for e in rows]
+
+
+def _introductions(session: Session, actor: Actor, contact_id: int) -> list[IntroductionView]:
+    """The visible introductions with this contact as requester or target, newest first
+    (none of someone in the trash: they wait there with them)."""
+    person = aliased(Contact)
+    rows = session.scalars(
+        select(Introduction)
+        .where(
+            visible(Introduction, actor),
+            or_(Introduction.requester_id == contact_id, Introduction.target_id == contact_id),
+            ~exists().where(
+                person.id.in_([Introduction.requester_id, Introduction.target_id]),
+                person.deleted_at.is_not(None),
+            ),
+        )
+        .order_by(Introduction.created_at.desc(), Introduction.id.desc())
+        .limit(INTROS_SHOWN)
+    ).all()
+    return intros._views(session, actor, list(rows))
