@@ -149,7 +149,15 @@ def shot(page, name: str) -> Path:
 
 
 def first_contentful_paint(page) -> float | None:
-    """The browser's own first-contentful-paint of the page loaded last, in ms."""
+    """The browser's own first-contentful-paint of the page loaded last, in ms (waits
+    up to 5 s for the browser to record it)."""
+    try:
+        page.wait_for_function(
+            "() => performance.getEntriesByName('first-contentful-paint').length > 0",
+            timeout=5_000,
+        )
+    except playwright_sync.TimeoutError:
+        return None
     value = page.evaluate(
         "() => { const e = performance.getEntriesByName('first-contentful-paint')[0];"
         " return e ? e.startTime : null; }"
