@@ -16,7 +16,7 @@ from goodwill.services.actor import utcnow
 from goodwill.services.members import owned_tables
 from goodwill.storage.schema import Contact, Membership
 from tests.factories import make_contact
-from tests.web.test_authorization_matrix import MATRIX
+from tests.web.test_authorization_matrix import MATRIX, PAGES
 
 PASSWORD = "carl's long password"
 CARL = "carl@team.example"
@@ -32,6 +32,12 @@ OPEN_TO_THE_REMOVED = {
     ("GET", "/api/v1/auth/session"),
     ("POST", "/api/v1/auth/workspace"),
     ("GET", "/api/v1/me/export"),
+    # The web pages before a session: anyone may see them and use them.
+    ("GET", "/login"),
+    ("POST", "/login"),
+    ("GET", "/signup"),
+    ("POST", "/signup"),
+    ("POST", "/logout"),
 }
 
 
@@ -102,6 +108,12 @@ def test_removed_member_gets_403_from_every_other_route(carl_client, uow, owner,
         if len(row) > 2:
             planted.update(row[2](owner, uow, canary, "workspace", planted))
         method, url, body = row[0](planted)
+        if key in PAGES:  # a page: a form, answered by a page saying why
+            response = carl_client.request(method, url, data=body, follow_redirects=False)
+            assert canary.lower() not in response.text.lower()
+            assert response.status_code == 403, f"{method} {url}: {response.status_code}"
+            assert "removed from this workspace" in response.text, f"{method} {url}"
+            continue
         response = carl_client.request(method, url, json=body)
         assert canary.lower() not in response.text.lower()
         if url.startswith(("/dav", "/feeds", "/.well-known")):
