@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, delete, insert, literal, or_, select, union_all
+from sqlalchemy import ColumnElement, String, delete, insert, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from goodwill.domain.dedupe import DedupeProfile, likely_score, make_profile, score_pair
@@ -168,9 +168,9 @@ def _profiles(
     session: Session, actor: Actor, ids: Iterable[int] | None = None
 ) -> dict[int, DedupeProfile]:
     """Every visible contact's dedupe profile (or those of `ids` only), from two queries."""
-    shown = visible(Contact, actor)
     if ids is not None:
-        shown = and_(shown, Contact.id.in_(sorted(set(ids))))
+        return _some_profiles(session, actor, sorted(set(ids)))
+    shown = visible(Contact, actor)
     people = session.execute(
         select(Contact.id, Contact.first_name, Contact.last_name, Contact.nickname).where(shown)
     ).all()
@@ -188,8 +188,48 @@ def _profiles(
         .join(Contact, Contact.id == Position.contact_id)
         .where(shown, Position.end_date.is_(None), visible(Organization, actor)),
     )
+    return _made(people, session.execute(attributes))
+
+
+def _some_profiles(session: Session, actor: Actor, ids: list[int]) -> dict[int, DedupeProfile]:
+    """The profiles of those of `ids` the actor may see now, read by id: the visible
+    ones first, then their emails, phones and current organizations by contact id (the
+    workspace index would have SQLite walk the whole workspace)."""
+    people = session.execute(
+        select(Contact.id, Contact.first_name, Contact.last_name, Contact.nickname).where(
+            Contact.id.in_(ids), visible(Contact, actor, workspace_index=False)
+        )
+    ).all()
+    shown = [row[0] for row in people]
+    if not shown:
+        return {}
+    attributes = [
+        *session.execute(
+            select(ContactEmail.contact_id, literal("e", String), ContactEmail.email).where(
+                ContactEmail.contact_id.in_(shown)
+            )
+        ),
+        *session.execute(
+            select(ContactPhone.contact_id, literal("p", String), ContactPhone.e164).where(
+                ContactPhone.contact_id.in_(shown)
+            )
+        ),
+        *session.execute(
+            select(Position.contact_id, literal("o", String), Organization.name)
+            .join(Organization, Organization.id == Position.organization_id)
+            .where(
+                Position.contact_id.in_(shown),
+                Position.end_date.is_(None),
+                visible(Organization, actor, workspace_index=False),
+            )
+        ),
+    ]
+    return _made(people, attributes)
+
+
+def _made(people: Iterable[Any], attributes: Iterable[Any]) -> dict[int, DedupeProfile]:
     values: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for contact_id, kind, value in session.execute(attributes):
+    for contact_id, kind, value in attributes:
         values[contact_id][kind].append(value)
     profiles = {}
     for contact_id, first, last, nickname in people:
@@ -566,19 +606,45 @@ def _dismissed(session: Session, actor: Actor, ids: list[int] | None) -> set[tup
     return {(a, b) for a, b in session.execute(query)}
 
 
-def _before(key: PairKey) -> ColumnElement[bool]:
-    """Rows after `key` in the page order (score, a, b, all descending)."""
-    score, a, b = key
-    return or_(
-        StoredDuplicate.score < score,
-        and_(
-            StoredDuplicate.score == score,
-            or_(
-                StoredDuplicate.contact_a_id < a,
-                and_(StoredDuplicate.contact_a_id == a, StoredDuplicate.contact_b_id < b),
+_ORDER = (
+    StoredDuplicate.score.desc(),
+    StoredDuplicate.contact_a_id.desc(),
+    StoredDuplicate.contact_b_id.desc(),
+)
+
+
+def _stored_after(
+    session: Session, actor: Actor, key: PairKey | None, n: int
+) -> list[tuple[int, int, int]]:
+    """Up to `n` of the actor's stored pairs after `key` in the page order (score, a, b,
+    all descending), as (score, a, b).
+
+    Asked as up to three seeks on the index (the rest of a's pairs at this score, the
+    rest of this score, the lower scores): SQLite seeks on neither the OR form nor a row
+    value, and scores tie by the thousand (a page deep in a tie would read the tie)."""
+    columns = (StoredDuplicate.score, StoredDuplicate.contact_a_id, StoredDuplicate.contact_b_id)
+    if key is None:
+        parts: list[tuple[ColumnElement[bool], ...]] = [()]
+    else:
+        score, a, b = key
+        parts = [
+            (
+                StoredDuplicate.score == score,
+                StoredDuplicate.contact_a_id == a,
+                StoredDuplicate.contact_b_id < b,
             ),
-        ),
-    )
+            (StoredDuplicate.score == score, StoredDuplicate.contact_a_id < a),
+            (StoredDuplicate.score < score,),
+        ]
+    rows: list[tuple[int, int, int]] = []
+    for where in parts:
+        if len(rows) >= n:
+            break
+        found = session.execute(
+            select(*columns).where(*_mine(actor), *where).order_by(*_ORDER).limit(n - len(rows))
+        ).all()
+        rows += [(score, a, b) for score, a, b in found]
+    return rows
 
 
 def stored_duplicates(
@@ -595,18 +661,7 @@ def stored_duplicates(
         key = after
         more = True
         for _ in range(MAX_BATCHES):
-            query = select(
-                StoredDuplicate.score, StoredDuplicate.contact_a_id, StoredDuplicate.contact_b_id
-            ).where(*_mine(actor))
-            if key is not None:
-                query = query.where(_before(key))
-            rows = session.execute(
-                query.order_by(
-                    StoredDuplicate.score.desc(),
-                    StoredDuplicate.contact_a_id.desc(),
-                    StoredDuplicate.contact_b_id.desc(),
-                ).limit(limit)
-            ).all()
+            rows = _stored_after(session, actor, key, limit)
             ids = sorted({i for _, a, b in rows for i in (a, b)})
             profiles = _profiles(session, actor, ids) if ids else {}
             dismissed = _dismissed(session, actor, ids) if ids else set()
@@ -619,18 +674,13 @@ def stored_duplicates(
                     shown.append((score, a, b, score_pair(profiles[a], profiles[b])[1]))
                     if len(shown) == limit:
                         break
-            if len(rows) < limit and (not rows or key == tuple(rows[-1])):
+            if len(rows) < limit and (not rows or key == rows[-1]):
                 more = False  # the last stored pair was looked at
                 break
             if len(shown) == limit:
                 break
         if more and key is not None and len(shown) == limit:
-            more = (
-                session.scalar(
-                    select(StoredDuplicate.id).where(*_mine(actor), _before(key)).limit(1)
-                )
-                is not None
-            )
+            more = bool(_stored_after(session, actor, key, 1))
         names: dict[int, str] = dict(
             session.execute(
                 select(Contact.id, Contact.display_name).where(
