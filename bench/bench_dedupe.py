@@ -12,6 +12,7 @@ duplicates page itself over HTTP (TestClient, a signed-in session).
 from __future__ import annotations
 
 import argparse
+import gc
 import statistics
 import time
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from goodwill.web.app import Settings, create_app
 
 def percentiles(fn: Callable[[], Any], runs: int) -> tuple[float, float]:
     fn()  # warm
+    gc.collect()  # the setup's garbage is not the page's
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
