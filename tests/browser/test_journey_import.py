@@ -1,5 +1,6 @@
 """Import in a real browser: a vCard file uploaded, its progress polled to the end, its
-contacts listed, then undone; and the duplicates review's merge preview."""
+contacts listed, then undone; and the duplicates review: a scan in the background, the
+pair it found, its merge preview, the merge."""
 
 from __future__ import annotations
 
@@ -57,7 +58,7 @@ def test_import_a_vcard_file_watch_it_finish_and_undo_it(page, tmp_path):
     assert_accessible(page)
 
 
-def test_review_a_near_duplicate_with_its_merge_preview(page, tmp_path):
+def test_scan_for_duplicates_preview_the_pair_and_merge_it(page, tmp_path):
     sign_up(page)
     path = tmp_path / "nasa.vcf"
     path.write_text(
@@ -70,6 +71,19 @@ def test_review_a_near_duplicate_with_its_merge_preview(page, tmp_path):
     page.goto("/import")
     page.get_by_role("link", name="Review likely duplicates").click()
     page.get_by_role("heading", name="Likely duplicates").wait_for()
+    # Nothing scanned yet: the page offers the scan, which runs in the background (the
+    # page polls it while it runs and reloads when it is done).
+    assert page.get_by_text("Not scanned yet").is_visible()
+    assert page.get_by_role("link", name="Preview merge").count() == 0
+    assert_accessible(page)
+    page.get_by_role("button", name="Scan for duplicates").click()
+    page.wait_for_url("**/import/duplicates")
+    page.wait_for_selector("#dupe-scan[data-status=done]")
+    page.get_by_role("link", name="Preview merge").first.wait_for()
+    assert page.get_by_text("Last scanned at").is_visible()
+    assert page.get_by_role("button", name="Scan again").is_visible()
+    row = page.locator("table.im-dupes tbody tr")
+    assert row.count() == 1 and row.inner_text().count("Johnson") == 2
     assert_accessible(page)
     shot(page, "duplicates")
     page.get_by_role("link", name="Preview merge").first.click()
@@ -81,6 +95,8 @@ def test_review_a_near_duplicate_with_its_merge_preview(page, tmp_path):
     page.get_by_role("button", name="Merge").click()
     page.wait_for_url("**/import/duplicates")
     assert page.get_by_text("No likely duplicates").is_visible()
+    assert page.locator("table.im-dupes").count() == 0
+    assert_accessible(page)
 
 
 def test_a_longer_import_shows_its_progress_while_it_runs(page, tmp_path):

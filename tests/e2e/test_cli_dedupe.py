@@ -95,3 +95,17 @@ def test_merge_a_contact_into_itself_or_a_missing_one_fails(gw, twins):
     assert same.exit_code == 2 and "two different contacts" in same.stderr
     missing = gw("merge", str(chen), "999", "--yes")
     assert missing.exit_code == 3 and "no contact #999" in missing.stderr
+
+
+def test_duplicates_scan_stores_the_pairs_the_stored_list_shows(gw, twins):
+    chen, lopez = twins
+    assert "Not scanned yet" in ok(gw("duplicates", "--stored")).stdout
+    text = ok(gw("duplicates", "--scan")).stdout
+    assert "1 likely duplicate pairs stored" in text and "scanned 3 contacts" in text
+    scanned = as_json(gw("duplicates", "--scan", "--json"))
+    assert (scanned["pairs"], scanned["contacts"]) == (1, 3)
+    [pair] = as_json(gw("duplicates", "--stored", "--json"))["candidates"]
+    assert (pair["a"]["id"], pair["b"]["id"], pair["score"]) == (chen, lopez, 100)
+    assert "Maria Lopez" in ok(gw("duplicates", "--stored")).stdout
+    ok(gw("duplicates", "dismiss", str(chen), str(lopez)))
+    assert as_json(gw("duplicates", "--stored", "--json"))["candidates"] == []

@@ -13,9 +13,11 @@ from typing import Any
 
 from goodwill.errors import PermissionDenied
 from goodwill.services import accounts, contacts, dedupe, exporting, importing
+from goodwill.services.actor import utcnow
 from goodwill.services.contacts import ContactChanges as CC
 from goodwill.services.importing import ImportOptions
 from goodwill.services.views import Ref
+from goodwill.storage.schema import StoredDuplicate
 
 MISSING = 999_999_999
 PRIVATE_ORG = Ref(None, "a private organization")
@@ -108,6 +110,48 @@ def _list_duplicates(b: Any, uow: Any, c: Any) -> list[Any]:
     ]
 
 
+def _stored_duplicates(b: Any, uow: Any, c: Any) -> list[Any]:
+    """B's scan and B's stored pairs: A's private contacts are neither stored nor shown,
+    not even from a pair stored for B before A's contact was made private."""
+    p = c.p
+    hidden = {p.contact, p.trashed}
+    twin = c.ok(
+        contacts.add_contact,
+        CC(first_name=p.canary, last_name="Hidden", add_emails=[p.email], add_phones=[p.phone]),
+        echoed=(p.canary, p.email),
+    )
+    scanned = c.ok(dedupe.scan_duplicates, expect=lambda r: r.pairs >= 0)
+    with uow.write() as session:  # as if B had scanned while A's contact was shared
+        low, high = sorted((p.contact, twin.id))
+        session.add(
+            StoredDuplicate(
+                owner_id=b.user_id, workspace_id=b.workspace_id, contact_a_id=low,
+                contact_b_id=high, score=100, reasons=["same email"], scanned_at=utcnow(),
+            )
+        )  # fmt: skip
+
+    def clean(r: Any) -> bool:
+        return not hidden & {i for x in r.candidates for i in (x.a.id, x.b.id)}
+
+    return [
+        scanned,
+        c.ok(dedupe.stored_duplicates, limit=200, expect=clean),
+        c.ok(dedupe.stored_duplicates, limit=1, after=(101, 0, 0), expect=clean),
+    ]
+
+
+def _scan_calls(b: Any, uow: Any, c: Any) -> list[Any]:
+    return [
+        c.ok(dedupe.scan_state, expect=lambda r: r.status == "never"),
+        c.ok(dedupe.start_scan, expect=lambda r: r is True),
+        c.ok(dedupe.run_scan),
+        c.ok(dedupe.run_failed, "never mind"),
+        c.ok(dedupe.scan_state, expect=lambda r: r.status == "done"),
+        c.ok(dedupe.stored_duplicates, expect=lambda r: not {c.p.contact} & {
+            i for x in r.candidates for i in (x.a.id, x.b.id)}),
+    ]  # fmt: skip
+
+
 def _merge_calls(name: str) -> Callable[[Any, Any, Any], Any]:
     def calls(b: Any, uow: Any, c: Any) -> list[Any]:
         fn = getattr(dedupe, name)  # looked up at call time: the canary's spy
@@ -144,6 +188,12 @@ IMPORT_CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
         c.ok(contacts.bulk_update_contacts, imported=MISSING, tier="A", expect=lambda r: r == 0),
     ],
     "dedupe.list_duplicates": _list_duplicates,
+    "dedupe.scan_duplicates": _stored_duplicates,
+    "dedupe.stored_duplicates": _stored_duplicates,
+    "dedupe.scan_state": _scan_calls,
+    "dedupe.start_scan": _scan_calls,
+    "dedupe.run_scan": _scan_calls,
+    "dedupe.run_failed": _scan_calls,
     "dedupe.dismiss_duplicate": lambda b, uow, c: [
         c.hidden(c.contact_refs, lambda r: dedupe.dismiss_duplicate(b, uow, r, c.p.shared)),
         c.hidden(c.contact_refs, lambda r: dedupe.dismiss_duplicate(b, uow, c.p.b_contact, r)),

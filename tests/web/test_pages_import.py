@@ -145,15 +145,72 @@ def _pair(owner, uow, visibility="workspace"):
     return a, b
 
 
-def test_duplicates_lists_the_pair_with_a_preview_link(client, owner, uow):
+def _scan(client):
+    response = client.post("/import/duplicates/scan")
+    assert response.status_code == 303 and response.headers["location"] == "/import/duplicates"
+
+
+def test_duplicates_before_a_scan_offer_the_scan_and_no_pairs(client, owner, uow):
     a, b = _pair(owner, uow)
+    html = client.get("/import/duplicates").text
+    assert 'action="/import/duplicates/scan"' in html and "Scan for duplicates" in html
+    assert 'name="csrf_token"' in html
+    assert f'href="/import/duplicates/{a.id}/{b.id}"' not in html
+    assert "Not scanned yet" in html
+
+
+def test_a_scan_lists_the_pair_with_a_preview_link(client, owner, uow):
+    a, b = _pair(owner, uow)
+    _scan(client)  # the background task has run when the response is back
     html = client.get("/import/duplicates").text
     assert f'href="/import/duplicates/{a.id}/{b.id}"' in html
     assert "Katherine Johnson" in html
+    assert "Last scanned at" in html and "Scan again" in html
+    assert dedupe.scan_state(owner, uow).status == "done"
+
+
+def test_a_running_scan_is_polled_and_the_page_reloads_when_it_ends(client, owner, uow):
+    _pair(owner, uow)
+    assert dedupe.start_scan(owner, uow)
+    html = client.get("/import/duplicates").text
+    assert 'hx-get="/import/duplicates/scan"' in html and 'hx-trigger="every 1s"' in html
+    assert "Scanning for duplicates" in html and 'action="/import/duplicates/scan"' not in html
+    # a second click while it runs starts nothing (and says so by still polling)
+    _scan(client)
+    assert dedupe.scan_state(owner, uow).running
+    poll = client.get("/import/duplicates/scan", headers={"HX-Request": "true"})
+    assert poll.status_code == 200 and "HX-Refresh" not in poll.headers
+    assert 'hx-trigger="every 1s"' in poll.text
+    dedupe.scan_duplicates(owner, uow)
+    poll = client.get("/import/duplicates/scan", headers={"HX-Request": "true"})
+    assert poll.headers.get("HX-Refresh") == "true"
+    assert "hx-trigger" not in poll.text and "Last scanned at" in poll.text
+
+
+def test_pages_of_pairs_link_to_the_next(client, owner, uow, monkeypatch):
+    from goodwill.web.pages import imports
+
+    a, b = _pair(owner, uow)
+    c = make_contact(owner, uow, name="Dorothy Vaughan", organization="NASA")
+    d = make_contact(owner, uow, name="Dorothy Vaughan", organization="NASA")
+    _scan(client)
+    monkeypatch.setattr(imports, "DUPLICATES_SHOWN", 1)
+    first = client.get("/import/duplicates").text
+    assert first.count('class="button small"') == 1
+    link = first.split('href="/import/duplicates?after=')[1].split('"')[0]
+    second = client.get(f"/import/duplicates?after={link}").text
+    pairs = [f"/import/duplicates/{a.id}/{b.id}", f"/import/duplicates/{c.id}/{d.id}"]
+    assert all((p in first) != (p in second) for p in pairs)  # each on one page only
+
+
+@pytest.mark.parametrize("after", ["1", "x.1.2", "1.2.3.4", "99999.1.2"])
+def test_a_bad_page_key_is_refused(client, after):
+    assert client.get(f"/import/duplicates?after={after}").status_code == 422
 
 
 def test_merge_preview_shows_the_merged_contact_and_merges(client, owner, uow):
     a, b = _pair(owner, uow)
+    _scan(client)
     html = client.get(f"/import/duplicates/{a.id}/{b.id}").text
     assert "The merged contact" in html
     assert "kj@nasa.example" in html and "202" in html.split("Phones")[1].split("</dd>")[0]
@@ -166,8 +223,20 @@ def test_merge_preview_shows_the_merged_contact_and_merges(client, owner, uow):
 
 def test_dismissed_pairs_are_not_suggested_again(client, owner, uow):
     a, b = _pair(owner, uow)
+    _scan(client)
     assert client.post(f"/import/duplicates/{a.id}/{b.id}/dismiss").status_code == 303
     assert dedupe.list_duplicates(owner, uow).candidates == []
+    html = client.get("/import/duplicates").text
+    assert f'href="/import/duplicates/{a.id}/{b.id}"' not in html and "No likely duplicates" in html
+
+
+def test_scan_needs_the_csrf_token(app, uow, owner):
+    _pair(owner, uow)
+    grant = auth.start_session(uow, owner)
+    bare = TestClient(app, follow_redirects=False)
+    bare.cookies.set("goodwill_session", grant.cookie)
+    assert bare.post("/import/duplicates/scan").status_code == 403
+    assert dedupe.scan_state(owner, uow).status == "never"
 
 
 def test_merge_needs_the_csrf_token(app, uow, owner):
@@ -183,11 +252,29 @@ def test_teammate_never_sees_the_owners_private_duplicates(app, uow, owner, team
     canary = f"CANARY-{uuid4().hex}"
     a = make_contact(owner, uow, name=f"{canary} Hidden", visibility="private")
     b = make_contact(owner, uow, name=f"{canary} Hidden", visibility="private")
-    assert _session_client(app, uow, owner).get("/import/duplicates").text.count(canary) >= 2
+    own = _session_client(app, uow, owner)
+    _scan(own)
+    assert own.get("/import/duplicates").text.count(canary) >= 2
     mate = _session_client(app, uow, teammate)
+    _scan(mate)
     listing = mate.get("/import/duplicates")
     assert listing.status_code == 200 and canary not in listing.text
     preview = mate.get(f"/import/duplicates/{a.id}/{b.id}")
     assert preview.status_code == 404 and canary not in preview.text
     assert mate.post(f"/import/duplicates/{a.id}/{b.id}/merge").status_code == 404
     assert len(contacts.list_contacts(owner, uow)) == 2
+
+
+def test_a_pair_made_private_after_the_teammates_scan_is_not_shown_to_them(
+    app, uow, owner, teammate
+):
+    canary = f"CANARY-{uuid4().hex}"
+    a = make_contact(owner, uow, name=f"{canary} Shown", visibility="workspace")
+    b = make_contact(owner, uow, name=f"{canary} Shown", visibility="workspace")
+    mate = _session_client(app, uow, teammate)
+    _scan(mate)
+    assert mate.get("/import/duplicates").text.count(canary) >= 2
+    contacts.edit_contact(owner, uow, b.id, contacts.ContactChanges(visibility="private"))
+    listing = mate.get("/import/duplicates")
+    assert listing.status_code == 200 and canary not in listing.text
+    assert f"/import/duplicates/{a.id}/{b.id}" not in listing.text

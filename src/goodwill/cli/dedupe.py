@@ -1,4 +1,4 @@
-"""`goodwill duplicates` (list, dismiss) and `goodwill merge`."""
+"""`goodwill duplicates` (list, scan, dismiss) and `goodwill merge`."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ import typer
 
 from goodwill.cli import render
 from goodwill.cli.state import confirm, console, state
+from goodwill.errors import Conflict
 from goodwill.services import dedupe as dedupe_service
+from goodwill.services.actor import Actor
 from goodwill.services.dedupe import MergePreview
+from goodwill.storage.unit_of_work import UnitOfWork
 
 duplicates_app = typer.Typer(
     help="Likely duplicate contacts, best first (`duplicates dismiss A B`: not the same person).",
@@ -28,13 +31,35 @@ def duplicates(
     contact: Annotated[
         str | None, typer.Option("--contact", "-c", help="Only pairs with this contact.")
     ] = None,
+    scan: Annotated[
+        bool,
+        typer.Option(
+            "--scan",
+            help="Scan all your contacts and store the likely pairs for the web page's "
+            "review (`goodwill duplicates --stored` lists them).",
+        ),
+    ] = False,
+    stored: Annotated[
+        bool,
+        typer.Option("--stored", help="List the pairs the last scan stored, re-checked now."),
+    ] = False,
     as_json: Json = False,
 ) -> None:
     """List likely duplicate pairs with a score and why; merge with `goodwill merge A B`."""
     if ctx.invoked_subcommand is not None:
         return
     st = state(ctx)
-    found = dedupe_service.list_duplicates(st.actor, st.uow, limit=limit, contact=contact)
+    if scan:
+        _scan(st.actor, st.uow, as_json)
+        return
+    if stored:
+        page = dedupe_service.stored_duplicates(st.actor, st.uow, limit=limit)
+        found = dedupe_service.DuplicateList(page.candidates, page.scan.notes)
+        if page.scan.scanned_at is None and not as_json:
+            console.print("Not scanned yet: goodwill duplicates --scan")
+            return
+    else:
+        found = dedupe_service.list_duplicates(st.actor, st.uow, limit=limit, contact=contact)
     if as_json:
         render.emit_json(found)
         return
@@ -51,6 +76,26 @@ def duplicates(
         )
         console.print("Merge a pair: goodwill merge KEEP OTHER --preview")
     for note in found.notes:
+        console.print(f"note: {note}", markup=False)
+
+
+def _scan(actor: Actor, uow: UnitOfWork, as_json: bool) -> None:
+    """The scan, in the foreground, marked running while it runs (as the page's is)."""
+    if not dedupe_service.start_scan(actor, uow):
+        raise Conflict("a scan for duplicates is already running: wait for it to finish")
+    try:
+        result = dedupe_service.scan_duplicates(actor, uow)
+    except BaseException:
+        dedupe_service.run_failed(actor, uow, "the scan was interrupted")
+        raise
+    if as_json:
+        render.emit_json(result)
+        return
+    render.ok(
+        f"scanned {result.contacts:,} contacts ({result.compared:,} candidate pairs): "
+        f"{result.pairs:,} likely duplicate pairs stored"
+    )
+    for note in result.notes:
         console.print(f"note: {note}", markup=False)
 
 

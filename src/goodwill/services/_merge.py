@@ -47,6 +47,7 @@ from goodwill.storage.schema import (
     Opportunity,
     Organization,
     Position,
+    StoredDuplicate,
     Task,
 )
 
@@ -72,6 +73,8 @@ HANDLED = frozenset(
         ("merges", "kept_contact_id"),
         ("duplicate_dismissals", "contact_a_id"),
         ("duplicate_dismissals", "contact_b_id"),
+        ("duplicate_candidates", "contact_a_id"),
+        ("duplicate_candidates", "contact_b_id"),
         ("contact_relations", "contact_a_id"),
         ("contact_relations", "contact_b_id"),
         ("discovery_answers", "contact_id"),
@@ -331,6 +334,12 @@ def execute_merge(session: Session, actor: Actor, keep: Contact, other: Contact,
 
     _carry_dismissals(session, k, o)
     _carry_relations(session, k, o)
+    # Every user's stored pairs with other go (keep's are re-scored when shown).
+    session.execute(
+        delete(StoredDuplicate).where(
+            or_(StoredDuplicate.contact_a_id == o, StoredDuplicate.contact_b_id == o)
+        )
+    )
     session.execute(delete(Contact).where(Contact.id == o))
     merge = Merge(
         workspace_id=actor.workspace_id,

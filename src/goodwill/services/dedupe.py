@@ -10,31 +10,35 @@ shape a suggestion. Merging is never automatic: it is asked for, pair by pair.
 from __future__ import annotations
 
 import itertools
+import logging
+import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import String, literal, select, union_all
+from sqlalchemy import ColumnElement, String, delete, insert, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from goodwill.domain.dedupe import DedupeProfile, likely_score, make_profile, score_pair
 from goodwill.domain.dedupe_blocking import blocking_keys, describe_block
-from goodwill.errors import ValidationFailed
+from goodwill.errors import GoodwillError, ValidationFailed
 from goodwill.services import _common as common
 from goodwill.services import _merge
 from goodwill.services import contacts as contact_service
 from goodwill.services._visibility import require_owner, visible
-from goodwill.services.actor import Actor
+from goodwill.services.actor import Actor, utcnow
 from goodwill.services.views import ContactDetail, PositionView, Ref
 from goodwill.storage.schema import (
     Contact,
     ContactEmail,
     ContactPhone,
     DuplicateDismissal,
+    DuplicateScan,
     Organization,
     Position,
+    StoredDuplicate,
 )
 from goodwill.storage.unit_of_work import UnitOfWork
 
@@ -160,14 +164,16 @@ def list_duplicates(
         )
 
 
-def _profiles(session: Session, actor: Actor) -> dict[int, DedupeProfile]:
-    """Every visible contact's dedupe profile, from two queries."""
-    people = session.execute(
-        select(Contact.id, Contact.first_name, Contact.last_name, Contact.nickname).where(
-            visible(Contact, actor)
-        )
-    ).all()
+def _profiles(
+    session: Session, actor: Actor, ids: Iterable[int] | None = None
+) -> dict[int, DedupeProfile]:
+    """Every visible contact's dedupe profile (or those of `ids` only), from two queries."""
+    if ids is not None:
+        return _some_profiles(session, actor, sorted(set(ids)))
     shown = visible(Contact, actor)
+    people = session.execute(
+        select(Contact.id, Contact.first_name, Contact.last_name, Contact.nickname).where(shown)
+    ).all()
     attributes = union_all(
         select(ContactEmail.contact_id, literal("e", String), ContactEmail.email)
         .join(Contact, Contact.id == ContactEmail.contact_id)
@@ -182,8 +188,48 @@ def _profiles(session: Session, actor: Actor) -> dict[int, DedupeProfile]:
         .join(Contact, Contact.id == Position.contact_id)
         .where(shown, Position.end_date.is_(None), visible(Organization, actor)),
     )
+    return _made(people, session.execute(attributes))
+
+
+def _some_profiles(session: Session, actor: Actor, ids: list[int]) -> dict[int, DedupeProfile]:
+    """The profiles of those of `ids` the actor may see now, read by id: the visible
+    ones first, then their emails, phones and current organizations by contact id (the
+    workspace index would have SQLite walk the whole workspace)."""
+    people = session.execute(
+        select(Contact.id, Contact.first_name, Contact.last_name, Contact.nickname).where(
+            Contact.id.in_(ids), visible(Contact, actor, workspace_index=False)
+        )
+    ).all()
+    shown = [row[0] for row in people]
+    if not shown:
+        return {}
+    attributes = [
+        *session.execute(
+            select(ContactEmail.contact_id, literal("e", String), ContactEmail.email).where(
+                ContactEmail.contact_id.in_(shown)
+            )
+        ),
+        *session.execute(
+            select(ContactPhone.contact_id, literal("p", String), ContactPhone.e164).where(
+                ContactPhone.contact_id.in_(shown)
+            )
+        ),
+        *session.execute(
+            select(Position.contact_id, literal("o", String), Organization.name)
+            .join(Organization, Organization.id == Position.organization_id)
+            .where(
+                Position.contact_id.in_(shown),
+                Position.end_date.is_(None),
+                visible(Organization, actor, workspace_index=False),
+            )
+        ),
+    ]
+    return _made(people, attributes)
+
+
+def _made(people: Iterable[Any], attributes: Iterable[Any]) -> dict[int, DedupeProfile]:
     values: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for contact_id, kind, value in session.execute(attributes):
+    for contact_id, kind, value in attributes:
         values[contact_id][kind].append(value)
     profiles = {}
     for contact_id, first, last, nickname in people:
@@ -334,3 +380,322 @@ def merge_contacts(
         plan = _merge.plan_merge(session, actor, kept, merged)
         _merge.execute_merge(session, actor, kept, merged, plan)
         return contact_service._detail(session, actor, kept)
+
+
+# -- Stored candidates: a scan in the background, pages of its pairs re-scored ---------
+#
+# Finding pairs takes every visible contact's profile (a minute at 100k contacts), so a
+# page cannot do it: `scan_duplicates` stores the likely pairs of a full scan, per user
+# and workspace, and `stored_duplicates` shows a keyset page of them, best first,
+# re-scoring only that page's pairs with the current data. A pair whose contacts are
+# gone, merged, no longer visible to the actor or dismissed, or that no longer scores as
+# likely, is not shown. Visibility is checked when the page is read, not only when the
+# scan ran: a contact made private since is not shown to a teammate.
+
+log = logging.getLogger(__name__)
+STORED_MAX_LIMIT = 200
+# A page re-scores at most this many batches of stored pairs (a batch being one page's
+# worth) before it answers with what it found and a cursor to go on from.
+MAX_BATCHES = 5
+# A scan still "running" after this long died with its process: a new one may start.
+STALE_SCAN = timedelta(hours=2)
+SCAN_PROGRESS_EVERY = 20_000
+SCAN_INSERT_BATCH = 5_000
+# Pairs scored so far by the scans this process is running, per (user, workspace).
+_live: dict[tuple[int, int], tuple[int, int]] = {}
+_lock = threading.Lock()
+
+ScanProgress = Callable[[str, int, int], None]  # stage, done, total
+PairKey = tuple[int, int, int]  # score, contact a, contact b: the page order, descending
+
+
+@dataclass(frozen=True)
+class ScanState:
+    status: str  # never | running | done | failed
+    started_at: datetime | None
+    scanned_at: datetime | None  # when the stored pairs were found
+    pairs: int  # how many the last scan stored
+    notes: list[str]  # groups too large to compare, in the last scan
+    failure: str | None = None
+    scored: tuple[int, int] | None = None  # pairs scored, of how many (while running here)
+
+    @property
+    def running(self) -> bool:
+        return self.status == "running"
+
+
+NEVER_SCANNED = ScanState("never", None, None, 0, [])
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    pairs: int  # likely pairs stored
+    compared: int  # candidate pairs scored
+    contacts: int  # contacts looked at
+    notes: list[str]
+    scanned_at: datetime
+
+
+@dataclass(frozen=True)
+class StoredPage:
+    scan: ScanState
+    candidates: list[DuplicateCandidate]
+    after: PairKey | None  # where the next page starts; None: this is the last
+
+
+def _scan_row(session: Session, actor: Actor) -> DuplicateScan | None:
+    return session.scalar(
+        select(DuplicateScan).where(
+            DuplicateScan.owner_id == actor.user_id,
+            DuplicateScan.workspace_id == actor.workspace_id,
+        )
+    )
+
+
+def _running(row: DuplicateScan) -> bool:
+    return row.status == "running" and row.started_at > utcnow() - STALE_SCAN
+
+
+def _state(row: DuplicateScan | None) -> ScanState:
+    if row is None:
+        return NEVER_SCANNED
+    status = row.status if row.status != "running" or _running(row) else "failed"
+    failure = row.failure
+    if row.status == "running" and status == "failed":
+        failure = "the scan stopped without finishing"
+    scored = None
+    if status == "running":
+        with _lock:
+            scored = _live.get((row.owner_id, row.workspace_id))
+    return ScanState(
+        status, row.started_at, row.scanned_at, row.pairs, list(row.notes or []), failure, scored
+    )
+
+
+def scan_state(actor: Actor, uow: UnitOfWork) -> ScanState:
+    """The actor's duplicate scan in this workspace: running or not, and the last one."""
+    with uow.read() as session:
+        return _state(_scan_row(session, actor))
+
+
+def start_scan(actor: Actor, uow: UnitOfWork) -> bool:
+    """Mark a scan as running for the actor, to run it next (`run_scan`, in the
+    background); False when one is already running (nothing to start)."""
+    with uow.write() as session:
+        row = _scan_row(session, actor)
+        if row is not None and _running(row):
+            return False
+        now = utcnow()
+        if row is None:
+            row = DuplicateScan(
+                owner_id=actor.user_id,
+                workspace_id=actor.workspace_id,
+                status="running",
+                started_at=now,
+                pairs=0,
+                notes=[],
+            )
+            session.add(row)
+        else:
+            row.status, row.started_at, row.failure = "running", now, None
+        return True
+
+
+def run_scan(actor: Actor, uow: UnitOfWork) -> None:
+    """`scan_duplicates` as a background job: never raises; a scan that fails is marked
+    failed, with the reason, and the pairs of the previous scan stay."""
+    who = (actor.user_id, actor.workspace_id)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        with _lock:
+            _live[who] = (done, total)
+
+    failure: str | None = None
+    try:
+        scan_duplicates(actor, uow, progress)
+    except GoodwillError as exc:
+        failure = exc.message
+    except Exception:  # a bug must not leave the scan "running" for ever
+        log.exception("duplicate scan of user #%s stopped", actor.user_id)
+        failure = "the scan stopped on an unexpected error"
+    finally:
+        with _lock:
+            _live.pop(who, None)
+    if failure is not None:
+        run_failed(actor, uow, failure)
+
+
+def run_failed(actor: Actor, uow: UnitOfWork, failure: str) -> None:
+    """Mark the actor's running scan failed, with why (its stored pairs stay)."""
+    with uow.write() as session:
+        row = _scan_row(session, actor)
+        if row is not None and row.status == "running":
+            row.status, row.failure = "failed", failure[:500]
+
+
+def scan_duplicates(
+    actor: Actor, uow: UnitOfWork, progress: ScanProgress | None = None
+) -> ScanResult:
+    """Find every likely duplicate pair among the contacts the actor may see, with the
+    blocking and scoring `list_duplicates` uses, and store them in place of the actor's
+    pairs of the last scan.
+
+    The pairs are found from one read snapshot, then replaced in one short write
+    transaction: a long scan holds no write lock (SQLite has one for the whole file).
+    Pairs the actor dismissed are not stored."""
+    with uow.read() as session:
+        profiles = _profiles(session, actor)
+        dismissed = _dismissed(session, actor, None)
+        notes: list[str] = []
+        # Not sorted: one sort of 1.6M pairs is a second and more in one C call, with
+        # the GIL held against every other request of the process.
+        pairs = _blocked_pairs(profiles.values(), notes)
+    total = len(pairs)
+    if progress is not None:
+        progress("scoring", 0, total)
+    found: list[tuple[int, int, int, list[str]]] = []
+    for done, (a, b) in enumerate(pairs, 1):
+        if (a, b) not in dismissed:
+            score = likely_score(profiles[a], profiles[b])
+            if score is not None:
+                found.append((a, b, score, score_pair(profiles[a], profiles[b])[1]))
+        if progress is not None and done % SCAN_PROGRESS_EVERY == 0:
+            progress("scoring", done, total)
+    now = utcnow()
+    with uow.write() as session:
+        session.execute(delete(StoredDuplicate).where(*_mine(actor)))
+        for start in range(0, len(found), SCAN_INSERT_BATCH):
+            session.execute(
+                insert(StoredDuplicate),
+                [
+                    {
+                        "owner_id": actor.user_id,
+                        "workspace_id": actor.workspace_id,
+                        "contact_a_id": a,
+                        "contact_b_id": b,
+                        "score": score,
+                        "reasons": reasons,
+                        "scanned_at": now,
+                    }
+                    for a, b, score, reasons in found[start : start + SCAN_INSERT_BATCH]
+                ],
+            )
+        row = _scan_row(session, actor)
+        if row is None:
+            row = DuplicateScan(
+                owner_id=actor.user_id, workspace_id=actor.workspace_id, started_at=now
+            )
+            session.add(row)
+        row.status, row.scanned_at, row.failure = "done", now, None
+        row.pairs, row.notes = len(found), notes
+    if progress is not None:
+        progress("done", total, total)
+    return ScanResult(len(found), total, len(profiles), notes, now)
+
+
+def _mine(actor: Actor) -> tuple[ColumnElement[bool], ...]:
+    return (
+        StoredDuplicate.owner_id == actor.user_id,
+        StoredDuplicate.workspace_id == actor.workspace_id,
+    )
+
+
+def _dismissed(session: Session, actor: Actor, ids: list[int] | None) -> set[tuple[int, int]]:
+    query = select(DuplicateDismissal.contact_a_id, DuplicateDismissal.contact_b_id).where(
+        DuplicateDismissal.owner_id == actor.user_id
+    )
+    if ids is not None:
+        query = query.where(DuplicateDismissal.contact_a_id.in_(ids))
+    return {(a, b) for a, b in session.execute(query)}
+
+
+_ORDER = (
+    StoredDuplicate.score.desc(),
+    StoredDuplicate.contact_a_id.desc(),
+    StoredDuplicate.contact_b_id.desc(),
+)
+
+
+def _stored_after(
+    session: Session, actor: Actor, key: PairKey | None, n: int
+) -> list[tuple[int, int, int]]:
+    """Up to `n` of the actor's stored pairs after `key` in the page order (score, a, b,
+    all descending), as (score, a, b).
+
+    Asked as up to three seeks on the index (the rest of a's pairs at this score, the
+    rest of this score, the lower scores): SQLite seeks on neither the OR form nor a row
+    value, and scores tie by the thousand (a page deep in a tie would read the tie)."""
+    columns = (StoredDuplicate.score, StoredDuplicate.contact_a_id, StoredDuplicate.contact_b_id)
+    if key is None:
+        parts: list[tuple[ColumnElement[bool], ...]] = [()]
+    else:
+        score, a, b = key
+        parts = [
+            (
+                StoredDuplicate.score == score,
+                StoredDuplicate.contact_a_id == a,
+                StoredDuplicate.contact_b_id < b,
+            ),
+            (StoredDuplicate.score == score, StoredDuplicate.contact_a_id < a),
+            (StoredDuplicate.score < score,),
+        ]
+    rows: list[tuple[int, int, int]] = []
+    for where in parts:
+        if len(rows) >= n:
+            break
+        found = session.execute(
+            select(*columns).where(*_mine(actor), *where).order_by(*_ORDER).limit(n - len(rows))
+        ).all()
+        rows += [(score, a, b) for score, a, b in found]
+    return rows
+
+
+def stored_duplicates(
+    actor: Actor, uow: UnitOfWork, limit: int = 50, after: PairKey | None = None
+) -> StoredPage:
+    """A page of the pairs the actor's last scan stored, best first, from `after` on;
+    each re-scored with the current data (only this page's contacts are read), and
+    left out when a contact is gone or no longer visible, the pair was dismissed, or it
+    no longer scores as likely."""
+    limit = max(1, min(limit, STORED_MAX_LIMIT))
+    with uow.read() as session:
+        scan = _state(_scan_row(session, actor))
+        shown: list[tuple[int, int, int, list[str]]] = []
+        key = after
+        more = True
+        for _ in range(MAX_BATCHES):
+            rows = _stored_after(session, actor, key, limit)
+            ids = sorted({i for _, a, b in rows for i in (a, b)})
+            profiles = _profiles(session, actor, ids) if ids else {}
+            dismissed = _dismissed(session, actor, ids) if ids else set()
+            for stored, a, b in rows:
+                key = (stored, a, b)
+                if a not in profiles or b not in profiles or (a, b) in dismissed:
+                    continue
+                score = likely_score(profiles[a], profiles[b])
+                if score is not None:
+                    shown.append((score, a, b, score_pair(profiles[a], profiles[b])[1]))
+                    if len(shown) == limit:
+                        break
+            if len(rows) < limit and (not rows or key == rows[-1]):
+                more = False  # the last stored pair was looked at
+                break
+            if len(shown) == limit:
+                break
+        if more and key is not None and len(shown) == limit:
+            more = bool(_stored_after(session, actor, key, 1))
+        names: dict[int, str] = dict(
+            session.execute(
+                select(Contact.id, Contact.display_name).where(
+                    Contact.id.in_({i for _, a, b, _ in shown for i in (a, b)})
+                )
+            ).all()
+        )
+    return StoredPage(
+        scan,
+        [
+            DuplicateCandidate(Ref(a, names[a]), Ref(b, names[b]), score, reasons)
+            for score, a, b, reasons in shown
+        ],
+        key if more else None,
+    )

@@ -569,6 +569,56 @@ class DuplicateDismissal(Base):
     contact_b_id: Mapped[int] = mapped_column(ForeignKey("contacts.id", ondelete="CASCADE"))
 
 
+class StoredDuplicate(Base):
+    """A likely duplicate pair found by the user's last scan (services.dedupe), with its
+    score and reasons then: a page of them is re-scored with the current data when shown.
+
+    Best first is (score, contact_a_id, contact_b_id) all descending, which the
+    ascending index serves read backwards (a DESC column would make it an expression
+    index). Deleting a contact (forget, undo, merge) deletes its pairs with it."""
+
+    __tablename__ = "duplicate_candidates"
+    __table_args__ = (
+        Index(
+            "ix_duplicate_candidates_best",
+            "owner_id",
+            "workspace_id",
+            "score",
+            "contact_a_id",
+            "contact_b_id",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"))
+    contact_a_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )  # the smaller id
+    contact_b_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    score: Mapped[int]
+    reasons: Mapped[list[str]] = mapped_column(JSON)
+    scanned_at: Mapped[datetime]
+
+
+class DuplicateScan(Base):
+    """A user's duplicate scan in a workspace: running or not, and when the stored pairs
+    were found (one row per user and workspace)."""
+
+    __tablename__ = "duplicate_scans"
+    __table_args__ = (UniqueConstraint("owner_id", "workspace_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    workspace_id: Mapped[int] = mapped_column(ForeignKey("workspaces.id"))
+    status: Mapped[str] = mapped_column(String(16))  # running | done | failed
+    started_at: Mapped[datetime]
+    scanned_at: Mapped[datetime | None]  # when the stored pairs were found
+    pairs: Mapped[int] = mapped_column(default=0)
+    notes: Mapped[list[str]] = mapped_column(JSON, default=list)
+    failure: Mapped[str | None] = mapped_column(String(500))
+
+
 # -- Relationship intelligence II: discovery, needs and offers, introductions ----------
 
 

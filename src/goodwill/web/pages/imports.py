@@ -1,7 +1,8 @@
 """Import: upload a file, which runs as a background job (services.import_jobs, as the
 API's /api/v1/imports does) while the page polls its progress; its per-record errors and
 undo; the past imports; and the duplicates review with a merge preview
-(services.dedupe)."""
+(services.dedupe: a scan in the background stores the likely pairs; the review
+shows them a page at a time)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,16 @@ router = APIRouter(include_in_schema=False)
 ImportId = Annotated[int, Path(ge=1, le=MAX_ID)]
 ContactId = Annotated[int, Path(ge=1, le=MAX_ID)]
 After = Annotated[int | None, Query(ge=1, le=MAX_ID)]
+# Where a page of duplicate pairs starts: "score.a.b" of the last pair before it.
+PairAfter = Annotated[str | None, Query(max_length=40, pattern=r"^\d{1,4}\.\d{1,10}\.\d{1,10}$")]
+
+
+def _pair_key(after: str | None) -> tuple[int, int, int] | None:
+    if after is None:
+        return None
+    score, a, b = (int(part) for part in after.split("."))
+    return score, a, b
+
 
 # The formats a page upload takes (a Maildir is a folder: the CLI imports it).
 FORMATS = (
@@ -81,9 +92,33 @@ def start_import(
 
 
 @router.get("/import/duplicates")
-def duplicates(page: PageDep) -> Response:
-    found = dedupe.list_duplicates(page.actor, page.uow, limit=DUPLICATES_SHOWN)
-    return page.render("duplicates.html", found=found)
+def duplicates(page: PageDep, after: PairAfter = None) -> Response:
+    """The pairs the last scan stored, best first, a page at a time (each page re-scored
+    with the current data); scanning again is a background job."""
+    found = dedupe.stored_duplicates(
+        page.actor, page.uow, limit=DUPLICATES_SHOWN, after=_pair_key(after)
+    )
+    next_after = None if found.after is None else ".".join(map(str, found.after))
+    return page.render("duplicates.html", found=found, scan=found.scan, next_after=next_after)
+
+
+@router.post("/import/duplicates/scan")
+def scan_duplicates(page: PageDep, background: BackgroundTasks) -> Response:
+    """Start a scan for duplicates in the background (not a second one at a time)."""
+    if dedupe.start_scan(page.actor, page.uow):
+        background.add_task(dedupe.run_scan, page.actor, page.uow)
+    return page.redirect("/import/duplicates")
+
+
+@router.get("/import/duplicates/scan")
+def scan_progress(page: PageDep) -> Response:
+    """The scan's state, alone: the page polls it while a scan runs, and reloads itself
+    when the scan has finished (to show the pairs it found)."""
+    scan = dedupe.scan_state(page.actor, page.uow)
+    refresh = page.htmx and not scan.running
+    return page.render(
+        "_duplicates_scan.html", scan=scan, headers={"HX-Refresh": "true"} if refresh else None
+    )
 
 
 @router.get("/import/duplicates/{keep_id}/{other_id}")
