@@ -44,7 +44,7 @@ from goodwill.storage.schema import (  # noqa: E402
 
 
 def pages(url: str) -> tuple[list[tuple[str, str]], str, str, str]:
-    """(label, path) of every main page, the session cookie and CSRF token, the machine."""
+    """(label, path) of every main page, a session cookie, an API token, the machine."""
     db = open_database(url, upgrade=url.startswith("sqlite"))
     try:
         before = machine(db)
@@ -69,6 +69,7 @@ def pages(url: str) -> tuple[list[tuple[str, str]], str, str, str]:
             )
             opportunities = session.scalar(select(func.count()).select_from(Opportunity))
         grant = auth.start_session(db.uow, actor)
+        _, token = auth.create_token(actor, db.uow, "bench_web", "api")
     finally:
         db.close()
     found = [
@@ -80,7 +81,8 @@ def pages(url: str) -> tuple[list[tuple[str, str]], str, str, str]:
         ("ledger", "/ledger"),
         ("asks", "/asks"),
         ("introductions", "/introductions"),
-        (f"network: paths to #{target}", f"/network?contact={target}"),
+        (f"network: paths to #{busy}", f"/network?target=%23{busy}"),
+        (f"network: paths to #{target}", f"/network?target=%23{target}"),
         ("pipelines", "/pipelines"),
         (f"kanban (sales, {opportunities:,} opportunities in all)", f"/pipelines/{sales}"),
         ("funnel report", f"/pipelines/{sales}/reports/funnel"),
@@ -91,15 +93,24 @@ def pages(url: str) -> tuple[list[tuple[str, str]], str, str, str]:
         ("duplicates", "/import/duplicates"),
         ("settings", "/settings"),
     ]
-    return found, grant.cookie, grant.csrf_token, before
+    return found, grant.cookie, token, before
 
 
 def time_pages(
-    base: str, found: list[tuple[str, str]], cookie: str, warmups: int, runs: int
+    base: str,
+    found: list[tuple[str, str]],
+    cookie: str,
+    warmups: int,
+    runs: int,
+    write_token: str | None = None,
 ) -> list[tuple[str, float, float, int, int]]:
+    """With `write_token`, each timed GET follows an untimed write over the API (a task
+    added): the data version moves, so nothing is served from the memo."""
     figures = []
     cookies = {"goodwill_session": cookie}
-    with httpx.Client(base_url=base, cookies=cookies, timeout=60.0) as http:
+    writer = httpx.Client(base_url=base, timeout=60.0,
+                          headers={"Authorization": f"Bearer {write_token}"})  # fmt: skip
+    with writer, httpx.Client(base_url=base, cookies=cookies, timeout=60.0) as http:
         for label, path in found:
             response = http.get(path)
             if response.status_code != 200:
@@ -108,7 +119,9 @@ def time_pages(
             for _ in range(warmups - 1):
                 http.get(path)
             samples = []
-            for _ in range(runs):
+            for n in range(runs):
+                if write_token is not None:
+                    writer.post("/api/v1/tasks", json={"title": f"bench {n}"}).raise_for_status()
                 started = time.perf_counter()
                 response = http.get(path)
                 samples.append((time.perf_counter() - started) * 1000)
@@ -123,21 +136,31 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--workers", type=int, help="uvicorn workers (1 SQLite, 4 PostgreSQL)")
     parser.add_argument("--warmups", type=int, default=5)
     parser.add_argument("--runs", type=int, default=100)
+    parser.add_argument("--only", help="time only the pages whose label contains this")
+    parser.add_argument(
+        "--after-write",
+        action="store_true",
+        help="each timed read right after a write: no page served from the memo",
+    )
     args = parser.parse_args(argv)
     url = args.db
     workers = args.workers or (1 if url.startswith("sqlite") else 4)
-    found, cookie, _, before = pages(url)
+    found, cookie, token, before = pages(url)
+    if args.only:
+        found = [(label, path) for label, path in found if args.only in label]
     tmp = Path(tempfile.mkdtemp(prefix="goodwill-bench-web-"))
     port = free_port()
     server = start_server(url, port, workers, tmp / "uvicorn.log")
     try:
-        figures = time_pages(f"http://127.0.0.1:{port}", found, cookie, args.warmups, args.runs)
+        figures = time_pages(f"http://127.0.0.1:{port}", found, cookie, args.warmups, args.runs,
+                             token if args.after_write else None)  # fmt: skip
     finally:
         stop_server(server)
     print(f"\ngoodwill web pages benchmark — {make_url(url).render_as_string(hide_password=True)}")
     print(f"at start: {before}")
     print(f"server: uvicorn on 127.0.0.1:{port}, {workers} worker(s)\n")
-    print(f"{'page (sequential, warm, ' + str(args.runs) + ' runs)':<52}{'p50 ms':>8}"
+    how = "after a write" if args.after_write else "warm"
+    print(f"{'page (sequential, ' + how + ', ' + str(args.runs) + ' runs)':<52}{'p50 ms':>8}"
           f"{'p99 ms':>8}{'bytes':>9}{'target':>9}  result")  # fmt: skip
     for label, p50, p99, size, status in figures:
         result = verdict(p99) if status == 200 else f"HTTP {status}"
