@@ -149,7 +149,7 @@ def test_an_admin_creates_an_invitation_link_and_revokes_it(me, owner, uow):
     answer = me.post("/settings/invitations", data={"role": "member", "email": "", "days": "3"},
                      headers=HX)  # fmt: skip
     assert answer.status_code == 200
-    assert "/api/v1/invitations/accept?token=gwi_" in answer.text
+    assert "/join?token=gwi_" in answer.text
     [invitation] = members.list_invitations(owner, uow)
     assert invitation.status == "pending"
     revoked = me.post(f"/settings/invitations/{invitation.id}/revoke", headers=HX)

@@ -47,6 +47,7 @@ from goodwill.storage.schema import (
     Membership,
     User,
     WebSession,
+    Workspace,
 )
 from goodwill.storage.unit_of_work import UnitOfWork
 
@@ -218,6 +219,34 @@ def revoke_invitation(actor: Actor, uow: UnitOfWork, invitation_id: int) -> Invi
 @cache
 def _hasher() -> PasswordHasher:
     return PasswordHasher()
+
+
+@dataclass(frozen=True)
+class InvitationPreview:
+    """What an invitation link offers, for the page that accepts it."""
+
+    workspace_id: int
+    workspace: str
+    role: str
+    email: str | None  # the only address that may accept it, if any
+    status: str  # pending | accepted | revoked | expired
+    expires_at: datetime
+
+
+def preview_invitation(uow: UnitOfWork, raw_token: str) -> InvitationPreview:
+    """The workspace and role an invitation link offers (its holder may know it: the
+    link is the credential); an unknown link is NotFound, like a wrong one."""
+    if not raw_token.startswith(INVITE_PREFIX) or len(raw_token) > rules.TOKEN_MAX:
+        raise NotFound(BAD_INVITATION)
+    with uow.read() as session:
+        row = session.scalars(
+            select(Invitation).where(Invitation.token_hash == rules.secret_hash(raw_token))
+        ).first()
+        if row is None:
+            raise NotFound(BAD_INVITATION)
+        workspace = session.get_one(Workspace, row.workspace_id)
+        return InvitationPreview(row.workspace_id, workspace.name, row.role, row.email,
+                                 _status(row, utcnow()), row.expires_at)  # fmt: skip
 
 
 def accept_invitation(

@@ -11,6 +11,7 @@ from goodwill.web.pages import (
     contacts,
     imports,
     intros,
+    join,
     ledger,
     network,
     pipelines,
@@ -19,6 +20,6 @@ from goodwill.web.pages import (
 )
 
 router = APIRouter(include_in_schema=False)
-for area in (account, today, contacts, ledger, asks, intros, network, pipelines, imports,
+for area in (account, join, today, contacts, ledger, asks, intros, network, pipelines, imports,
              settings):  # fmt: skip
     router.include_router(area.router)

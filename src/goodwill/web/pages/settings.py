@@ -162,7 +162,7 @@ def invite(
         return _section(page, "_settings_invitations.html", status=_status(exc),
                         invitations=members.list_invitations(page.actor, page.uow),
                         invite_error=exc.message, invite_email=email)  # fmt: skip
-    link = f"{page.request.url_for('accept_invitation')}?token={raw}"
+    link = f"{page.request.url_for('join_page')}?token={raw}"  # pages/join.py
     if not page.htmx:
         view = settings_page.settings_page(page.actor, page.uow)
         return page.render("settings.html", view=view, new_invite=created, new_invite_link=link,
