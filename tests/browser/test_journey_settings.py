@@ -75,7 +75,7 @@ def test_an_admin_creates_an_invitation_link_and_the_member_sees_settings_read_o
     # The newcomer opens the link in a browser of their own, creates an account there and
     # lands in the workspace; its settings are read-only for a member.
     url = link.input_value()
-    other = browser.new_context(viewport={"width": 1280, "height": 900})
+    other = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
     try:
         member = other.new_page()
         member.goto(url)
