@@ -16,3 +16,21 @@ ROWS = {
         _all(404),  # an unknown link: the same page as GET
     ),  # fmt: skip
 }
+
+
+def _switch(r):
+    return ("POST", "/settings/workspace", {"workspace_id": r["workspace"]})
+
+
+def _workspace(owner, uow, canary, record, planted):
+    return {"workspace": owner.workspace_id}
+
+
+# The owner's workspace: its members may switch to it; anyone else finds no such workspace.
+ROWS[("POST", "/settings/workspace")] = (
+    _switch,
+    {(role, record): status
+     for role, status in (("owner", 303), ("teammate", 303), ("outsider", 404))
+     for record in ("private", "workspace")},
+    _workspace,
+)  # fmt: skip

@@ -68,3 +68,24 @@ def test_an_unknown_or_foreign_link_is_refused_and_creates_no_account(browser, o
     assert login.status_code == 400  # the refused join left no account behind
     assert browser.post("/join", data={"token": token}, headers={
         "Origin": "https://evil.example"}).status_code == 403  # fmt: skip
+
+
+def test_settings_lists_the_workspaces_and_switches_between_them(app, owner, uow, outsider):
+    token = _link(owner, uow)
+    with TestClient(app, follow_redirects=False) as client:
+        client.post("/login", data={"email": outsider.email, "password": "outsider password"})
+        page = client.get(f"/join?token={token}")
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+        assert client.post("/join", data={"token": token, "csrf_token": csrf}).status_code == 303
+        settings = client.get("/settings").text
+        assert f'name="workspace_id" value="{outsider.workspace_id}"' in settings
+        assert f'name="workspace_id" value="{owner.workspace_id}"' not in settings  # current
+        home = {"workspace_id": outsider.workspace_id, "csrf_token": csrf}
+        back = client.post("/settings/workspace", data=home)
+        assert back.status_code == 303
+        assert client.get("/api/v1/auth/session").json()["workspace_id"] == outsider.workspace_id
+        stranger = client.post("/settings/workspace",
+                               data={"workspace_id": 999_999, "csrf_token": csrf})  # fmt: skip
+        assert stranger.status_code == 404
+        unsigned = client.post("/settings/workspace", data={"workspace_id": owner.workspace_id})
+        assert unsigned.status_code == 403  # no CSRF token

@@ -13,10 +13,11 @@ from functools import cache
 from zoneinfo import available_timezones
 
 from goodwill.domain.strength import CLASSES, COMPONENTS
-from goodwill.services import accounts, auth, members, strength, workspace_settings
+from goodwill.services import accounts, auth, members, sessions, strength, workspace_settings
 from goodwill.services.actor import Actor
 from goodwill.services.auth import TokenView
 from goodwill.services.members import InvitationView
+from goodwill.services.sessions import WorkspaceChoice
 from goodwill.services.views import MemberView, SettingsView
 from goodwill.storage.schema import User
 from goodwill.storage.unit_of_work import UnitOfWork
@@ -36,6 +37,7 @@ class SettingsPage:
     tokens: list[TokenView]
     members: list[MemberView]
     invitations: list[InvitationView] | None  # None: not an admin
+    workspaces: list[WorkspaceChoice]  # the user's workspaces, the current one marked
 
 
 @cache
@@ -73,4 +75,5 @@ def settings_page(actor: Actor, uow: UnitOfWork) -> SettingsPage:
         tokens=auth.list_tokens(actor, uow),
         members=accounts.list_members(actor, uow),
         invitations=invitations(actor, uow),
+        workspaces=sessions.describe_session(actor, uow).workspaces,
     )

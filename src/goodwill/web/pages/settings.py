@@ -18,8 +18,10 @@ from starlette.concurrency import run_in_threadpool
 
 from goodwill.domain.auth import TOKEN_SCOPES
 from goodwill.errors import Conflict, ValidationFailed
-from goodwill.services import accounts, auth, members, settings_page, strength
+from goodwill.services import accounts, auth, members, sessions, settings_page, strength
 from goodwill.services import workspace_settings as cadences
+from goodwill.web.api.deps import SESSION_COOKIE
+from goodwill.web.api.models import MAX_ID
 from goodwill.web.pages._core import Page, PageDep
 
 router = APIRouter(include_in_schema=False)
@@ -58,6 +60,16 @@ def _common(page: Page) -> dict[str, Any]:
 def settings(page: PageDep) -> Response:
     view = settings_page.settings_page(page.actor, page.uow)
     return page.render("settings.html", view=view, **_common(page))
+
+
+@router.post("/settings/workspace")
+def switch_workspace(
+    page: PageDep, workspace_id: Annotated[int, Form(ge=1, le=MAX_ID)]
+) -> Response:
+    """Move this session to another of the user's workspaces (404 unless a member)."""
+    sessions.switch_workspace(page.actor, page.uow, page.request.cookies.get(SESSION_COOKIE),
+                              workspace_id)  # fmt: skip
+    return page.redirect("/")
 
 
 @router.post("/settings/addresses")
