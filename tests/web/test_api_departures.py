@@ -38,6 +38,9 @@ OPEN_TO_THE_REMOVED = {
     ("GET", "/signup"),
     ("POST", "/signup"),
     ("POST", "/logout"),
+    # An invitation link is its own credential (a removed member may be invited back).
+    ("GET", "/join"),
+    ("POST", "/join"),
 }
 
 
