@@ -4,7 +4,7 @@ services.opportunities; job-search steps in services.job_search."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -19,6 +19,7 @@ from goodwill.domain.text import fold
 from goodwill.errors import Conflict, ValidationFailed
 from goodwill.services import _common as common
 from goodwill.services import _paging as paging
+from goodwill.services._memo import memoized
 from goodwill.services._pipeline_views import (
     OpportunitySummary,
     PipelineView,
@@ -165,6 +166,12 @@ def pipeline_stages(
         return pipeline_views(session, actor, [found])[0]
 
 
+def _minute(actor: Actor) -> Hashable:
+    """Cards say which next steps are late: a board served again is at most a minute old."""
+    return utcnow().replace(second=0, microsecond=0)
+
+
+@memoized(_minute)  # a column query per stage: served again while nothing was written
 def pipeline_board(
     actor: Actor, uow: UnitOfWork, pipeline: int | str | None = None, *, per_column: int = 25
 ) -> PipelineBoard:
