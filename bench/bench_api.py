@@ -44,6 +44,7 @@ from bench_core import bulk_load, generate, machine, open_empty  # noqa: E402
 from bench_pipelines import load_pipelines  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
 
 from goodwill.bootstrap import open_database  # noqa: E402
 from goodwill.services.accounts import local_actor  # noqa: E402
@@ -105,6 +106,23 @@ def build(url: str, args: argparse.Namespace) -> Load:
     return Load(routes(last_name, busy), token, summary, before)
 
 
+def probes(session: Session) -> tuple[str, int, int]:
+    """The most common last name (a search) and the busiest contact and its touch count."""
+    last_name = session.execute(
+        select(Contact.last_name, func.count())
+        .group_by(Contact.last_name)
+        .order_by(func.count().desc())
+        .limit(1)
+    ).one()[0]
+    busy, touches = session.execute(
+        select(InteractionParticipant.contact_id, func.count())
+        .group_by(InteractionParticipant.contact_id)
+        .order_by(func.count().desc())
+        .limit(1)
+    ).one()
+    return str(last_name), int(busy), int(touches)
+
+
 def reuse(url: str, args: argparse.Namespace) -> Load:
     """The routes over a database an earlier run loaded (`--keep`), with a new token."""
     db = open_database(url, upgrade=url.startswith("sqlite"))
@@ -112,18 +130,7 @@ def reuse(url: str, args: argparse.Namespace) -> Load:
         before = machine(db)
         actor = local_actor(db.uow)
         with db.uow.read() as session:
-            last_name = session.execute(
-                select(Contact.last_name, func.count())
-                .group_by(Contact.last_name)
-                .order_by(func.count().desc())
-                .limit(1)
-            ).one()[0]
-            busy, touches = session.execute(
-                select(InteractionParticipant.contact_id, func.count())
-                .group_by(InteractionParticipant.contact_id)
-                .order_by(func.count().desc())
-                .limit(1)
-            ).one()
+            last_name, busy, touches = probes(session)
             contacts = session.scalar(select(func.count()).select_from(Contact))
         _, token = create_token(actor, db.uow, "bench_api", "api")
     finally:

@@ -27,7 +27,14 @@ import httpx2 as httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_api import free_port, percentile, start_server, stop_server, verdict  # noqa: E402
+from bench_api import (  # noqa: E402
+    free_port,
+    percentile,
+    probes,
+    start_server,
+    stop_server,
+    verdict,
+)
 from bench_core import machine  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
@@ -37,7 +44,6 @@ from goodwill.services import auth  # noqa: E402
 from goodwill.services.accounts import local_actor  # noqa: E402
 from goodwill.storage.schema import (  # noqa: E402
     Contact,
-    InteractionParticipant,
     Opportunity,
     Pipeline,
 )
@@ -50,18 +56,7 @@ def pages(url: str) -> tuple[list[tuple[str, str]], str, str, str]:
         before = machine(db)
         actor = local_actor(db.uow)
         with db.uow.read() as session:
-            last_name = session.execute(
-                select(Contact.last_name, func.count())
-                .group_by(Contact.last_name)
-                .order_by(func.count().desc())
-                .limit(1)
-            ).one()[0]
-            busy = session.execute(
-                select(InteractionParticipant.contact_id, func.count())
-                .group_by(InteractionParticipant.contact_id)
-                .order_by(func.count().desc())
-                .limit(1)
-            ).one()[0]
+            last_name, busy, _ = probes(session)
             sales = session.scalar(select(Pipeline.id).where(Pipeline.kind == "sales"))
             jobs = session.scalar(select(Pipeline.id).where(Pipeline.kind == "job_search"))
             target = session.scalar(

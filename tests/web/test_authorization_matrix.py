@@ -14,7 +14,6 @@ from pathlib import Path
 from uuid import uuid4
 
 import pytest
-from fastapi.testclient import TestClient
 
 from goodwill.services import auth
 from tests.factories import make_contact
@@ -28,6 +27,7 @@ from tests.web import (
     matrix_settings,
     matrix_workspace,
 )
+from tests.web.sessions import session_client
 
 ROLES = ("owner", "teammate", "outsider")
 # Routes that list the workspace's contacts: a teammate may read a shared contact's name
@@ -164,14 +164,6 @@ def test_every_route_is_in_the_matrix(app):
     assert not set(MATRIX) - routes, f"stale rows: {sorted(set(MATRIX) - routes)}"
 
 
-def _session_client(app, uow, actor):
-    """A browser's view: the session cookie and its CSRF token, redirects not followed."""
-    grant = auth.start_session(uow, actor)
-    client = TestClient(app, follow_redirects=False, headers={auth.CSRF_HEADER: grant.csrf_token})
-    client.cookies.set("goodwill_session", grant.cookie)
-    return client
-
-
 @pytest.mark.parametrize("record", RECORDS)
 @pytest.mark.parametrize("key", sorted(MATRIX), ids=lambda k: f"{k[0]} {k[1]}")
 def test_matrix(key, record, app, uow, owner, teammate, outsider, as_owner, as_teammate,
@@ -180,7 +172,7 @@ def test_matrix(key, record, app, uow, owner, teammate, outsider, as_owner, as_t
     plant = MATRIX[key][2] if len(MATRIX[key]) > 2 else None
     clients = {"owner": as_owner, "teammate": as_teammate, "outsider": as_outsider}
     if key in PAGES:
-        clients = {role: _session_client(app, uow, actor) for role, actor in
+        clients = {role: session_client(app, uow, actor) for role, actor in
                    (("owner", owner), ("teammate", teammate), ("outsider", outsider))}  # fmt: skip
     canary = f"CANARY-{uuid4().hex}"
     for role in ("outsider", "teammate", "owner"):  # the owner's own change last

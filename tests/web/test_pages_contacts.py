@@ -11,17 +11,17 @@ from fastapi.testclient import TestClient
 
 from goodwill.services import auth, contact_list, contacts, ledger
 from tests.factories import make_contact, make_interaction
-from tests.web.test_authorization_matrix import _session_client
+from tests.web.sessions import session_client
 
 
 @pytest.fixture
 def as_owner_page(app, uow, owner) -> TestClient:
-    return _session_client(app, uow, owner)
+    return session_client(app, uow, owner)
 
 
 @pytest.fixture
 def as_teammate_page(app, uow, teammate) -> TestClient:
-    return _session_client(app, uow, teammate)
+    return session_client(app, uow, teammate)
 
 
 def _names(html: str) -> list[str]:

@@ -10,12 +10,11 @@ from pathlib import Path
 from uuid import uuid4
 
 import pytest
-from fastapi.testclient import TestClient
 
-from goodwill.services import auth, contacts, dedupe, import_jobs, importing
+from goodwill.services import contacts, dedupe, import_jobs, importing
 from goodwill.services.importing import ImportOptions
 from tests.factories import make_contact
-from tests.web.test_authorization_matrix import _session_client
+from tests.web.sessions import session_client
 
 VCARD = (
     b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Grace Hopper\r\nN:Hopper;Grace;;;\r\n"
@@ -27,7 +26,7 @@ HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n
 
 @pytest.fixture
 def client(app, uow, owner):
-    return _session_client(app, uow, owner)
+    return session_client(app, uow, owner)
 
 
 def _upload(client, content=VCARD, name="people.vcf", fmt="vcard"):
@@ -106,9 +105,7 @@ def test_undo_removes_the_contacts(client, owner, uow):
 
 def test_upload_and_undo_need_the_csrf_token(app, uow, owner, client):
     run_id = _imported(client)
-    grant = auth.start_session(uow, owner)
-    bare = TestClient(app, follow_redirects=False)
-    bare.cookies.set("goodwill_session", grant.cookie)
+    bare = session_client(app, uow, owner, csrf=False)
     assert _upload(bare).status_code == 403
     assert bare.post(f"/import/{run_id}/undo").status_code == 403
     assert import_jobs.status(owner, uow, run_id).summary.status == "completed"
@@ -122,7 +119,7 @@ def test_an_unknown_format_is_refused(client):
 def test_an_upload_over_the_limit_is_refused(uow, owner):
     from goodwill.web.app import Settings, create_app
 
-    small = _session_client(create_app(Settings(uow=uow, max_upload_bytes=50)), uow, owner)
+    small = session_client(create_app(Settings(uow=uow, max_upload_bytes=50)), uow, owner)
     response = _upload(small)
     assert response.status_code == 422 and "over 50 bytes" in response.text
     assert importing.list_imports(owner, uow) == []
@@ -130,7 +127,7 @@ def test_an_upload_over_the_limit_is_refused(uow, owner):
 
 def test_anothers_import_is_missing_for_a_teammate(app, uow, owner, teammate, client):
     run_id = _imported(client)
-    mate = _session_client(app, uow, teammate)
+    mate = session_client(app, uow, teammate)
     for url in (f"/import/{run_id}", f"/import/{run_id}/progress"):
         assert mate.get(url).status_code == 404
     assert mate.post(f"/import/{run_id}/undo").status_code == 404
@@ -232,18 +229,14 @@ def test_dismissed_pairs_are_not_suggested_again(client, owner, uow):
 
 def test_scan_needs_the_csrf_token(app, uow, owner):
     _pair(owner, uow)
-    grant = auth.start_session(uow, owner)
-    bare = TestClient(app, follow_redirects=False)
-    bare.cookies.set("goodwill_session", grant.cookie)
+    bare = session_client(app, uow, owner, csrf=False)
     assert bare.post("/import/duplicates/scan").status_code == 403
     assert dedupe.scan_state(owner, uow).status == "never"
 
 
 def test_merge_needs_the_csrf_token(app, uow, owner):
     a, b = _pair(owner, uow)
-    grant = auth.start_session(uow, owner)
-    bare = TestClient(app, follow_redirects=False)
-    bare.cookies.set("goodwill_session", grant.cookie)
+    bare = session_client(app, uow, owner, csrf=False)
     assert bare.post(f"/import/duplicates/{a.id}/{b.id}/merge").status_code == 403
     assert len(contacts.list_contacts(owner, uow)) == 2
 
@@ -252,10 +245,10 @@ def test_teammate_never_sees_the_owners_private_duplicates(app, uow, owner, team
     canary = f"CANARY-{uuid4().hex}"
     a = make_contact(owner, uow, name=f"{canary} Hidden", visibility="private")
     b = make_contact(owner, uow, name=f"{canary} Hidden", visibility="private")
-    own = _session_client(app, uow, owner)
+    own = session_client(app, uow, owner)
     _scan(own)
     assert own.get("/import/duplicates").text.count(canary) >= 2
-    mate = _session_client(app, uow, teammate)
+    mate = session_client(app, uow, teammate)
     _scan(mate)
     listing = mate.get("/import/duplicates")
     assert listing.status_code == 200 and canary not in listing.text
@@ -271,7 +264,7 @@ def test_a_pair_made_private_after_the_teammates_scan_is_not_shown_to_them(
     canary = f"CANARY-{uuid4().hex}"
     a = make_contact(owner, uow, name=f"{canary} Shown", visibility="workspace")
     b = make_contact(owner, uow, name=f"{canary} Shown", visibility="workspace")
-    mate = _session_client(app, uow, teammate)
+    mate = session_client(app, uow, teammate)
     _scan(mate)
     assert mate.get("/import/duplicates").text.count(canary) >= 2
     contacts.edit_contact(owner, uow, b.id, contacts.ContactChanges(visibility="private"))

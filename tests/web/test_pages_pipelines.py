@@ -9,13 +9,13 @@ from uuid import uuid4
 
 import pytest
 
-from goodwill.services import auth, opportunities, pipelines, reports
-from tests.web.test_authorization_matrix import _session_client
+from goodwill.services import opportunities, pipelines, reports
+from tests.web.sessions import session_client
 
 
 @pytest.fixture
 def client(app, uow, owner):
-    return _session_client(app, uow, owner)
+    return session_client(app, uow, owner)
 
 
 @pytest.fixture
@@ -104,11 +104,7 @@ def test_move_to_an_unknown_stage_is_an_error_page(client, sales):
 
 def test_move_without_the_csrf_token_is_refused(app, uow, owner, sales):
     view, opp = sales
-    grant = auth.start_session(uow, owner)
-    from fastapi.testclient import TestClient
-
-    bare = TestClient(app, follow_redirects=False)
-    bare.cookies.set("goodwill_session", grant.cookie)
+    bare = session_client(app, uow, owner, csrf=False)
     response = bare.post(f"/opportunities/{opp.id}/move", data={"stage": view.stages[1].name})
     assert response.status_code == 403
     assert opportunities.show_opportunity(owner, uow, opp.id).stage == view.stages[0].name
@@ -169,7 +165,7 @@ def test_teammate_sees_the_shared_board_without_the_owners_private_opportunity(
     view, shared = sales
     canary = f"CANARY-{uuid4().hex}"
     opportunities.add_opportunity(owner, uow, view.id, f"deal {canary}", visibility="private")
-    mate = _session_client(app, uow, teammate)
+    mate = session_client(app, uow, teammate)
     for url in (
         f"/pipelines/{view.id}",
         "/pipelines",
@@ -190,7 +186,7 @@ def test_teammate_sees_the_shared_board_without_the_owners_private_opportunity(
 def test_teammate_cannot_see_a_private_pipeline_or_move_its_cards(app, uow, owner, teammate):
     view = pipelines.create_pipeline(owner, uow, "Mine alone", "sales")
     opp = opportunities.add_opportunity(owner, uow, view.id, "Secret deal")
-    mate = _session_client(app, uow, teammate)
+    mate = session_client(app, uow, teammate)
     assert mate.get(f"/pipelines/{view.id}").status_code == 404
     assert mate.get(f"/pipelines/{view.id}/reports/funnel").status_code == 404
     moved = mate.post(f"/opportunities/{opp.id}/move", data={"stage": view.stages[1].name})

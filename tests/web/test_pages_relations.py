@@ -10,19 +10,19 @@ import pytest
 
 from goodwill.services import asks, intros, ledger, network
 from tests.factories import make_contact, make_interaction, make_organization
-from tests.web.test_authorization_matrix import _session_client
+from tests.web.sessions import session_client
 
 HX = {"HX-Request": "true"}
 
 
 @pytest.fixture
 def me(app, uow, owner):
-    return _session_client(app, uow, owner)
+    return session_client(app, uow, owner)
 
 
 @pytest.fixture
 def mate(app, uow, teammate):
-    return _session_client(app, uow, teammate)
+    return session_client(app, uow, teammate)
 
 
 def _balance(html: str) -> str:
@@ -89,7 +89,7 @@ def test_a_refused_entry_comes_back_with_the_message_and_what_was_typed(me, owne
 
 
 def test_a_ledger_write_without_the_csrf_token_is_refused(app, uow, owner):
-    client = _session_client(app, uow, owner)
+    client = session_client(app, uow, owner)
     del client.headers["x-csrf-token"]
     make_contact(owner, uow, name="Carl Csrf")
     sent = client.post("/ledger", data={"direction": "gave", "counterpart": "Carl Csrf",

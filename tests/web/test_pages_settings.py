@@ -5,29 +5,22 @@ member reads the workspace settings and members but changes none of them (403)."
 from __future__ import annotations
 
 import pytest
-from fastapi.testclient import TestClient
 
 from goodwill.services import accounts, auth, members, strength, workspace_settings
 from goodwill.services import settings_page as settings_service
+from tests.web.sessions import session_client
 
 HX = {"HX-Request": "true"}
 
 
-def _client(app, uow, actor) -> TestClient:
-    grant = auth.start_session(uow, actor)
-    client = TestClient(app, follow_redirects=False, headers={auth.CSRF_HEADER: grant.csrf_token})
-    client.cookies.set("goodwill_session", grant.cookie)
-    return client
-
-
 @pytest.fixture
 def me(app, uow, owner):
-    return _client(app, uow, owner)
+    return session_client(app, uow, owner)
 
 
 @pytest.fixture
 def mate(app, uow, teammate):
-    return _client(app, uow, teammate)
+    return session_client(app, uow, teammate)
 
 
 def test_the_settings_page_shows_every_section_to_an_admin(me, owner, uow, teammate):
@@ -177,7 +170,7 @@ def test_an_admin_changes_a_role_and_removes_a_member(me, owner, uow, teammate):
 
 
 def test_a_settings_write_without_the_csrf_token_is_refused(app, uow, owner):
-    client = _client(app, uow, owner)
+    client = session_client(app, uow, owner)
     del client.headers[auth.CSRF_HEADER]
     answer = client.post("/settings/timezone", data={"timezone": "Europe/Paris"}, headers=HX)
     assert answer.status_code == 403

@@ -14,20 +14,14 @@ from goodwill.services import today_page as today_service
 from goodwill.services.actor import utcnow
 from goodwill.services.interactions import interactions_page
 from tests.factories import make_contact, make_interaction, make_task
+from tests.web.sessions import session_client
 
 HX = {"HX-Request": "true"}
 
 
-def _client(app, uow, actor) -> TestClient:
-    grant = auth.start_session(uow, actor)
-    client = TestClient(app, follow_redirects=False, headers={auth.CSRF_HEADER: grant.csrf_token})
-    client.cookies.set("goodwill_session", grant.cookie)
-    return client
-
-
 @pytest.fixture
 def me(app, uow, owner):
-    return _client(app, uow, owner)
+    return session_client(app, uow, owner)
 
 
 @pytest.fixture
@@ -162,7 +156,7 @@ def test_dismiss_a_way_to_give(me, owner, uow, agenda_planted):
 
 
 def test_a_write_without_the_csrf_token_is_refused(app, uow, owner, agenda_planted):
-    client = _client(app, uow, owner)
+    client = session_client(app, uow, owner)
     del client.headers[auth.CSRF_HEADER]
     task = agenda_planted["late"]
     answer = client.post(f"/today/tasks/{task.id}/done", headers=HX)
@@ -171,7 +165,7 @@ def test_a_write_without_the_csrf_token_is_refused(app, uow, owner, agenda_plant
 
 
 def test_a_teammate_cannot_act_on_the_owners_items(app, uow, teammate, agenda_planted):
-    mate = _client(app, uow, teammate)
+    mate = session_client(app, uow, teammate)
     task, ann = agenda_planted["late"], agenda_planted["ann"]
     assert mate.post(f"/today/tasks/{task.id}/done", headers=HX).status_code == 404
     touched = mate.post(f"/today/contacts/{ann.id}/touch", data={"channel": "call"}, headers=HX)

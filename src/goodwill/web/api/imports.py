@@ -46,7 +46,7 @@ def _file_name(upload: UploadFile) -> str:
     return name or "upload"
 
 
-def _save(upload: UploadFile, folder: FilePath, limit: int) -> FilePath | None:
+def save_upload(upload: UploadFile, folder: FilePath, limit: int) -> FilePath | None:
     """The upload copied into `folder`; None when it is over `limit` bytes."""
     path = folder / _file_name(upload)
     size = 0
@@ -59,7 +59,7 @@ def _save(upload: UploadFile, folder: FilePath, limit: int) -> FilePath | None:
     return path
 
 
-def _run_and_clean(
+def run_and_clean(
     actor: Actor,
     uow: UnitOfWork,
     run_id: int,
@@ -108,7 +108,7 @@ def start_import(
     folder = FilePath(tempfile.mkdtemp(prefix="goodwill-upload-"))
     handed_over = False
     try:
-        path = _save(file, folder, limit)
+        path = save_upload(file, folder, limit)
         if path is None:
             return problem(413, "Upload too large", f"the file is over {limit} bytes")
         options = importing.ImportOptions(
@@ -119,7 +119,7 @@ def start_import(
             job = ImportJob(summary, options.errors[: import_jobs.MAX_ERRORS], None)
             return JSONResponse(_job(job), 200)
         run_id = import_jobs.start(actor, uow, path, options)
-        background.add_task(_run_and_clean, actor, uow, run_id, path, options, folder)
+        background.add_task(run_and_clean, actor, uow, run_id, path, options, folder)
         handed_over = True
     finally:
         if not handed_over:

@@ -16,7 +16,7 @@ from fastapi.responses import Response
 
 from goodwill.errors import ValidationFailed
 from goodwill.services import dedupe, import_jobs, importing
-from goodwill.web.api.imports import DEFAULT_MAX_UPLOAD, _run_and_clean, _save
+from goodwill.web.api.imports import DEFAULT_MAX_UPLOAD, run_and_clean, save_upload
 from goodwill.web.api.models import MAX_ID
 from goodwill.web.pages._core import PageDep
 
@@ -78,12 +78,12 @@ def start_import(
     folder = FilePath(tempfile.mkdtemp(prefix="goodwill-upload-"))
     handed_over = False
     try:
-        path = _save(file, folder, limit)
+        path = save_upload(file, folder, limit)
         if path is None:
             raise ValidationFailed("file", f"the file is over {limit:,} bytes")
         options = importing.ImportOptions(format=format)
         run_id = import_jobs.start(page.actor, page.uow, path, options)
-        background.add_task(_run_and_clean, page.actor, page.uow, run_id, path, options, folder)
+        background.add_task(run_and_clean, page.actor, page.uow, run_id, path, options, folder)
         handed_over = True
     finally:
         if not handed_over:
