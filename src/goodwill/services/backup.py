@@ -32,7 +32,7 @@ from goodwill.storage.unit_of_work import UnitOfWork
 
 ACCOUNT_TABLES = frozenset({"users", "workspaces", "memberships"})
 # Bookkeeping every database holds from its first migration on, not data.
-SCHEMA_TABLES = frozenset({"data_versions"})
+SCHEMA_TABLES = frozenset({"table_versions"})
 RESTORED_WORKSPACE_ID = 1
 
 

@@ -942,13 +942,14 @@ class LoginAttempt(Base):
     at: Mapped[datetime]
 
 
-class DataVersion(Base):
-    """One row (id 1): a counter every committed write transaction bumps
-    (storage.unit_of_work), so a result computed at version N is current while the
-    counter still reads N (storage.memo: the reports' cache)."""
+class TableVersion(Base):
+    """A table's version: bumped by every committed write transaction that wrote it
+    (storage.unit_of_work), so a result read from tables at these versions is current
+    while they still read the same (storage.memo: the reports' cache). `*` stands for a
+    change of unknown reach; a table never written has no row (version 0)."""
 
-    __tablename__ = "data_versions"
-    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    __tablename__ = "table_versions"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
 
 

@@ -6,13 +6,13 @@ from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from goodwill.errors import Conflict, DatabaseUnavailable
 from goodwill.storage.engine import WRITE_OPTION
-from goodwill.storage.memo import Memo, bump_version, read_version
+from goodwill.storage.memo import Memo, bump_versions, read_versions, track_statement, writes
 
 SessionFactory = Callable[[bool], Session]
 T = TypeVar("T")
@@ -30,11 +30,12 @@ class UnitOfWork:
         self.memo = Memo()
 
     def memoized(self, key: Hashable, compute: Callable[[], T]) -> T:
-        """`compute()`, or what it returned before for `key` if nothing was written
-        since (storage.memo). For read-only results that are costly to build."""
+        """`compute()`, or what it returned before for `key` if none of the tables it
+        read was written since (storage.memo). For read-only results that are costly
+        to build."""
         with self.read() as session:
-            version = read_version(session)
-        return self.memo.get_or_compute(version, key, compute)
+            versions = read_versions(session)
+        return self.memo.get_or_compute(versions, key, compute)
 
     @classmethod
     def for_engine(cls, engine: Engine) -> UnitOfWork:
@@ -73,9 +74,11 @@ class UnitOfWork:
     def write(self) -> Iterator[Session]:
         session = self._factory(True)
         try:
-            with _translated():
+            with _translated(), writes() as written:
                 yield session
-                bump_version(session)  # committed with the data: memoized results expire
+                session.flush()
+                # Committed with the data: results read from these tables expire.
+                bump_versions(session, written)
                 session.commit()
         except BaseException:
             session.rollback()
@@ -101,3 +104,9 @@ def _translated() -> Iterator[None]:
         raise Conflict(f"the change clashes with existing data ({first_line(exc.orig)})") from exc
     except OperationalError as exc:
         raise DatabaseUnavailable(f"database error: {first_line(exc.orig)}") from exc
+
+
+# Every statement of every engine passes the memo's watch (storage.memo): what a
+# memoized computation reads, what a write transaction writes.
+if not event.contains(Engine, "before_cursor_execute", track_statement):
+    event.listen(Engine, "before_cursor_execute", track_statement)
