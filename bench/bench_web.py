@@ -46,11 +46,16 @@ from goodwill.storage.schema import (  # noqa: E402
     Contact,
     Opportunity,
     Pipeline,
+    PipelineStage,
 )
 
+Write = tuple[str, dict[str, object]]  # an API path to POST and its body
 
-def pages(url: str) -> tuple[list[tuple[str, str]], str, str, str]:
-    """(label, path) of every main page, a session cookie, an API token, the machine."""
+
+def pages(url: str) -> tuple[list[tuple[str, str, list[Write]]], str, str, str]:
+    """(label, path, writes) of every main page, a session cookie, an API token, the
+    machine. `writes`: API writes to what the page shows, used in turn by --after-write
+    (a task where the page caches nothing, or shows tasks)."""
     db = open_database(url, upgrade=url.startswith("sqlite"))
     try:
         before = machine(db)
@@ -63,50 +68,69 @@ def pages(url: str) -> tuple[list[tuple[str, str]], str, str, str]:
                 select(Contact.id).where(Contact.id != busy).order_by(Contact.id.desc()).limit(1)
             )
             opportunities = session.scalar(select(func.count()).select_from(Opportunity))
+            open_stages = session.scalars(
+                select(PipelineStage.name)
+                .where(PipelineStage.pipeline_id == sales, PipelineStage.outcome.is_(None))
+                .order_by(PipelineStage.position)
+                .limit(2)
+            ).all()
+            moving = session.scalar(
+                select(Opportunity.id)
+                .join(PipelineStage, PipelineStage.id == Opportunity.stage_id)
+                .where(Opportunity.pipeline_id == sales, PipelineStage.outcome.is_(None))
+                .limit(1)
+            )
         grant = auth.start_session(db.uow, actor)
         _, token = auth.create_token(actor, db.uow, "bench_web", "api")
     finally:
         db.close()
-    found = [
-        ("today", "/"),
-        ("contacts", "/contacts"),
-        (f"contacts search q={last_name}", f"/contacts?q={quote(last_name)}"),
-        ("contacts filter tier=inner", "/contacts?tier=inner"),
-        (f"contact page #{busy}", f"/contacts/{busy}"),
-        ("ledger", "/ledger"),
-        ("asks", "/asks"),
-        ("introductions", "/introductions"),
-        (f"network: paths to #{busy}", f"/network?target=%23{busy}"),
-        (f"network: paths to #{target}", f"/network?target=%23{target}"),
-        ("pipelines", "/pipelines"),
-        (f"kanban (sales, {opportunities:,} opportunities in all)", f"/pipelines/{sales}"),
-        ("funnel report", f"/pipelines/{sales}/reports/funnel"),
-        ("aging report", f"/pipelines/{sales}/reports/aging"),
-        ("attribution report", f"/pipelines/{sales}/reports/attribution"),
-        ("job-search report", f"/pipelines/{jobs}/reports/jobsearch"),
-        ("import", "/import"),
-        ("duplicates", "/import/duplicates"),
-        ("settings", "/settings"),
+    task: list[Write] = [("/api/v1/tasks", {"title": "bench"})]
+    give: list[Write] = [("/api/v1/ledger", {"direction": "gave", "counterpart_id": busy,
+                                             "kind": "favor"})]  # fmt: skip
+    touch: list[Write] = [("/api/v1/interactions", {"channel": "call",
+                                                    "participants": [busy]})]  # fmt: skip
+    move: list[Write] = [(f"/api/v1/opportunities/{moving}/move", {"stage": stage})
+                         for stage in reversed(open_stages)]  # fmt: skip
+    found: list[tuple[str, str, list[Write]]] = [
+        ("today", "/", task),
+        ("contacts", "/contacts", task),
+        (f"contacts search q={last_name}", f"/contacts?q={quote(last_name)}", task),
+        ("contacts filter tier=inner", "/contacts?tier=inner", task),
+        (f"contact page #{busy}", f"/contacts/{busy}", touch),
+        ("ledger", "/ledger", give),
+        ("asks", "/asks", task),
+        ("introductions", "/introductions", task),
+        (f"network: paths to #{busy}", f"/network?target=%23{busy}", touch),
+        (f"network: paths to #{target}", f"/network?target=%23{target}", touch),
+        ("pipelines", "/pipelines", move),
+        (f"kanban (sales, {opportunities:,} opportunities in all)", f"/pipelines/{sales}", move),
+        ("funnel report", f"/pipelines/{sales}/reports/funnel", move),
+        ("aging report", f"/pipelines/{sales}/reports/aging", move),
+        ("attribution report", f"/pipelines/{sales}/reports/attribution", move),
+        ("job-search report", f"/pipelines/{jobs}/reports/jobsearch", move),
+        ("import", "/import", task),
+        ("duplicates", "/import/duplicates", task),
+        ("settings", "/settings", task),
     ]
     return found, grant.cookie, token, before
 
 
 def time_pages(
     base: str,
-    found: list[tuple[str, str]],
+    found: list[tuple[str, str, list[Write]]],
     cookie: str,
     warmups: int,
     runs: int,
     write_token: str | None = None,
 ) -> list[tuple[str, float, float, int, int]]:
-    """With `write_token`, each timed GET follows an untimed write over the API (a task
-    added): the data version moves, so nothing is served from the memo."""
+    """With `write_token`, each timed GET follows an untimed write over the API to what
+    the page shows (its writes in turn): the page is never served from the memo."""
     figures = []
     cookies = {"goodwill_session": cookie}
     writer = httpx.Client(base_url=base, timeout=60.0,
                           headers={"Authorization": f"Bearer {write_token}"})  # fmt: skip
     with writer, httpx.Client(base_url=base, cookies=cookies, timeout=60.0) as http:
-        for label, path in found:
+        for label, path, writes in found:
             response = http.get(path)
             if response.status_code != 200:
                 figures.append((label, float("nan"), float("nan"), 0, response.status_code))
@@ -116,7 +140,8 @@ def time_pages(
             samples = []
             for n in range(runs):
                 if write_token is not None:
-                    writer.post("/api/v1/tasks", json={"title": f"bench {n}"}).raise_for_status()
+                    write_path, body = writes[n % len(writes)]
+                    writer.post(write_path, json=body).raise_for_status()
                 started = time.perf_counter()
                 response = http.get(path)
                 samples.append((time.perf_counter() - started) * 1000)
@@ -135,14 +160,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--after-write",
         action="store_true",
-        help="each timed read right after a write: no page served from the memo",
+        help="each timed read right after a write to what the page shows (never memoized)",
     )
     args = parser.parse_args(argv)
     url = args.db
     workers = args.workers or (1 if url.startswith("sqlite") else 4)
     found, cookie, token, before = pages(url)
     if args.only:
-        found = [(label, path) for label, path in found if args.only in label]
+        found = [page for page in found if args.only in page[0]]
     tmp = Path(tempfile.mkdtemp(prefix="goodwill-bench-web-"))
     port = free_port()
     server = start_server(url, port, workers, tmp / "uvicorn.log")

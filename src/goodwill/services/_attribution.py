@@ -47,21 +47,34 @@ def gave_first_groups(session: Session, scope: Scope) -> tuple[AttributionGroup,
     """Every opportunity in scope, split by whether the user gave first: the earliest
     give per contact and per organization's people are two grouped queries."""
     actor = scope.actor
-    contact_rows = session.execute(
-        select(LedgerEntry.counterpart_id, func.min(LedgerEntry.occurred_on))
-        .join(Contact, Contact.id == LedgerEntry.counterpart_id)
-        .where(_own_gives(actor), visible(Contact, actor))
-        .group_by(LedgerEntry.counterpart_id)
+    # Driven from the opportunities in scope (their contacts, their organizations' people),
+    # not a pass over the whole ledger: each query follows an index from a short list.
+    orgs_in_scope = select(Opportunity.organization_id).where(*scope.clauses())
+    members: dict[int, list[int]] = {}
+    for org_id, contact_id in session.execute(
+        select(Position.organization_id, Position.contact_id).where(
+            Position.organization_id.in_(orgs_in_scope)
+        )
+    ):
+        members.setdefault(org_id, []).append(contact_id)
+    people = select(Opportunity.contact_id).where(*scope.clauses()).union(
+        select(Position.contact_id).where(Position.organization_id.in_(orgs_in_scope))
     )
-    org_rows = session.execute(
-        select(Position.organization_id, func.min(LedgerEntry.occurred_on))
-        .join(LedgerEntry, LedgerEntry.counterpart_id == Position.contact_id)
-        .join(Contact, Contact.id == Position.contact_id)
-        .where(_own_gives(actor), visible(Contact, actor))
-        .group_by(Position.organization_id)
+    by_contact: dict[int | None, date] = dict(
+        session.execute(
+            select(LedgerEntry.counterpart_id, func.min(LedgerEntry.occurred_on))
+            .join(Contact, Contact.id == LedgerEntry.counterpart_id)
+            .where(
+                LedgerEntry.counterpart_id.in_(people), _own_gives(actor), visible(Contact, actor)
+            )
+            .group_by(LedgerEntry.counterpart_id)
+        ).all()
     )
-    by_contact: dict[int | None, date] = dict(contact_rows.all())
-    by_org: dict[int | None, date] = dict(org_rows.all())
+    by_org: dict[int | None, date] = {}
+    for org_id, ids in members.items():
+        gives = [by_contact[i] for i in ids if i in by_contact]
+        if gives:
+            by_org[org_id] = min(gives)
     outcome = scope.outcome_of
     tallies = {True: [0, 0, 0, 0], False: [0, 0, 0, 0]}  # all, open, won, lost
     rows = session.execute(
