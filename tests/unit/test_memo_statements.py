@@ -17,7 +17,10 @@ from goodwill.storage.memo import ALL, classify
         ("WITH x AS (SELECT id FROM tasks) SELECT * FROM x", {"tasks"}, set()),
         ("INSERT INTO tasks (title) VALUES (?)", {"tasks"}, {"tasks"}),
         ('UPDATE "contacts" SET deleted_at = ?', {"contacts"}, {"contacts"}),
-        ("UPDATE OR IGNORE ledger_entries SET weight = 1", {"ledger_entries"}, {"ledger_entries"}),
+        ("UPDATE OR IGNORE tasks SET title = 'x'", {"tasks"}, {"tasks"}),
+        # the totals that triggers keep are written with their entries
+        ("UPDATE ledger_entries SET weight = 1", {"ledger_entries"},
+         {"ledger_entries", "ledger_month_totals", "ledger_counterpart_totals"}),
         ("WITH x AS (SELECT 1) UPDATE tasks SET title = 't'", {"tasks"}, {"tasks"}),
         ("INSERT INTO tags (key) VALUES ('a') ON CONFLICT (key) DO UPDATE SET key = 'a'",
          {"tags"}, {"tags"}),

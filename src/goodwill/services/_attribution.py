@@ -51,14 +51,16 @@ def gave_first_groups(session: Session, scope: Scope) -> tuple[AttributionGroup,
     # not a pass over the whole ledger: each query follows an index from a short list.
     orgs_in_scope = select(Opportunity.organization_id).where(*scope.clauses())
     members: dict[int, list[int]] = {}
-    for org_id, contact_id in session.execute(
+    for member_org, member in session.execute(
         select(Position.organization_id, Position.contact_id).where(
             Position.organization_id.in_(orgs_in_scope)
         )
     ):
-        members.setdefault(org_id, []).append(contact_id)
-    people = select(Opportunity.contact_id).where(*scope.clauses()).union(
-        select(Position.contact_id).where(Position.organization_id.in_(orgs_in_scope))
+        members.setdefault(member_org, []).append(member)
+    people = (
+        select(Opportunity.contact_id)
+        .where(*scope.clauses())
+        .union(select(Position.contact_id).where(Position.organization_id.in_(orgs_in_scope)))
     )
     by_contact: dict[int | None, date] = dict(
         session.execute(
@@ -71,10 +73,10 @@ def gave_first_groups(session: Session, scope: Scope) -> tuple[AttributionGroup,
         ).all()
     )
     by_org: dict[int | None, date] = {}
-    for org_id, ids in members.items():
+    for member_org, ids in members.items():
         gives = [by_contact[i] for i in ids if i in by_contact]
         if gives:
-            by_org[org_id] = min(gives)
+            by_org[member_org] = min(gives)
     outcome = scope.outcome_of
     tallies = {True: [0, 0, 0, 0], False: [0, 0, 0, 0]}  # all, open, won, lost
     rows = session.execute(

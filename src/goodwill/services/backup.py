@@ -31,8 +31,9 @@ from goodwill.storage.schema import Base, Membership, User, Workspace
 from goodwill.storage.unit_of_work import UnitOfWork
 
 ACCOUNT_TABLES = frozenset({"users", "workspaces", "memberships"})
-# Bookkeeping every database holds from its first migration on, not data.
-SCHEMA_TABLES = frozenset({"table_versions"})
+# Bookkeeping, and totals the database's triggers keep from the data: never backed up,
+# never restored (a restore's inserts rebuild the totals).
+SCHEMA_TABLES = frozenset({"table_versions", "ledger_month_totals", "ledger_counterpart_totals"})
 RESTORED_WORKSPACE_ID = 1
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, func, select
 
 from goodwill.domain.dates import local_date_of
 from goodwill.domain.ledger import Balance, Direction
@@ -24,9 +24,8 @@ from goodwill.services.ledger import (
     BalanceView,
     LedgerEntryView,
     TakerView,
-    _own_live_entries,
 )
-from goodwill.storage.schema import LedgerEntry
+from goodwill.storage.schema import Contact, LedgerEntry, LedgerMonthTotal
 from goodwill.storage.unit_of_work import UnitOfWork
 
 MAX_MONTHS = 60
@@ -69,31 +68,62 @@ def _local_day(actor: Actor) -> Hashable:
     return local_date_of(utcnow(), actor.tz)
 
 
-@memoized(_local_day)  # a pass over every entry: served again while nothing was written
+@memoized(_local_day)  # served again while no ledger entry or contact was written
 def ledger_history(actor: Actor, uow: UnitOfWork, months: int = 12) -> LedgerHistory:
     """The last `months` months up to this one (the actor's time zone), oldest first.
 
-    One pass over the actor's entries: each falls in a month of the window or before it
-    (a CASE of date bounds, the same on both databases), grouped with its direction."""
+    From the per-month totals the database keeps (a few rows a month, whatever the
+    ledger's length), less the entries about contacts in the trash, which wait there
+    with them (a short list, from the trashed-contacts index)."""
     if not 1 <= months <= MAX_MONTHS:
         raise ValidationFailed("months", f"must be between 1 and {MAX_MONTHS}")
     starts = _month_starts(local_date_of(utcnow(), actor.tz), months)
-    bucket = case(
-        *((LedgerEntry.occurred_on >= start, i) for i, start in reversed(list(enumerate(starts)))),
-        else_=-1,
+    own_totals = and_(
+        LedgerMonthTotal.workspace_id == actor.workspace_id,
+        LedgerMonthTotal.owner_id == actor.user_id,
     )
     with uow.read() as session:
         rows = session.execute(
-            select(bucket, LedgerEntry.direction, func.sum(LedgerEntry.weight), func.count())
-            .where(_own_live_entries(actor))
-            .group_by(bucket, LedgerEntry.direction)
+            select(
+                LedgerMonthTotal.month,
+                LedgerMonthTotal.direction,
+                LedgerMonthTotal.weight,
+                LedgerMonthTotal.entries,
+            ).where(own_totals)
         ).all()
-    sums: dict[tuple[int, str], tuple[int, int]] = {
-        (int(b), str(d)): (int(w or 0), int(n)) for b, d, w, n in rows
-    }
+        trashed = session.execute(
+            select(
+                LedgerEntry.occurred_on,
+                LedgerEntry.direction,
+                func.sum(LedgerEntry.weight),
+                func.count(),
+            )
+            .join(Contact, Contact.id == LedgerEntry.counterpart_id)
+            .where(
+                Contact.workspace_id == actor.workspace_id,
+                Contact.deleted_at.is_not(None),
+                LedgerEntry.workspace_id == actor.workspace_id,
+                LedgerEntry.owner_id == actor.user_id,
+                LedgerEntry.deleted_at.is_(None),
+            )
+            .group_by(LedgerEntry.occurred_on, LedgerEntry.direction)
+        ).all()
+    sums: dict[tuple[int, str], list[int]] = {}
+
+    def bucket(day: date) -> int:
+        return next((i for i in range(len(starts) - 1, -1, -1) if day >= starts[i]), -1)
+
+    for day, direction, weight, entries, sign in [
+        *((d, r, w, n, 1) for d, r, w, n in rows),
+        *((d, r, w, n, -1) for d, r, w, n in trashed),
+    ]:
+        slot = sums.setdefault((bucket(day), str(direction)), [0, 0])
+        slot[0] += sign * int(weight or 0)
+        slot[1] += sign * int(entries)
 
     def of(index: int, direction: Direction) -> tuple[int, int]:
-        return sums.get((index, direction.value), (0, 0))
+        weight, entries = sums.get((index, direction.value), (0, 0))
+        return weight, entries
 
     gave_before, got_before = of(-1, Direction.GAVE), of(-1, Direction.RECEIVED)
     opening = gave_before[0] - got_before[0]

@@ -47,6 +47,10 @@ BUMP_VERSION = text(
     f"ON CONFLICT (name) DO UPDATE SET version = {VERSIONS_TABLE}.version + 1"
 )
 
+# Tables that database triggers keep (migration 0016): a write to the key writes them too.
+TRIGGERED = {
+    "ledger_entries": frozenset({"ledger_month_totals", "ledger_counterpart_totals"}),
+}
 # What runs and changes nothing a result could have read.
 _QUIET = frozenset(
     {"select", "pragma", "savepoint", "release", "rollback", "begin", "commit", "end",
@@ -116,6 +120,8 @@ def classify(statement: str) -> tuple[frozenset[str], frozenset[str]]:
             written |= reach[target]
         else:  # an insert or update (keys never change): its own table
             written.add(target)
+    for table in list(written):  # what the database's triggers write along with it
+        written |= TRIGGERED.get(table, frozenset())
     return named, frozenset(written)
 
 

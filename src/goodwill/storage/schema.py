@@ -195,6 +195,14 @@ class Contact(Owned, Base):
 _LIVE_WITH_CADENCE = and_(
     Contact.deleted_at.is_(None), Contact.archived_at.is_(None), Contact.cadence_days.is_not(None)
 )
+# The trash is small: entries about trashed contacts are found from here.
+Index(
+    "ix_contacts_trashed",
+    Contact.workspace_id,
+    Contact.id,
+    sqlite_where=Contact.deleted_at.is_not(None),
+    postgresql_where=Contact.deleted_at.is_not(None),
+)
 Index(
     "ix_contacts_lapse_day",
     Contact.owner_id,
@@ -398,6 +406,39 @@ class LedgerEntry(Owned, Base):
         ForeignKey("asks.id", ondelete="SET NULL"), index=True
     )
     import_id: Mapped[int | None] = mapped_column(Integer, index=True)
+
+
+class LedgerMonthTotal(Base):
+    """Each owner's live ledger entries (out of the trash) summed per month and
+    direction. Kept by database triggers on ledger_entries (migration 0016), so every
+    way an entry is written, moved or removed keeps it exact; the ledger's history reads
+    these few rows instead of every entry."""
+
+    __tablename__ = "ledger_month_totals"
+    workspace_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # its first day
+    direction: Mapped[str] = mapped_column(String(8), primary_key=True)
+    weight: Mapped[int] = mapped_column(BigInteger)
+    entries: Mapped[int] = mapped_column(BigInteger)
+
+
+class LedgerCounterpartTotal(Base):
+    """Each owner's live ledger entries summed per counterpart (kept as
+    LedgerMonthTotal is): the takers list and balances without a pass over every entry."""
+
+    __tablename__ = "ledger_counterpart_totals"
+    __table_args__ = (
+        Index("ix_ledger_counterpart_totals_balance", "workspace_id", "owner_id", "balance"),
+    )
+    workspace_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    owner_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    counterpart_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    given: Mapped[int] = mapped_column(BigInteger)
+    received: Mapped[int] = mapped_column(BigInteger)
+    given_count: Mapped[int] = mapped_column(BigInteger)
+    received_count: Mapped[int] = mapped_column(BigInteger)
+    balance: Mapped[int] = mapped_column(BigInteger)  # given - received
 
 
 class Ask(Owned, Base):
