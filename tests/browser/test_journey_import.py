@@ -71,8 +71,8 @@ def test_scan_for_duplicates_preview_the_pair_and_merge_it(page, tmp_path):
     page.goto("/import")
     page.get_by_role("link", name="Review likely duplicates").click()
     page.get_by_role("heading", name="Likely duplicates").wait_for()
-    # Nothing scanned yet: the page offers the scan, which runs in the background (the
-    # page polls it while it runs and reloads when it is done).
+    # Nothing scanned yet: the page offers the scan, which runs in a process of its own
+    # (the page polls it while it runs and reloads when it is done).
     assert page.get_by_text("Not scanned yet").is_visible()
     assert page.get_by_role("link", name="Preview merge").count() == 0
     assert_accessible(page)

@@ -109,3 +109,34 @@ def test_duplicates_scan_stores_the_pairs_the_stored_list_shows(gw, twins):
     assert "Maria Lopez" in ok(gw("duplicates", "--stored")).stdout
     ok(gw("duplicates", "dismiss", str(chen), str(lopez)))
     assert as_json(gw("duplicates", "--stored", "--json"))["candidates"] == []
+
+
+def test_serve_runs_the_pages_scan_in_a_process_of_its_own(gw, fresh_url, twins, monkeypatch):
+    import time
+
+    import uvicorn
+
+    from goodwill.bootstrap import open_database
+    from goodwill.services import accounts, dedupe
+    from goodwill.web import app as web_app
+
+    served = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kwargs: served.append(app))
+    monkeypatch.setattr(web_app, "settle_heap", lambda: None)  # no gc.freeze in tests
+    ok(gw("serve"))
+
+    def in_this_process(*args, **kwargs):
+        raise AssertionError("the scan ran in the server's process")
+
+    monkeypatch.setattr(dedupe, "scan_duplicates", in_this_process)
+    db = open_database(fresh_url)
+    try:
+        owner = accounts.local_actor(db.uow)
+        assert dedupe.start_background_scan(owner, db.uow, served[0].state.scan_launcher)
+        deadline = time.monotonic() + 120
+        while dedupe.scan_state(owner, db.uow).running and time.monotonic() < deadline:
+            time.sleep(0.2)
+        state = dedupe.scan_state(owner, db.uow)
+        assert (state.status, state.pairs) == ("done", 1), state
+    finally:
+        db.close()

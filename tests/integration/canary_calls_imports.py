@@ -147,9 +147,17 @@ def _scan_calls(b: Any, uow: Any, c: Any) -> list[Any]:
         c.ok(dedupe.run_scan),
         c.ok(dedupe.run_failed, "never mind"),
         c.ok(dedupe.scan_state, expect=lambda r: r.status == "done"),
+        c.ok(dedupe.start_background_scan, dedupe.run_scan, expect=lambda r: r is True),
+        c.ok(dedupe.scan_state, expect=lambda r: r.status == "done"),
         c.ok(dedupe.stored_duplicates, expect=lambda r: not {c.p.contact} & {
             i for x in r.candidates for i in (x.a.id, x.b.id)}),
+        c.ok(dedupe.start_background_scan, _no_process, expect=lambda r: r is True),
+        c.ok(dedupe.scan_state, expect=lambda r: r.failure == dedupe.NOT_STARTED),
     ]  # fmt: skip
+
+
+def _no_process(actor: Any, uow: Any) -> None:
+    raise OSError("no process today")
 
 
 def _merge_calls(name: str) -> Callable[[Any, Any, Any], Any]:
@@ -194,6 +202,7 @@ IMPORT_CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
     "dedupe.start_scan": _scan_calls,
     "dedupe.run_scan": _scan_calls,
     "dedupe.run_failed": _scan_calls,
+    "dedupe.start_background_scan": _scan_calls,
     "dedupe.dismiss_duplicate": lambda b, uow, c: [
         c.hidden(c.contact_refs, lambda r: dedupe.dismiss_duplicate(b, uow, r, c.p.shared)),
         c.hidden(c.contact_refs, lambda r: dedupe.dismiss_duplicate(b, uow, c.p.b_contact, r)),

@@ -163,3 +163,19 @@ def test_removed_member_sessions_stop_working(uow, owner, teammate):
         session.query(Membership).filter(Membership.user_id == grant.actor.user_id).delete()
     with pytest.raises(PermissionDenied):
         auth.authenticate_session(uow, grant.cookie)
+
+
+def test_member_actor_is_the_member_as_their_pages_act(uow, owner, teammate):
+    # what a job started from a page (a duplicate scan's process) acts as
+    assert auth.member_actor(uow, owner.user_id, owner.workspace_id) == owner
+    assert auth.member_actor(uow, teammate.user_id, teammate.workspace_id) == teammate
+    olga = auth.sign_up(uow, "olga@else.example", "Olga", PASSWORD)
+    with pytest.raises(NotFound, match="is not a member of workspace"):
+        auth.member_actor(uow, olga.user_id, owner.workspace_id)
+    with uow.write() as session:
+        membership = session.scalars(
+            select(Membership).where(Membership.user_id == teammate.user_id)
+        ).one()
+        membership.removed_at = auth.utcnow()
+    with pytest.raises(NotFound):  # removed: no more jobs in that workspace
+        auth.member_actor(uow, teammate.user_id, teammate.workspace_id)

@@ -262,11 +262,89 @@ def test_scan_states(owner, uow, monkeypatch):
     assert len(dedupe.stored_duplicates(owner, uow).candidates) == 1  # the last scan's stay
 
 
-def test_a_scan_left_running_by_a_dead_process_may_be_started_again(owner, uow):
+def test_a_scan_silent_for_minutes_is_failed_and_a_new_one_may_start(owner, uow):
     assert dedupe.start_scan(owner, uow)
+    silent = utcnow() - dedupe.STALE_HEARTBEAT - timedelta(seconds=5)
     with uow.write() as session:
-        session.execute(update(DuplicateScan).values(started_at=utcnow() - timedelta(hours=3)))
+        session.execute(update(DuplicateScan).values(heartbeat_at=silent))
     state = dedupe.scan_state(owner, uow)
-    assert state.status == "failed" and state.failure == "the scan stopped without finishing"
+    assert state.status == "failed" and state.failure == dedupe.STOPPED
     assert dedupe.start_scan(owner, uow) is True
     assert dedupe.scan_state(owner, uow).running
+
+
+def test_a_long_scan_that_still_writes_is_running(owner, uow):
+    assert dedupe.start_scan(owner, uow)
+    with uow.write() as session:
+        session.execute(
+            update(DuplicateScan).values(
+                started_at=utcnow() - timedelta(hours=3), heartbeat_at=utcnow(), scored=7,
+                to_score=9,
+            )
+        )  # fmt: skip
+    state = dedupe.scan_state(owner, uow)
+    assert state.running and state.scored == (7, 9)
+    assert dedupe.start_scan(owner, uow) is False
+
+
+def test_a_scans_progress_is_written_to_its_row_as_it_goes(owner, uow, monkeypatch):
+    for _ in range(4):  # six candidate pairs
+        make_contact(owner, uow, name="Ada Lovelace")
+    monkeypatch.setattr(dedupe, "SCAN_PROGRESS_EVERY", 1)
+    monkeypatch.setattr(dedupe, "PROGRESS_SECONDS", 0.0)
+    assert dedupe.start_scan(owner, uow)
+    seen = []
+
+    def progress(stage, done, total):
+        seen.append((stage, dedupe.scan_state(owner, uow).scored))
+
+    result = dedupe.scan_duplicates(owner, uow, progress)
+    assert result.compared == 6
+    assert seen == [("scoring", (n, 6)) for n in range(7)] + [("done", None)]
+    with uow.read() as session:
+        row = session.scalars(select(DuplicateScan)).one()
+        assert (row.status, row.scored, row.to_score) == ("done", 6, 6)
+        assert row.heartbeat_at == result.scanned_at
+
+
+def test_a_replaced_scan_stores_nothing_and_leaves_the_new_one_running(owner, uow, monkeypatch):
+    make_contact(owner, uow, name="Ada Lovelace")
+    make_contact(owner, uow, name="Ada Lovelace")
+    assert dedupe.start_scan(owner, uow)
+
+    def taken_for_dead(stage, done, total):
+        if stage == "scoring" and done == 0:  # a new scan starts while this one scores
+            with uow.write() as session:
+                session.execute(update(DuplicateScan).values(
+                    started_at=utcnow() + timedelta(seconds=1), heartbeat_at=utcnow()))  # fmt: skip
+
+    with pytest.raises(dedupe.ScanReplaced):
+        dedupe.scan_duplicates(owner, uow, taken_for_dead)
+    state = dedupe.scan_state(owner, uow)
+    assert state.running and state.pairs == 0
+    with uow.read() as session:
+        assert session.scalar(select(func.count()).select_from(StoredDuplicate)) == 0
+
+
+def test_run_scan_leaves_the_scan_that_replaced_it_alone(owner, uow, monkeypatch):
+    def replaced(actor, uow):
+        raise dedupe.ScanReplaced("a newer duplicate scan replaced this one")
+
+    assert dedupe.start_scan(owner, uow)
+    monkeypatch.setattr(dedupe, "scan_duplicates", replaced)
+    dedupe.run_scan(owner, uow)
+    assert dedupe.scan_state(owner, uow).running  # the newer one's, not marked failed
+
+
+def test_a_scan_whose_process_cannot_start_is_failed_at_once(owner, uow):
+    def no_process(actor, uow):
+        raise OSError("fork failed")
+
+    assert dedupe.start_background_scan(owner, uow, no_process) is True
+    state = dedupe.scan_state(owner, uow)
+    assert (state.status, state.failure) == ("failed", dedupe.NOT_STARTED)
+    launched = []
+    assert dedupe.start_background_scan(owner, uow, lambda a, u: launched.append(a)) is True
+    assert launched == [owner] and dedupe.scan_state(owner, uow).running
+    assert dedupe.start_background_scan(owner, uow, lambda a, u: launched.append(a)) is False
+    assert launched == [owner]  # one at a time

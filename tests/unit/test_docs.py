@@ -16,6 +16,8 @@ README = Path(__file__).resolve().parents[2] / "README.md"
 
 def _commands(group: Any, prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, Any]]:
     for name, command in sorted(group.commands.items()):
+        if command.hidden:  # run by goodwill itself (e.g. the web page's scan job)
+            continue
         path = (*prefix, name)
         if hasattr(command, "commands"):
             yield " ".join(path), command

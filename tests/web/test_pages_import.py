@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from uuid import uuid4
 
 import pytest
+from sqlalchemy import update
 
-from goodwill.services import contacts, dedupe, import_jobs, importing
+from goodwill.bootstrap import open_database
+from goodwill.services import accounts, contacts, dedupe, import_jobs, importing
 from goodwill.services.importing import ImportOptions
+from goodwill.storage.schema import DuplicateScan
+from goodwill.web.app import Settings, create_app
 from tests.factories import make_contact
 from tests.web.sessions import session_client
 
@@ -117,8 +122,6 @@ def test_an_unknown_format_is_refused(client):
 
 
 def test_an_upload_over_the_limit_is_refused(uow, owner):
-    from goodwill.web.app import Settings, create_app
-
     small = session_client(create_app(Settings(uow=uow, max_upload_bytes=50)), uow, owner)
     response = _upload(small)
     assert response.status_code == 422 and "over 50 bytes" in response.text
@@ -182,6 +185,55 @@ def test_a_running_scan_is_polled_and_the_page_reloads_when_it_ends(client, owne
     poll = client.get("/import/duplicates/scan", headers={"HX-Request": "true"})
     assert poll.headers.get("HX-Refresh") == "true"
     assert "hx-trigger" not in poll.text and "Last scanned at" in poll.text
+
+
+def test_the_scans_progress_is_polled_from_its_row(client, owner, uow):
+    assert dedupe.start_scan(owner, uow)
+    with uow.write() as session:
+        session.execute(update(DuplicateScan).values(scored=3, to_score=6))
+    poll = client.get("/import/duplicates/scan", headers={"HX-Request": "true"}).text
+    assert "3 of 6 candidate pairs compared" in poll
+    assert '<progress class="im-bar" aria-label="Scan progress" max="6" value="3">' in poll
+
+
+def test_a_scan_whose_process_cannot_start_says_so(uow, owner):
+    def no_process(actor, uow):
+        raise OSError("[Errno 2] No such file or directory: '/srv/python'")
+
+    app = create_app(Settings(uow=uow, scan_launcher=no_process))
+    client = session_client(app, uow, owner)
+    _scan(client)
+    html = client.get("/import/duplicates").text
+    assert "The last scan stopped" in html and "could not start its process" in html
+    assert "/srv/python" not in html  # the server's details stay in its log
+    assert 'hx-trigger="every 1s"' not in html and "Scan for duplicates" in html
+
+
+def test_the_page_scan_runs_in_a_process_of_its_own(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'server.db'}"
+    db = open_database(url)
+    try:
+        owner = accounts.local_actor(db.uow)
+        a, b = _pair(owner, db.uow)
+
+        def in_this_process(*args, **kwargs):
+            raise AssertionError("the scan ran in the server's process")
+
+        monkeypatch.setattr(dedupe, "scan_duplicates", in_this_process)
+        with session_client(create_app(Settings(database_url=url)), db.uow, owner) as client:
+            _scan(client)
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                poll = client.get("/import/duplicates/scan", headers={"HX-Request": "true"})
+                if poll.headers.get("HX-Refresh"):
+                    break
+                assert "Scanning for duplicates" in poll.text
+                time.sleep(0.2)
+            html = client.get("/import/duplicates").text
+        assert f'href="/import/duplicates/{a.id}/{b.id}"' in html, html
+        assert dedupe.scan_state(owner, db.uow).status == "done"
+    finally:
+        db.close()
 
 
 def test_pages_of_pairs_link_to_the_next(client, owner, uow, monkeypatch):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import os
+import signal
 from typing import Annotated
 
 import typer
@@ -10,6 +13,7 @@ import typer
 from goodwill.cli import render
 from goodwill.cli.state import confirm, console, state
 from goodwill.errors import Conflict
+from goodwill.services import auth
 from goodwill.services import dedupe as dedupe_service
 from goodwill.services.actor import Actor
 from goodwill.services.dedupe import MergePreview
@@ -85,6 +89,8 @@ def _scan(actor: Actor, uow: UnitOfWork, as_json: bool) -> None:
         raise Conflict("a scan for duplicates is already running: wait for it to finish")
     try:
         result = dedupe_service.scan_duplicates(actor, uow)
+    except dedupe_service.ScanReplaced:
+        raise  # the newer scan is not this one's to mark failed
     except BaseException:
         dedupe_service.run_failed(actor, uow, "the scan was interrupted")
         raise
@@ -97,6 +103,32 @@ def _scan(actor: Actor, uow: UnitOfWork, as_json: bool) -> None:
     )
     for note in result.notes:
         console.print(f"note: {note}", markup=False)
+
+
+@duplicates_app.command("scan-job", hidden=True)
+def scan_job(
+    ctx: typer.Context,
+    user_id: Annotated[int, typer.Option("--user-id", min=1, help="The member scanning.")],
+    workspace_id: Annotated[
+        int, typer.Option("--workspace-id", min=1, help="The workspace they scan in.")
+    ],
+) -> None:
+    """A scan the web page started (web.scan_jobs), in this process of its own, on the
+    database of --db or $GOODWILL_DB; marked failed, with why, if it cannot finish."""
+    with contextlib.suppress(OSError, AttributeError):
+        os.nice(10)  # the server's pages come first
+    signal.signal(signal.SIGTERM, _stop)
+    st = state(ctx)
+    actor = auth.member_actor(st.uow, user_id, workspace_id)
+    try:
+        dedupe_service.run_scan(actor, st.uow)
+    except BaseException:  # stopped: SIGTERM, Ctrl-C
+        dedupe_service.run_failed(actor, st.uow, "the scan was stopped")
+        raise
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
 
 
 @duplicates_app.command("dismiss")

@@ -81,7 +81,8 @@ def serve(
             demo.build_demo(st.actor, st.uow)
         except Conflict:
             raise Conflict("--demo needs an empty database; this one holds contacts") from None
-    app = create_app(Settings(uow=st.uow))
+    # The URL too: the duplicate scan the pages start runs in a process of its own.
+    app = create_app(Settings(uow=st.uow, database_url=st.db_url))
     settle_heap()
     console.print(f"goodwill on http://{host}:{port}/ (API docs at /docs)")
     uvicorn.run(app, host=host, port=port, log_level="info")

@@ -113,6 +113,24 @@ def _actor_in(
     raise PermissionDenied(NO_SESSION)
 
 
+def member_actor(uow: UnitOfWork, user_id: int, workspace_id: int) -> Actor:
+    """A current member of a workspace, by ids, as their pages act: what a job started
+    from a page (a duplicate scan in a process of its own) acts as. NotFound when the
+    user is not, or no longer, a member of it."""
+    with uow.read() as session:
+        user = session.get(User, user_id)
+        membership = session.scalars(
+            select(Membership).where(
+                Membership.user_id == user_id,
+                Membership.workspace_id == workspace_id,
+                Membership.removed_at.is_(None),
+            )
+        ).first()
+        if user is None or membership is None:
+            raise NotFound(f"user #{user_id} is not a member of workspace #{workspace_id}")
+        return _actor_of(user, membership)
+
+
 def sign_up(uow: UnitOfWork, email: str, name: str, password: str) -> Actor:
     """A new account with a workspace of its own; on a personal database (the local owner
     has no password yet and is the only user) the first sign-up claims the local owner."""

@@ -11,19 +11,29 @@ from __future__ import annotations
 
 import itertools
 import logging
-import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, delete, insert, literal, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    CursorResult,
+    String,
+    delete,
+    insert,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from goodwill.domain.dedupe import DedupeProfile, likely_score, make_profile, score_pair
 from goodwill.domain.dedupe_blocking import blocking_keys, describe_block
-from goodwill.errors import GoodwillError, ValidationFailed
+from goodwill.errors import Conflict, DatabaseUnavailable, GoodwillError, ValidationFailed
 from goodwill.services import _common as common
 from goodwill.services import _merge
 from goodwill.services import contacts as contact_service
@@ -391,22 +401,39 @@ def merge_contacts(
 # gone, merged, no longer visible to the actor or dismissed, or that no longer scores as
 # likely, is not shown. Visibility is checked when the page is read, not only when the
 # scan ran: a contact made private since is not shown to a teammate.
+#
+# The web pages run a scan in a process of its own (web.scan_jobs: a minute of CPU in a
+# server's process would slow every page it serves), so its progress lives in its row,
+# where any server process reads it, with a heartbeat that tells a dead scan from a slow one.
 
 log = logging.getLogger(__name__)
 STORED_MAX_LIMIT = 200
 # A page re-scores at most this many batches of stored pairs (a batch being one page's
 # worth) before it answers with what it found and a cursor to go on from.
 MAX_BATCHES = 5
-# A scan still "running" after this long died with its process: a new one may start.
-STALE_SCAN = timedelta(hours=2)
-SCAN_PROGRESS_EVERY = 20_000
+# A running scan writes its progress to its row every few seconds, in a short write of
+# its own (so any server process shows it, and it says the scan is alive). One silent
+# for this long died with its process: it shows as failed and a new one may start.
+STALE_HEARTBEAT = timedelta(minutes=5)
+PROGRESS_SECONDS = 3.0
+SCAN_PROGRESS_EVERY = 20_000  # pairs scored between two looks at the clock
 SCAN_INSERT_BATCH = 5_000
-# Pairs scored so far by the scans this process is running, per (user, workspace).
-_live: dict[tuple[int, int], tuple[int, int]] = {}
-_lock = threading.Lock()
+STOPPED = (
+    "the scan stopped without finishing (nothing was heard from it for "
+    f"{STALE_HEARTBEAT.seconds // 60} minutes)"
+)
+NOT_STARTED = "the scan could not be started: the server could not start its process"
 
 ScanProgress = Callable[[str, int, int], None]  # stage, done, total
+# Runs `run_scan(actor, uow)` somewhere: the web pages' launcher starts a process of its
+# own (web.scan_jobs); `run_scan` itself is the launcher that runs it here and now.
+ScanLauncher = Callable[[Actor, UnitOfWork], None]
 PairKey = tuple[int, int, int]  # score, contact a, contact b: the page order, descending
+
+
+class ScanReplaced(Conflict):
+    """The running scan is no longer this one: it fell silent for so long that it was
+    taken for dead and a new scan started (or it was marked failed)."""
 
 
 @dataclass(frozen=True)
@@ -417,7 +444,7 @@ class ScanState:
     pairs: int  # how many the last scan stored
     notes: list[str]  # groups too large to compare, in the last scan
     failure: str | None = None
-    scored: tuple[int, int] | None = None  # pairs scored, of how many (while running here)
+    scored: tuple[int, int] | None = None  # pairs scored, of how many (while running)
 
     @property
     def running(self) -> bool:
@@ -443,37 +470,36 @@ class StoredPage:
     after: PairKey | None  # where the next page starts; None: this is the last
 
 
-def _scan_row(session: Session, actor: Actor) -> DuplicateScan | None:
-    return session.scalar(
-        select(DuplicateScan).where(
-            DuplicateScan.owner_id == actor.user_id,
-            DuplicateScan.workspace_id == actor.workspace_id,
-        )
+def _scan_row(session: Session, actor: Actor, *, lock: bool = False) -> DuplicateScan | None:
+    query = select(DuplicateScan).where(
+        DuplicateScan.owner_id == actor.user_id,
+        DuplicateScan.workspace_id == actor.workspace_id,
     )
+    return session.scalar(query.with_for_update() if lock else query)
 
 
 def _running(row: DuplicateScan) -> bool:
-    return row.status == "running" and row.started_at > utcnow() - STALE_SCAN
+    heard = row.heartbeat_at or row.started_at
+    return row.status == "running" and heard > utcnow() - STALE_HEARTBEAT
 
 
 def _state(row: DuplicateScan | None) -> ScanState:
     if row is None:
         return NEVER_SCANNED
-    status = row.status if row.status != "running" or _running(row) else "failed"
-    failure = row.failure
-    if row.status == "running" and status == "failed":
-        failure = "the scan stopped without finishing"
-    scored = None
+    status, failure, scored = row.status, row.failure, None
     if status == "running":
-        with _lock:
-            scored = _live.get((row.owner_id, row.workspace_id))
+        if not _running(row):
+            status, failure = "failed", STOPPED
+        elif row.to_score is not None:
+            scored = (row.scored or 0, row.to_score)
     return ScanState(
         status, row.started_at, row.scanned_at, row.pairs, list(row.notes or []), failure, scored
     )
 
 
 def scan_state(actor: Actor, uow: UnitOfWork) -> ScanState:
-    """The actor's duplicate scan in this workspace: running or not, and the last one."""
+    """The actor's duplicate scan in this workspace: running or not (and how far, from
+    whichever process runs it), and the last one."""
     with uow.read() as session:
         return _state(_scan_row(session, actor))
 
@@ -482,7 +508,7 @@ def start_scan(actor: Actor, uow: UnitOfWork) -> bool:
     """Mark a scan as running for the actor, to run it next (`run_scan`, in the
     background); False when one is already running (nothing to start)."""
     with uow.write() as session:
-        row = _scan_row(session, actor)
+        row = _scan_row(session, actor, lock=True)
         if row is not None and _running(row):
             return False
         now = utcnow()
@@ -498,29 +524,37 @@ def start_scan(actor: Actor, uow: UnitOfWork) -> bool:
             session.add(row)
         else:
             row.status, row.started_at, row.failure = "running", now, None
+        row.heartbeat_at, row.scored, row.to_score = now, None, None
         return True
+
+
+def start_background_scan(actor: Actor, uow: UnitOfWork, launch: ScanLauncher) -> bool:
+    """`start_scan`, then `launch` has `run_scan` run elsewhere (the web pages: in a
+    process of its own); False when a scan is already running. A launch that fails
+    marks the scan failed at once, so it never shows as running."""
+    if not start_scan(actor, uow):
+        return False
+    try:
+        launch(actor, uow)
+    except Exception:
+        log.exception("the duplicate scan of user #%s could not be started", actor.user_id)
+        run_failed(actor, uow, NOT_STARTED)
+    return True
 
 
 def run_scan(actor: Actor, uow: UnitOfWork) -> None:
     """`scan_duplicates` as a background job: never raises; a scan that fails is marked
     failed, with the reason, and the pairs of the previous scan stay."""
-    who = (actor.user_id, actor.workspace_id)
-
-    def progress(stage: str, done: int, total: int) -> None:
-        with _lock:
-            _live[who] = (done, total)
-
     failure: str | None = None
     try:
-        scan_duplicates(actor, uow, progress)
+        scan_duplicates(actor, uow)
+    except ScanReplaced:
+        log.warning("a duplicate scan of user #%s was replaced by a newer one", actor.user_id)
     except GoodwillError as exc:
         failure = exc.message
     except Exception:  # a bug must not leave the scan "running" for ever
         log.exception("duplicate scan of user #%s stopped", actor.user_id)
         failure = "the scan stopped on an unexpected error"
-    finally:
-        with _lock:
-            _live.pop(who, None)
     if failure is not None:
         run_failed(actor, uow, failure)
 
@@ -528,9 +562,40 @@ def run_scan(actor: Actor, uow: UnitOfWork) -> None:
 def run_failed(actor: Actor, uow: UnitOfWork, failure: str) -> None:
     """Mark the actor's running scan failed, with why (its stored pairs stay)."""
     with uow.write() as session:
-        row = _scan_row(session, actor)
+        row = _scan_row(session, actor, lock=True)
         if row is not None and row.status == "running":
             row.status, row.failure = "failed", failure[:500]
+
+
+class _Progress:
+    """A running scan's progress, written to its row at most every PROGRESS_SECONDS in
+    a short write transaction of its own (never one per pair). `run` is when the scan
+    started: a row that no longer runs that scan means it was replaced."""
+
+    def __init__(self, actor: Actor, uow: UnitOfWork, run: datetime | None) -> None:
+        self.actor, self.uow, self.run = actor, uow, run
+        self.written = time.monotonic()
+
+    def __call__(self, done: int, total: int, *, now: bool = False) -> None:
+        if self.run is None or (not now and time.monotonic() - self.written < PROGRESS_SECONDS):
+            return
+        try:
+            with self.uow.write() as session:
+                result = session.execute(
+                    update(DuplicateScan)
+                    .where(
+                        DuplicateScan.owner_id == self.actor.user_id,
+                        DuplicateScan.workspace_id == self.actor.workspace_id,
+                        DuplicateScan.status == "running",
+                        DuplicateScan.started_at == self.run,
+                    )
+                    .values(scored=done, to_score=total, heartbeat_at=utcnow())
+                )
+                if isinstance(result, CursorResult) and result.rowcount == 0:
+                    raise ScanReplaced("a newer duplicate scan replaced this one")
+        except DatabaseUnavailable as exc:  # busy past the timeout: the next one will do
+            log.warning("duplicate scan progress not written: %s", exc.message)
+        self.written = time.monotonic()
 
 
 def scan_duplicates(
@@ -542,8 +607,12 @@ def scan_duplicates(
 
     The pairs are found from one read snapshot, then replaced in one short write
     transaction: a long scan holds no write lock (SQLite has one for the whole file).
-    Pairs the actor dismissed are not stored."""
+    Pairs the actor dismissed are not stored. When the actor's scan is marked running
+    (`start_scan`), its progress goes to its row every few seconds; a scan replaced
+    meanwhile by a newer one raises ScanReplaced and stores nothing."""
     with uow.read() as session:
+        row = _scan_row(session, actor)
+        beat = _Progress(actor, uow, row.started_at if row is not None and _running(row) else None)
         profiles = _profiles(session, actor)
         dismissed = _dismissed(session, actor, None)
         notes: list[str] = []
@@ -551,6 +620,7 @@ def scan_duplicates(
         # the GIL held against every other request of the process.
         pairs = _blocked_pairs(profiles.values(), notes)
     total = len(pairs)
+    beat(0, total, now=True)
     if progress is not None:
         progress("scoring", 0, total)
     found: list[tuple[int, int, int, list[str]]] = []
@@ -559,10 +629,17 @@ def scan_duplicates(
             score = likely_score(profiles[a], profiles[b])
             if score is not None:
                 found.append((a, b, score, score_pair(profiles[a], profiles[b])[1]))
-        if progress is not None and done % SCAN_PROGRESS_EVERY == 0:
-            progress("scoring", done, total)
+        if done % SCAN_PROGRESS_EVERY == 0:
+            beat(done, total)
+            if progress is not None:
+                progress("scoring", done, total)
     now = utcnow()
     with uow.write() as session:
+        row = _scan_row(session, actor, lock=True)
+        if beat.run is not None and (
+            row is None or row.status != "running" or row.started_at != beat.run
+        ):
+            raise ScanReplaced("a newer duplicate scan replaced this one")
         session.execute(delete(StoredDuplicate).where(*_mine(actor)))
         for start in range(0, len(found), SCAN_INSERT_BATCH):
             session.execute(
@@ -580,7 +657,6 @@ def scan_duplicates(
                     for a, b, score, reasons in found[start : start + SCAN_INSERT_BATCH]
                 ],
             )
-        row = _scan_row(session, actor)
         if row is None:
             row = DuplicateScan(
                 owner_id=actor.user_id, workspace_id=actor.workspace_id, started_at=now
@@ -588,6 +664,7 @@ def scan_duplicates(
             session.add(row)
         row.status, row.scanned_at, row.failure = "done", now, None
         row.pairs, row.notes = len(found), notes
+        row.scored, row.to_score, row.heartbeat_at = total, total, now
     if progress is not None:
         progress("done", total, total)
     return ScanResult(len(found), total, len(profiles), notes, now)

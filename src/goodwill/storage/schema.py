@@ -658,6 +658,11 @@ class DuplicateScan(Base):
     pairs: Mapped[int] = mapped_column(default=0)
     notes: Mapped[list[str]] = mapped_column(JSON, default=list)
     failure: Mapped[str | None] = mapped_column(String(500))
+    # While it runs, in its own process: pairs scored of how many, and when it last
+    # wrote (a scan silent for long died with its process).
+    scored: Mapped[int | None]
+    to_score: Mapped[int | None]
+    heartbeat_at: Mapped[datetime | None]
 
 
 # -- Relationship intelligence II: discovery, needs and offers, introductions ----------

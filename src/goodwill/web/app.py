@@ -17,8 +17,10 @@ from fastapi.staticfiles import StaticFiles
 from goodwill.bootstrap import Database, open_database
 from goodwill.config import default_database_url
 from goodwill.dav import carddav, feeds
+from goodwill.services import dedupe
+from goodwill.services.dedupe import ScanLauncher
 from goodwill.storage.unit_of_work import UnitOfWork
-from goodwill.web import errors, pages
+from goodwill.web import errors, pages, scan_jobs
 from goodwill.web.api import (
     auth,
     contacts,
@@ -41,21 +43,32 @@ def page_error(request: Request, status: int, title: str, detail: str) -> Respon
 
 @dataclass(frozen=True)
 class Settings:
-    """Where the data is: a database URL, or a unit of work already open (tests)."""
+    """Where the data is: a database URL, or a unit of work already open (tests).
+
+    `scan_launcher` runs a duplicate scan the pages start (services.dedupe): by default
+    a process of its own on the database URL (web.scan_jobs). A unit of work handed in
+    without its URL (a test's transaction, whose data no other process sees) has the
+    request run it itself."""
 
     database_url: str | None = None
     uow: UnitOfWork | None = None
     max_upload_bytes: int = imports.DEFAULT_MAX_UPLOAD  # an import's file, over the API
+    scan_launcher: ScanLauncher | None = None
 
 
 def create_app(settings: Settings) -> FastAPI:
     database: Database | None = None
+    url = settings.database_url
     if settings.uow is not None:
         uow = settings.uow
     else:
         # SQLite upgrades itself; PostgreSQL must have had `goodwill db upgrade`.
-        database = open_database(settings.database_url or default_database_url())
+        url = url or default_database_url()
+        database = open_database(url)
         uow = database.uow
+    launcher = settings.scan_launcher
+    if launcher is None:
+        launcher = scan_jobs.process_launcher(url) if url else dedupe.run_scan
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -74,6 +87,7 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.uow = uow
     app.state.max_upload_bytes = settings.max_upload_bytes
+    app.state.scan_launcher = launcher
     app.state.page_error = page_error
     errors.install(app)
     app.add_exception_handler(LoginRequired, login_redirect)

@@ -1,7 +1,7 @@
 """Import: upload a file, which runs as a background job (services.import_jobs, as the
 API's /api/v1/imports does) while the page polls its progress; its per-record errors and
 undo; the past imports; and the duplicates review with a merge preview
-(services.dedupe: a scan in the background stores the likely pairs; the review
+(services.dedupe: a scan in a process of its own stores the likely pairs; the review
 shows them a page at a time)."""
 
 from __future__ import annotations
@@ -103,10 +103,11 @@ def duplicates(page: PageDep, after: PairAfter = None) -> Response:
 
 
 @router.post("/import/duplicates/scan")
-def scan_duplicates(page: PageDep, background: BackgroundTasks) -> Response:
-    """Start a scan for duplicates in the background (not a second one at a time)."""
-    if dedupe.start_scan(page.actor, page.uow):
-        background.add_task(dedupe.run_scan, page.actor, page.uow)
+def scan_duplicates(page: PageDep) -> Response:
+    """Start a scan for duplicates in a process of its own (web.scan_jobs; not a second
+    one at a time): the page polls its progress, which the scan writes to its row."""
+    launcher = page.request.app.state.scan_launcher
+    dedupe.start_background_scan(page.actor, page.uow, launcher)
     return page.redirect("/import/duplicates")
 
 
