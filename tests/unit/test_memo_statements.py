@@ -11,7 +11,8 @@ from goodwill.storage.memo import ALL, classify
 @pytest.mark.parametrize(
     ("statement", "named", "written"),
     [
-        ("SELECT a FROM ledger_entries JOIN contacts AS c ON 1", {"ledger_entries", "contacts"}, set()),
+        ("SELECT a FROM ledger_entries JOIN contacts AS c ON 1", {"ledger_entries", "contacts"},
+         set()),
         ("SELECT 1 FROM tasks, opportunities", {"tasks", "opportunities"}, set()),
         ("  -- why\n  SELECT count(*) FROM tasks", {"tasks"}, set()),
         ("WITH x AS (SELECT id FROM tasks) SELECT * FROM x", {"tasks"}, set()),

@@ -1,8 +1,8 @@
 """a duplicate scan's progress and heartbeat in its row: the scan runs in a process of
 its own, and any server process shows how far it got
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-09 10:00:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import goodwill.storage.schema
 
-revision = "0015"
-down_revision = "0014"
+revision = "0017"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
