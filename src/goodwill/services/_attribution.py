@@ -8,6 +8,7 @@ before the day the opportunity opened, in the user's time zone.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import ColumnElement, and_, func, select
@@ -17,6 +18,7 @@ from goodwill.domain.dates import local_date_of
 from goodwill.domain.funnel import Outcome, from_e4, win_rate
 from goodwill.domain.ledger import Direction
 from goodwill.services import _common as common
+from goodwill.services._memo import memoized
 from goodwill.services._report_sql import Scope
 from goodwill.services._visibility import visible
 from goodwill.services.actor import Actor
@@ -32,6 +34,7 @@ from goodwill.storage.schema import (
     Organization,
     Position,
 )
+from goodwill.storage.unit_of_work import UnitOfWork
 
 
 def _own_gives(actor: Actor) -> ColumnElement[bool]:
@@ -43,40 +46,45 @@ def _own_gives(actor: Actor) -> ColumnElement[bool]:
     )
 
 
-def gave_first_groups(session: Session, scope: Scope) -> tuple[AttributionGroup, AttributionGroup]:
-    """Every opportunity in scope, split by whether the user gave first: the earliest
-    give per contact and per organization's people are two grouped queries."""
-    actor = scope.actor
-    # Driven from the opportunities in scope (their contacts, their organizations' people),
-    # not a pass over the whole ledger: each query follows an index from a short list.
-    orgs_in_scope = select(Opportunity.organization_id).where(*scope.clauses())
-    members: dict[int, list[int]] = {}
-    for member_org, member in session.execute(
-        select(Position.organization_id, Position.contact_id).where(
-            Position.organization_id.in_(orgs_in_scope)
-        )
-    ):
-        members.setdefault(member_org, []).append(member)
-    people = (
-        select(Opportunity.contact_id)
-        .where(*scope.clauses())
-        .union(select(Position.contact_id).where(Position.organization_id.in_(orgs_in_scope)))
-    )
-    by_contact: dict[int | None, date] = dict(
-        session.execute(
-            select(LedgerEntry.counterpart_id, func.min(LedgerEntry.occurred_on))
-            .join(Contact, Contact.id == LedgerEntry.counterpart_id)
-            .where(
-                LedgerEntry.counterpart_id.in_(people), _own_gives(actor), visible(Contact, actor)
+@dataclass(frozen=True)
+class FirstGives:
+    """The day of the user's first give to each contact they may see, and to anyone
+    with a position at each organization."""
+
+    by_contact: dict[int, date]
+    by_org: dict[int, date]
+
+
+@memoized()  # its own entry: moving an opportunity writes none of the tables it reads
+def first_gives(actor: Actor, uow: UnitOfWork) -> FirstGives:
+    """One grouped pass over the user's gives, and the positions to fold them into
+    organizations: served again while no give, contact or position was written."""
+    with uow.read() as session:
+        by_contact: dict[int, date] = {
+            int(c): d
+            for c, d in session.execute(
+                select(LedgerEntry.counterpart_id, func.min(LedgerEntry.occurred_on))
+                .join(Contact, Contact.id == LedgerEntry.counterpart_id)
+                .where(_own_gives(actor), visible(Contact, actor))
+                .group_by(LedgerEntry.counterpart_id)
             )
-            .group_by(LedgerEntry.counterpart_id)
-        ).all()
-    )
-    by_org: dict[int | None, date] = {}
-    for member_org, ids in members.items():
-        gives = [by_contact[i] for i in ids if i in by_contact]
-        if gives:
-            by_org[member_org] = min(gives)
+        }
+        by_org: dict[int, date] = {}
+        for org_id, contact_id in session.execute(
+            select(Position.organization_id, Position.contact_id)
+        ):
+            given = by_contact.get(contact_id)
+            if given is not None and (org_id not in by_org or given < by_org[org_id]):
+                by_org[org_id] = given
+    return FirstGives(by_contact, by_org)
+
+
+def gave_first_groups(
+    session: Session, scope: Scope, gives: FirstGives
+) -> tuple[AttributionGroup, AttributionGroup]:
+    """Every opportunity in scope, split by whether the user gave first (before the day
+    it opened, in the user's time zone) to its contact or its organization's people."""
+    actor = scope.actor
     outcome = scope.outcome_of
     tallies = {True: [0, 0, 0, 0], False: [0, 0, 0, 0]}  # all, open, won, lost
     rows = session.execute(
@@ -88,7 +96,14 @@ def gave_first_groups(session: Session, scope: Scope) -> tuple[AttributionGroup,
         ).where(*scope.clauses())
     )
     for stage_id, opened_at, contact_id, org_id in rows:
-        firsts = [d for d in (by_contact.get(contact_id), by_org.get(org_id)) if d is not None]
+        firsts = [
+            d
+            for d in (
+                None if contact_id is None else gives.by_contact.get(contact_id),
+                None if org_id is None else gives.by_org.get(org_id),
+            )
+            if d is not None
+        ]
         gave = bool(firsts) and min(firsts) < local_date_of(opened_at, actor.tz)
         tally = tallies[gave]
         tally[0] += 1

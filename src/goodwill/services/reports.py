@@ -383,10 +383,11 @@ def attribution_report(
     gives before it opened, the referral or introduction), and opportunities where the
     user gave first against cold ones, counts and conversion side by side."""
     window = _window(actor, since, until)
+    gives = _attribution.first_gives(actor, uow)
     with uow.read() as session:
         scope = _scope(session, actor, pipeline, SALES, window)
         wins, stories = _attribution.win_stories(session, scope, STORIES_LIMIT)
-        gave_first, cold = _attribution.gave_first_groups(session, scope)
+        gave_first, cold = _attribution.gave_first_groups(session, scope, gives)
         return AttributionReport(
             pipeline=_ref(scope),
             since=window[0],
