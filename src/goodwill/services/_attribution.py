@@ -8,8 +8,10 @@ before the day the opportunity opened, in the user's time zone.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session
@@ -121,10 +123,12 @@ def _group(label: str, tally: list[int]) -> AttributionGroup:
 
 
 def win_stories(session: Session, scope: Scope, limit: int) -> tuple[int, list[AttributionStory]]:
-    """How many wins, and the story of the most recent ones."""
+    """How many wins, and the story of the most recent ones: a few statements for all
+    of them (their people, then one UNION ALL a measure), not a handful per story."""
     won = scope.ids_with(Outcome.WON)
     if not won:
         return 0, []
+    actor = scope.actor
     where = (*scope.clauses(), Opportunity.stage_id.in_(won))
     total = session.scalar(select(func.count()).select_from(Opportunity).where(*where)) or 0
     wins = session.scalars(
@@ -136,78 +140,118 @@ def win_stories(session: Session, scope: Scope, limit: int) -> tuple[int, list[A
         )
         .limit(limit)
     ).all()
-    return int(total), [_story(session, scope.actor, o) for o in wins]
-
-
-def _people(session: Session, actor: Actor, opp: Opportunity) -> list[int]:
-    found: set[int] = set()
-    if opp.contact_id is not None:
-        found.update(
-            session.scalars(
-                select(Contact.id).where(Contact.id == opp.contact_id, visible(Contact, actor))
+    if not wins:
+        return int(total), []
+    contacts = _by_id(session, Contact, actor, {o.contact_id for o in wins} |
+                      {o.source_contact_id for o in wins})  # fmt: skip
+    orgs = {
+        o.id: o
+        for o in session.scalars(
+            select(Organization).where(
+                Organization.id.in_({o.organization_id for o in wins if o.organization_id})
             )
         )
-    if opp.organization_id is not None:
-        found.update(
-            session.scalars(
-                select(Position.contact_id)
-                .join(Contact, Contact.id == Position.contact_id)
-                .where(Position.organization_id == opp.organization_id, visible(Contact, actor))
+    }
+    intros = set(
+        session.scalars(
+            select(Introduction.id).where(
+                Introduction.id.in_({o.introduction_id for o in wins if o.introduction_id}),
+                visible(Introduction, actor),
             )
         )
-    return sorted(found)
+    )
+    touches, gives = _measures(session, actor, wins)
+    stories = []
+    for i, opp in enumerate(wins):
+        opened_on = local_date_of(opp.opened_at, actor.tz)
+        first_touch, before = touches.get(i, (None, 0))
+        gives_before, first_give = gives.get(i, (0, None))
+        contact = contacts.get(opp.contact_id) if opp.contact_id else None
+        source = contacts.get(opp.source_contact_id) if opp.source_contact_id else None
+        org = orgs.get(opp.organization_id) if opp.organization_id else None
+        stories.append(
+            AttributionStory(
+                opportunity=Ref(opp.id, opp.title),
+                contact=None if opp.contact_id is None else common.contact_ref(contact, actor),
+                organization=None if opp.organization_id is None else common.org_ref(org, actor),
+                value=None if opp.value_e4 is None else from_e4(opp.value_e4),
+                currency=opp.currency,
+                opened_on=opened_on,
+                closed_on=None if opp.closed_at is None else local_date_of(opp.closed_at, actor.tz),
+                source=opp.source,
+                source_contact=None
+                if opp.source_contact_id is None
+                else common.contact_ref(source, actor),
+                introduction_id=opp.introduction_id if opp.introduction_id in intros else None,
+                first_touch=None if first_touch is None else local_date_of(first_touch, actor.tz),
+                interactions_before=int(before or 0),
+                gives_before=int(gives_before or 0),
+                first_give=first_give,
+                gave_first=bool(gives_before),
+            )
+        )
+    return int(total), stories
 
 
-def _story(session: Session, actor: Actor, opp: Opportunity) -> AttributionStory:
-    people = _people(session, actor, opp)
-    opened_on = local_date_of(opp.opened_at, actor.tz)
-    first_touch = before = gives = first_give = None
-    if people:
+def _by_id(session: Session, model: Any, actor: Actor, ids: set[int | None]) -> dict[int, Any]:
+    wanted = [i for i in ids if i is not None]
+    return {r.id: r for r in session.scalars(select(model).where(model.id.in_(wanted)))}
+
+
+def _people(session: Session, actor: Actor, wins: Sequence[Opportunity]) -> list[list[int]]:
+    """Each win's people the actor may see (its contact, its organization's people), in
+    two statements for all of them."""
+    contact_ids = {o.contact_id for o in wins if o.contact_id is not None}
+    org_ids = {o.organization_id for o in wins if o.organization_id is not None}
+    seen = set(
+        session.scalars(
+            select(Contact.id).where(Contact.id.in_(contact_ids), visible(Contact, actor))
+        )
+    )
+    members: dict[int, set[int]] = {}
+    for org_id, contact_id in session.execute(
+        select(Position.organization_id, Position.contact_id)
+        .join(Contact, Contact.id == Position.contact_id)
+        .where(Position.organization_id.in_(org_ids), visible(Contact, actor))
+    ):
+        members.setdefault(org_id, set()).add(contact_id)
+    found = []
+    for o in wins:
+        people = set(members.get(o.organization_id, ())) if o.organization_id else set()
+        if o.contact_id in seen:
+            people.add(o.contact_id)
+        found.append(sorted(people))
+    return found
+
+
+def _measures(
+    session: Session, actor: Actor, wins: Sequence[Opportunity]
+) -> tuple[dict[int, tuple[Any, int]], dict[int, tuple[int, date | None]]]:
+    """Per win (by its index): the first interaction with its people and how many came
+    before it opened; the gives to them before the day it opened, and the first one."""
+    touches: dict[int, tuple[Any, int]] = {}
+    gives: dict[int, tuple[int, date | None]] = {}
+    for i, (opp, people) in enumerate(zip(wins, _people(session, actor, wins), strict=True)):
+        if not people:
+            continue
         # From the participants of its people to their interactions by primary key: a
         # planner without statistics would otherwise walk the workspace's interactions.
         theirs = select(InteractionParticipant.interaction_id).where(
             InteractionParticipant.contact_id.in_(people)
         )
-        first_touch, before = session.execute(
+        first, before = session.execute(
             select(
                 func.min(Interaction.occurred_at),
                 func.count().filter(Interaction.occurred_at < opp.opened_at),
             ).where(Interaction.id.in_(theirs), visible(Interaction, actor))
         ).one()
+        touches[i] = (first, int(before or 0))
         # The day in the aggregate, not the WHERE: (owner, counterpart) is the index to use.
-        earlier = LedgerEntry.occurred_on < opened_on
-        gives, first_give = session.execute(
+        earlier = LedgerEntry.occurred_on < local_date_of(opp.opened_at, actor.tz)
+        n, first_give = session.execute(
             select(
                 func.count().filter(earlier), func.min(LedgerEntry.occurred_on).filter(earlier)
             ).where(_own_gives(actor), LedgerEntry.counterpart_id.in_(people))
         ).one()
-    intro = None
-    if opp.introduction_id is not None:
-        intro = session.scalar(
-            select(Introduction.id).where(
-                Introduction.id == opp.introduction_id, visible(Introduction, actor)
-            )
-        )
-    return AttributionStory(
-        opportunity=Ref(opp.id, opp.title),
-        contact=None
-        if opp.contact_id is None
-        else common.contact_ref(session.get(Contact, opp.contact_id), actor),
-        organization=None
-        if opp.organization_id is None
-        else common.org_ref(session.get(Organization, opp.organization_id), actor),
-        value=None if opp.value_e4 is None else from_e4(opp.value_e4),
-        currency=opp.currency,
-        opened_on=opened_on,
-        closed_on=None if opp.closed_at is None else local_date_of(opp.closed_at, actor.tz),
-        source=opp.source,
-        source_contact=None
-        if opp.source_contact_id is None
-        else common.contact_ref(session.get(Contact, opp.source_contact_id), actor),
-        introduction_id=intro,
-        first_touch=None if first_touch is None else local_date_of(first_touch, actor.tz),
-        interactions_before=int(before or 0),
-        gives_before=int(gives or 0),
-        first_give=first_give,
-        gave_first=bool(gives),
-    )
+        gives[i] = (int(n or 0), first_give)
+    return touches, gives
