@@ -176,3 +176,36 @@ def test_a_teammate_does_not_see_a_private_contact(browser, server, page, consol
     page.goto("/contacts?q=unal")
     assert _results(page) == ["Ünal Privé"]
     other.close()
+
+
+def test_show_older_interactions_appends_them_in_place(page):
+    sign_up(page, "Hana History")
+    person = _add_contact(page, "Lena Longhistory")
+    for n in range(25):
+        logged = page.request.post(
+            "/api/v1/interactions",
+            data=json.dumps({"channel": "call", "participants": [person],
+                             "summary": f"touch {n:02d}", "when": f"2024-03-{n + 1:02d}"}),
+            headers={"Content-Type": "application/json", "X-CSRF-Token": _csrf(page)},
+        )  # fmt: skip
+        assert logged.status == 201, logged.text()
+    page.goto(f"/contacts/{person}")
+    items = page.locator("#timeline-items > li:not(.ct-older)")
+    assert items.count() == 20
+    page.get_by_role("link", name="Show older interactions").click()
+    page.wait_for_function("() => document.querySelectorAll('#timeline-items > li').length === 25")
+    assert page.get_by_role("link", name="Show older interactions").count() == 0
+    assert page.url.endswith(f"/contacts/{person}")  # appended in place, no navigation
+    summaries = [re.search(r"touch \d+", t).group(0) for t in items.all_inner_texts()]
+    assert summaries == [f"touch {n:02d}" for n in range(24, -1, -1)]
+    assert_accessible(page)
+
+
+def test_bulk_with_nothing_selected_says_so_in_place(demo_page):
+    page = demo_page
+    page.goto("/contacts?tier=inner")
+    page.locator("#bulk-tag").fill("nobody")
+    page.get_by_role("button", name="Add tag").click()
+    page.locator("#flash").get_by_text("Select at least one contact").wait_for()
+    assert page.url.endswith("/contacts?tier=inner")  # the list as it was
+    assert_accessible(page)

@@ -69,6 +69,40 @@ def test_create_an_ask_seeing_the_readiness_warning_before_saving(demo_page):
     assert name in draft.inner_text()
 
 
+def test_plan_an_ask_step_by_step_on_its_page(demo_page):
+    page = demo_page
+    [name] = _takers(page, 1)
+    page.goto("/asks")
+    page.get_by_label("Whom to ask").fill(name)
+    page.get_by_label("Kind").select_option("advice")
+    page.get_by_label("What you ask for").fill("A second look at my pricing page")
+    page.get_by_label("Why this person").fill("They priced three products.")
+    page.get_by_role("button", name="Save the ask").click()
+    page.wait_for_url("**/asks")
+    page.get_by_role("link", name="A second look at my pricing page").click()
+    page.wait_for_url("**/asks/*")
+    url = page.url
+    steps = page.locator("#ask-steps")
+    assert "No steps yet." in steps.inner_text()
+    for channel, when in (("coffee", "+2d"), ("follow-up email", "+9d")):
+        steps.get_by_label("How").fill(channel)
+        steps.get_by_label("When").fill(when)
+        steps.get_by_role("button", name="Add step").click()
+        steps.locator("li", has_text=channel).wait_for()
+    assert "0 of 2 done" in steps.inner_text()
+    steps.get_by_role("button", name="Mark step 1 done").click()
+    steps.get_by_text("1 of 2 done").wait_for()
+    assert page.url == url  # swapped in place
+    assert steps.get_by_role("button", name="Mark step 2 done").is_visible()
+    steps.get_by_label("When").fill("someday")
+    steps.get_by_label("How").fill("call")
+    steps.get_by_role("button", name="Add step").click()
+    page.locator("#step-error").wait_for()
+    assert "is not a date" in page.locator("#step-error").inner_text()
+    assert_accessible(page)
+    shot(page, "ask")
+
+
 def test_a_double_opt_in_introduction_through_its_states(demo_page):
     page = demo_page
     requester, target = _takers(page, 2)

@@ -1,8 +1,10 @@
 """Settings in a real browser: a personal token shown once and revoked, the time zone
-changed, and an invitation link created by the workspace's owner."""
+changed, an invitation link created by the workspace's owner, and a removed member's
+page saying their membership ended."""
 
 from __future__ import annotations
 
+import json
 from uuid import uuid4
 
 from tests.browser.conftest import PASSWORD, assert_accessible, shot, sign_up
@@ -107,3 +109,47 @@ def test_a_bad_address_shows_its_error_next_to_the_form(page):
     section.get_by_role("alert").wait_for()
     assert "not" in section.get_by_role("alert").inner_text()
     assert_accessible(page)
+
+
+def test_a_removed_member_sees_their_membership_ended(page, browser, server, console):
+    owner_email = sign_up(page, "Rita Remover")
+    csrf = json.loads(page.locator("body").get_attribute("hx-headers"))["X-CSRF-Token"]
+    json_headers = {"Content-Type": "application/json", "X-CSRF-Token": csrf}
+    invitation = json.dumps({"role": "member"})
+    invited = page.request.post("/api/v1/workspace/invitations", data=invitation,
+                                headers=json_headers)  # fmt: skip
+    assert invited.status == 201, invited.text()
+    gone = f"gone-{uuid4().hex[:8]}@browser.example"
+    other = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
+    try:
+        accepted = other.request.post(
+            "/api/v1/invitations/accept",
+            data=json.dumps({"token": invited.json()["token"], "email": gone, "name": "Gus Gone",
+                             "password": PASSWORD}),
+            headers={"Content-Type": "application/json"},
+        )  # fmt: skip
+        assert accepted.status == 200, accepted.text()
+        removed = page.request.post(
+            "/api/v1/workspace/members/remove",
+            data=json.dumps({"email": gone, "transfer_to": owner_email}),
+            headers=json_headers,
+        )
+        assert removed.status == 200, removed.text()
+        member = other.new_page()
+        console.watch(member)
+        member.goto("/login")
+        member.get_by_label("Email").fill(gone)
+        member.get_by_label("Password").fill(PASSWORD)
+        member.get_by_role("button", name="Log in").click()
+        member.get_by_role("heading", level=1, name="Your membership of").wait_for()
+        assert "ended" in member.get_by_role("heading", level=1).inner_text()
+        assert "removed from this workspace" in member.locator("main").inner_text()
+        assert member.get_by_role("navigation", name="Main").count() == 0
+        download = member.get_by_role("link", name="Download my private records (JSON)")
+        assert download.get_attribute("href") == "/api/v1/me/export"
+        assert member.goto("/contacts").status == 403
+        assert_accessible(member)
+        member.get_by_role("button", name="Sign out").click()
+        member.wait_for_url("**/login")
+    finally:
+        other.close()

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from goodwill.errors import Conflict, NotFound, ValidationFailed
+from goodwill.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from goodwill.services import agenda, asks, ledger, tasks, trash
 from goodwill.services.views import Ref
 from goodwill.storage.schema import Ask
@@ -69,6 +69,25 @@ def test_completing_a_step_task_marks_the_step_done(owner, uow):
     tasks.complete_task(owner, uow, view.steps[0].task_id)
     assert [s.done for s in asks.show_ask(owner, uow, view.id).steps] == [True, False]
     assert [t.id for t in tasks.list_tasks(owner, uow)] == [view.steps[1].task_id]
+
+
+def test_complete_ask_step_marks_one_step_of_that_ask_done(owner, teammate, uow):
+    make_contact(owner, uow, name="Ann Archer", visibility="workspace")
+    view = _favor(owner, uow, "ann", steps=[("note", "tomorrow"), ("call", "+3d")],
+                  visibility="workspace")  # fmt: skip
+    other = _favor(owner, uow, "ann", steps=[("email", "+1d")])
+    done = asks.complete_ask_step(owner, uow, view.id, view.steps[0].task_id)
+    assert [s.done for s in done.steps] == [True, False]
+    again = asks.complete_ask_step(owner, uow, view.id, view.steps[0].task_id)
+    assert [s.done for s in again.steps] == [True, False]  # done stays done
+    with pytest.raises(NotFound, match="no step"):  # another ask's step
+        asks.complete_ask_step(owner, uow, view.id, other.steps[0].task_id)
+    with pytest.raises(PermissionDenied):  # a shared ask is its owner's to change
+        asks.complete_ask_step(teammate, uow, view.id, view.steps[1].task_id)
+    tasks.delete_task(owner, uow, view.steps[1].task_id)
+    with pytest.raises(NotFound):  # a step in the trash
+        asks.complete_ask_step(owner, uow, view.id, view.steps[1].task_id)
+    assert [t.id for t in tasks.list_tasks(owner, uow)] == [other.steps[0].task_id]
 
 
 def test_create_ask_with_a_bad_step_date_writes_nothing(owner, uow):

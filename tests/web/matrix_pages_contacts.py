@@ -7,6 +7,9 @@ canary itself: the search box echoes the query, which would be the caller's own 
 
 from __future__ import annotations
 
+from goodwill.services import ledger
+from tests.factories import make_interaction
+
 
 def _all(status):
     return {(role, record): status for role in ("owner", "teammate", "outsider")
@@ -18,6 +21,13 @@ def _by_record(private, workspace):
     for role, p, w in zip(("owner", "teammate", "outsider"), private, workspace, strict=True):
         cells[(role, "private")], cells[(role, "workspace")] = p, w
     return cells
+
+
+def plant_history(owner, uow, canary, record, planted):
+    """The owner's private touch and ledger entry with the planted contact."""
+    make_interaction(owner, uow, planted["id"], summary=f"talked {canary}", visibility="private")
+    ledger.record_give(owner, uow, planted["id"], "advice", note=f"gave {canary}")
+    return {}
 
 
 READ = _by_record((200, 404, 404), (200, 200, 404))
@@ -34,6 +44,17 @@ ROWS = {
         WRITE,
     ),
     ("GET", "/contacts/{contact_id}"): (lambda r: ("GET", f"/contacts/{r['id']}", None), READ),
+    # The contact's older interactions and the caller's own older ledger entries with them.
+    ("GET", "/contacts/{contact_id}/timeline"): (
+        lambda r: ("GET", f"/contacts/{r['id']}/timeline", None),
+        READ,
+        plant_history,
+    ),
+    ("GET", "/contacts/{contact_id}/ledger"): (
+        lambda r: ("GET", f"/contacts/{r['id']}/ledger", None),
+        READ,
+        plant_history,
+    ),
     ("POST", "/contacts/{contact_id}/interactions"): (
         lambda r: ("POST", f"/contacts/{r['id']}/interactions", {"channel": "call"}),
         WRITE,

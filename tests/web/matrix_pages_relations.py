@@ -10,10 +10,12 @@ from uuid import uuid4
 from goodwill.services import asks, intros, ledger, network
 from tests.factories import make_contact, make_interaction
 from tests.web.matrix_relationships import (
+    READ,
     _all,
     _by_record,
     _hidden_person,
     _person,
+    _text,
     plant_intro,
     plant_pair,
     plant_person,
@@ -43,6 +45,17 @@ def plant_asked(owner, uow, canary, record, planted):
     found = plant_ask(owner, uow, canary, record, planted)
     asks.mark_asked(owner, uow, found["ask"])
     return found
+
+
+def plant_planned_ask(owner, uow, canary, record, planted):
+    """An ask with a plan step, about a private target (the canary) either way; its own
+    text carries the canary only when the ask is private."""
+    person = _person(owner, uow, canary, record, planted)
+    view = asks.create_ask(owner, uow, person, "introduction", _text(canary, record, "favor"),
+                           "they know", "a fit", "a blurb",
+                           target=_hidden_person(owner, uow, canary), visibility=record,
+                           steps=[("coffee", "+2d")])  # fmt: skip
+    return {"ask": view.ask.id, "step": view.ask.steps[0].task_id, "person": person}
 
 
 def plant_needs_info(owner, uow, canary, record, planted):
@@ -109,6 +122,17 @@ ROWS = {
         lambda r: ("POST", f"/asks/{r['ask']}/close", {"outcome": "granted", "record": "yes"}),
         MOVE,
         plant_asked,
+    ),
+    ("GET", A): (lambda r: ("GET", f"/asks/{r['ask']}", None), READ, plant_planned_ask),
+    ("POST", A + "/steps"): (
+        lambda r: ("POST", f"/asks/{r['ask']}/steps", {"channel": "a call", "when": "+3d"}),
+        MOVE,
+        plant_planned_ask,
+    ),
+    ("POST", A + "/steps/{task_id}/done"): (
+        lambda r: ("POST", f"/asks/{r['ask']}/steps/{r['step']}/done", None),
+        MOVE,
+        plant_planned_ask,
     ),
     ("GET", "/introductions"): (lambda r: ("GET", "/introductions", None), _all(200), plant_intro),
     ("POST", "/introductions"): (

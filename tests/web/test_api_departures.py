@@ -41,6 +41,8 @@ OPEN_TO_THE_REMOVED = {
     # An invitation link is its own credential (a removed member may be invited back).
     ("GET", "/join"),
     ("POST", "/join"),
+    # Their membership-ended page offers their other workspaces (none for Carl: 404).
+    ("POST", "/settings/workspace"),
 }
 
 

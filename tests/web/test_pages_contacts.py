@@ -248,3 +248,43 @@ def test_a_bounded_strength_scan_says_so_and_offers_next(as_owner_page, owner, u
     assert "No contacts match." in html
     assert "the strength filter looked at 2 contacts from here" in html
     assert 'rel="next"' in html
+
+
+def test_bulk_with_nothing_selected_comes_back_to_the_filtered_list(as_owner_page, owner, uow):
+    make_contact(owner, uow, name="Bulk Alpha", add_tags=["investor"])
+    for action in ("tag", "tier", "cadence"):
+        form = {"action": action, "tag": "x", "tier": "inner", "cadence": "6w",
+                "back": "q=bulk&tag=investor&sort=-name&evil=1"}  # fmt: skip
+        response = as_owner_page.post("/contacts/bulk", data=form)
+        assert response.status_code == 303, action
+        location = response.headers["location"]
+        assert location == "/contacts?q=bulk&tag=investor&sort=-name&refused=none"
+    page = as_owner_page.get("/contacts?tag=investor&refused=none")
+    assert page.status_code == 200
+    flash = re.search(r'<div id="flash"[^>]*>(.*?)</div>', page.text, re.S).group(1)
+    assert "Select at least one contact" in flash and "flash-error" in flash
+    assert _names(page.text) == ["Bulk Alpha"]  # the list as it was filtered
+    assert "Select at least one contact" not in as_owner_page.get("/contacts").text
+    assert "Select at least one" not in as_owner_page.get("/contacts?refused=other").text
+
+
+def test_bulk_with_nothing_selected_over_htmx_says_so_in_the_flash_area(as_owner_page):
+    response = as_owner_page.post(
+        "/contacts/bulk", data={"action": "tag", "tag": "x"}, headers={"HX-Request": "true"}
+    )
+    assert response.status_code == 422
+    assert response.headers["HX-Retarget"] == "#flash"
+    assert response.headers["HX-Reswap"] == "innerHTML"
+    assert "<html" not in response.text
+    assert "Select at least one contact" in response.text and "flash-error" in response.text
+
+
+def test_bulk_over_htmx_reloads_the_list_once_done(as_owner_page, owner, uow):
+    a = make_contact(owner, uow, name="Bulk Alpha")
+    form = {"ids": [a.id], "action": "tag", "tag": "met", "back": "q=bulk"}
+    response = as_owner_page.post("/contacts/bulk", data=form, headers={"HX-Request": "true"})
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"] == "/contacts?q=bulk&changed=1"
+    assert contacts.show_contact(owner, uow, a.id).tags == ["met"]
+    page = as_owner_page.get("/contacts")
+    assert 'hx-post="/contacts/bulk"' in page.text  # the bulk form is sent by htmx

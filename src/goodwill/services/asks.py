@@ -163,6 +163,21 @@ def add_ask_step(
         return _views(session, actor, [ask])[0]
 
 
+def complete_ask_step(actor: Actor, uow: UnitOfWork, ask_id: int, task_id: int) -> AskView:
+    """Mark one step of the actor's own ask done (its task leaves the agenda); a step
+    already done stays as it was. A task that is not a step of this ask is not found."""
+    with uow.write() as session:
+        ask = _own_ask(session, actor, ask_id)
+        step = session.scalars(
+            select(Task).where(Task.id == task_id, Task.ask_id == ask.id, Task.deleted_at.is_(None))
+        ).first()
+        if step is None:
+            raise NotFound(f"no step #{task_id} in ask #{ask.id}")
+        if step.done_at is None:
+            step.done_at = step.updated_at = utcnow()
+        return _views(session, actor, [ask])[0]
+
+
 def mark_asked(actor: Actor, uow: UnitOfWork, ask_id: int) -> AskView:
     """The ask has been made: now waiting on an answer."""
     with uow.write() as session:

@@ -7,18 +7,25 @@ Each part is built by its own area's view functions (so the page shows what the 
 and the API show), each bounded to its newest few, in one read session with the
 contact resolved once (a dozen public calls would each resolve it again: half the
 page's time); a contact the actor may not see fails exactly like a missing one.
+
+The timeline and the ledger go on past their newest few: the page hands out the key
+of its last row, and `contact_timeline_page` / `contact_ledger_page` continue from a
+key (keyset pages, as the lists of interactions and of the ledger sort them, so page
+100 of a contact with thousands of touches costs what page 1 costs).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import Select, exists, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from goodwill.domain.dates import local_date_of
 from goodwill.services import _common as common
 from goodwill.services import _giving_items as giving_items
+from goodwill.services import _paging as paging
 from goodwill.services import asks, contacts, discovery, interactions, intros, ledger
 from goodwill.services import strength as strength_service
 from goodwill.services._strength import settings_for
@@ -30,7 +37,7 @@ from goodwill.services.giving import NeedOfferView
 from goodwill.services.intros import IntroductionView
 from goodwill.services.ledger import BalanceView, LedgerEntryView
 from goodwill.services.strength import StrengthView
-from goodwill.services.views import ContactDetail, InteractionView
+from goodwill.services.views import ContactDetail, InteractionView, Ref
 from goodwill.storage.expressions import not_indexed
 from goodwill.storage.schema import (
     Ask,
@@ -48,6 +55,12 @@ LEDGER_SHOWN = 20
 ASKS_SHOWN = 20
 INTROS_SHOWN = 20
 ITEMS_SHOWN = 50
+OLDER_SHOWN = 50  # a continuation page of the timeline or the ledger
+OLDER_MAX = 200
+# Newest first, as interactions_page and ledger_page sort by default: their keys fit.
+TIMELINE_SORT = interactions.SORTS.default
+LEDGER_SORT = ledger.SORTS.default
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -56,13 +69,31 @@ class ContactPage:
     strength: StrengthView
     balance: BalanceView  # the actor's own ledger with this person
     ledger: list[LedgerEntryView]  # newest first
-    ledger_more: bool
+    ledger_after: list[Any] | None  # the key to continue after; None: that was all
     timeline: list[InteractionView]  # newest first
-    timeline_more: bool
+    timeline_after: list[Any] | None
     asks: list[AskView]
     introductions: list[IntroductionView]  # as requester or target
     discovery: DiscoveryView
     needs_offers: list[NeedOfferView]
+
+    @property
+    def ledger_more(self) -> bool:
+        return self.ledger_after is not None
+
+    @property
+    def timeline_more(self) -> bool:
+        return self.timeline_after is not None
+
+
+@dataclass(frozen=True)
+class ContactOlder(Generic[T]):
+    """A page further down one contact's timeline or ledger, newest first."""
+
+    contact: Ref
+    items: list[T]
+    sort: str
+    after: list[Any] | None  # the key to continue after; None: this was the last page
 
 
 def contact_page(actor: Actor, uow: UnitOfWork, contact_id: int) -> ContactPage:
@@ -73,21 +104,14 @@ def contact_page(actor: Actor, uow: UnitOfWork, contact_id: int) -> ContactPage:
         cid = person.id
         ref = common.contact_ref(person, actor)
         settings = settings_for(session, actor)
-        timeline = session.scalars(
-            # As interactions_page for one contact: an IN from the participants index.
-            select(Interaction)
-            .where(
-                visible(Interaction, actor, workspace_index=False),
-                Interaction.id.in_(
-                    select(InteractionParticipant.interaction_id).where(
-                        InteractionParticipant.contact_id == cid
-                    )
-                ),
-            )
-            .order_by(Interaction.occurred_at.desc(), Interaction.id.desc())
-            .limit(TIMELINE_SHOWN + 1)
+        touches = session.scalars(
+            paging.seek(_timeline(actor, cid), TIMELINE_SORT, None, TIMELINE_SHOWN)
         ).all()
-        entries = _ledger(session, actor, cid)
+        timeline, timeline_after = paging.cut(touches, TIMELINE_SORT, TIMELINE_SHOWN)
+        given = session.scalars(
+            paging.seek(_ledger(actor, cid), LEDGER_SORT, None, LEDGER_SHOWN)
+        ).all()
+        entries, ledger_after = paging.cut(given, LEDGER_SORT, LEDGER_SHOWN)
         asked = session.scalars(
             select(Ask)
             .where(visible(Ask, actor), Ask.contact_id == cid)
@@ -104,10 +128,10 @@ def contact_page(actor: Actor, uow: UnitOfWork, contact_id: int) -> ContactPage:
             contact=contacts._detail(session, actor, person),
             strength=strength_service._views(session, actor, now, settings, [cid])[0],
             balance=ledger._balance(session, actor, cid, ref, None, None),
-            ledger=entries[:LEDGER_SHOWN],
-            ledger_more=len(entries) > LEDGER_SHOWN,
-            timeline=interactions._views(session, actor, timeline[:TIMELINE_SHOWN]),
-            timeline_more=len(timeline) > TIMELINE_SHOWN,
+            ledger=[ledger.entry_view(session, actor, e) for e in entries],
+            ledger_after=ledger_after,
+            timeline=interactions._views(session, actor, timeline),
+            timeline_after=timeline_after,
             asks=asks._views(session, actor, list(asked)),
             introductions=_introductions(session, actor, cid),
             discovery=discovery._view(session, actor, person, []),
@@ -115,24 +139,83 @@ def contact_page(actor: Actor, uow: UnitOfWork, contact_id: int) -> ContactPage:
         )
 
 
-def _ledger(session: Session, actor: Actor, contact_id: int) -> list[LedgerEntryView]:
-    """The actor's own entries with this contact, newest first, one more than shown.
+def contact_timeline_page(
+    actor: Actor,
+    uow: UnitOfWork,
+    contact_id: int,
+    *,
+    after: list[Any] | None = None,
+    limit: int | None = None,
+) -> ContactOlder[InteractionView]:
+    """One contact's interactions the actor may see, newest first, after the key `after`
+    (the contact page's `timeline_after`, or a previous page's)."""
+    limit = max(1, min(limit or OLDER_SHOWN, OLDER_MAX))
+    with uow.read() as session:
+        person = common.resolve_contact(session, actor, contact_id)  # hidden: NotFound
+        rows = session.scalars(
+            paging.seek(_timeline(actor, person.id), TIMELINE_SORT, after, limit)
+        ).all()
+        found, next_key = paging.cut(rows, TIMELINE_SORT, limit)
+        return ContactOlder(
+            common.contact_ref(person, actor),
+            interactions._views(session, actor, found),
+            TIMELINE_SORT.name,
+            next_key,
+        )
+
+
+def contact_ledger_page(
+    actor: Actor,
+    uow: UnitOfWork,
+    contact_id: int,
+    *,
+    after: list[Any] | None = None,
+    limit: int | None = None,
+) -> ContactOlder[LedgerEntryView]:
+    """The actor's own ledger entries with one contact, newest first, after `after`."""
+    limit = max(1, min(limit or OLDER_SHOWN, OLDER_MAX))
+    with uow.read() as session:
+        person = common.resolve_contact(session, actor, contact_id)  # hidden: NotFound
+        rows = session.scalars(
+            paging.seek(_ledger(actor, person.id), LEDGER_SORT, after, limit)
+        ).all()
+        found, next_key = paging.cut(rows, LEDGER_SORT, limit)
+        return ContactOlder(
+            common.contact_ref(person, actor),
+            [ledger.entry_view(session, actor, e) for e in found],
+            LEDGER_SORT.name,
+            next_key,
+        )
+
+
+def _timeline(actor: Actor, contact_id: int) -> Select[Interaction]:
+    """The contact's interactions the actor may see (to be ordered and paged).
+
+    As interactions_page for one contact: an IN from the participants index, then a
+    sort of that contact's touches (through the workspace index, SQLite would walk the
+    whole workspace's interactions in order to find a rare contact's few)."""
+    return select(Interaction).where(
+        visible(Interaction, actor, workspace_index=False),
+        Interaction.id.in_(
+            select(InteractionParticipant.interaction_id).where(
+                InteractionParticipant.contact_id == contact_id
+            )
+        ),
+    )
+
+
+def _ledger(actor: Actor, contact_id: int) -> Select[LedgerEntry]:
+    """The actor's own entries with this contact (to be ordered and paged).
 
     ledger.ledger_page's entries, found from the counterpart index: with the owner's
     index usable, SQLite reads the owner's whole ledger newest first to find one
     person's few entries (210,000 of them at 100k contacts)."""
-    rows = session.scalars(
-        select(LedgerEntry)
-        .where(
-            LedgerEntry.counterpart_id == contact_id,
-            not_indexed(LedgerEntry.owner_id) == actor.user_id,
-            not_indexed(LedgerEntry.workspace_id) == actor.workspace_id,
-            LedgerEntry.deleted_at.is_(None),
-        )
-        .order_by(LedgerEntry.occurred_on.desc(), LedgerEntry.id.desc())
-        .limit(LEDGER_SHOWN + 1)
-    ).all()
-    return [ledger.entry_view(session, actor, e) for e in rows]
+    return select(LedgerEntry).where(
+        LedgerEntry.counterpart_id == contact_id,
+        not_indexed(LedgerEntry.owner_id) == actor.user_id,
+        not_indexed(LedgerEntry.workspace_id) == actor.workspace_id,
+        LedgerEntry.deleted_at.is_(None),
+    )
 
 
 def _introductions(session: Session, actor: Actor, contact_id: int) -> list[IntroductionView]:

@@ -32,7 +32,14 @@ from goodwill.web.api import (
     workspace,
     workspace_settings,
 )
-from goodwill.web.pages._core import LoginRequired, error_page, is_page, login_redirect
+from goodwill.web.pages._core import (
+    LoginRequired,
+    MembershipEnded,
+    error_page,
+    is_page,
+    login_redirect,
+    membership_ended,
+)
 
 STATIC = "/static"
 
@@ -91,6 +98,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.page_error = page_error
     errors.install(app)
     app.add_exception_handler(LoginRequired, login_redirect)
+    app.add_exception_handler(MembershipEnded, membership_ended)
     app.include_router(auth.router)
     app.include_router(contacts.router)
     app.include_router(relationships.router)

@@ -7,6 +7,11 @@ A page is served to a session cookie only (API tokens are for /api/v1). A write
 plain form as the hidden `csrf_token` field. A request without a live session is sent to
 /login (HTMX: by the `HX-Redirect` header). Routes hold no business logic: each calls one
 service function and renders what it returns.
+
+A member removed from the session's workspace (signed in again inside the 30 days in
+which they may take their private records with them) gets no page of it: every page
+answers 403 with one that says their membership ended, when, and what they can still
+do (export their records, switch to another of their workspaces, sign out).
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from fastapi.templating import Jinja2Templates
 
 from goodwill.domain.auth import SAFE_METHODS
 from goodwill.errors import CsrfRejected, PermissionDenied
-from goodwill.services import auth
+from goodwill.services import auth, sessions
 from goodwill.services.actor import Actor
 from goodwill.storage.unit_of_work import UnitOfWork
 from goodwill.web.api.deps import SESSION_COOKIE, get_uow
@@ -120,11 +125,20 @@ async def form_csrf_token(request: Request) -> str | None:
     return None
 
 
-def get_page(
+class MembershipEnded(Exception):
+    """A page asked for by a member removed from the session's workspace."""
+
+    def __init__(self, page: Page) -> None:
+        super().__init__("membership ended")
+        self.page = page
+
+
+def get_any_page(
     request: Request,
     uow: Annotated[UnitOfWork, Depends(get_uow)],
     token: Annotated[str | None, Depends(form_csrf_token)],
 ) -> Page:
+    """A page request of a live session, a removed member's included (see `get_page`)."""
     cookie = request.cookies.get(SESSION_COOKIE)
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if not cookie:
@@ -138,10 +152,18 @@ def get_page(
         raise
     except PermissionDenied:
         raise LoginRequired(target) from None
-    return Page(request, uow, auth.require_member(actor), csrf)
+    return Page(request, uow, actor, csrf)
+
+
+def get_page(page: Annotated[Page, Depends(get_any_page)]) -> Page:
+    """A page request of a current member of the session's workspace."""
+    if page.actor.removed_at is not None:
+        raise MembershipEnded(page)
+    return page
 
 
 PageDep = Annotated[Page, Depends(get_page)]
+AnyPageDep = Annotated[Page, Depends(get_any_page)]
 
 
 def login_redirect(request: Request, exc: Exception) -> Response:
@@ -150,6 +172,19 @@ def login_redirect(request: Request, exc: Exception) -> Response:
     if is_htmx(request):
         return Response(status_code=204, headers={"HX-Redirect": url})
     return RedirectResponse(url, status_code=303)
+
+
+def membership_ended(request: Request, exc: Exception) -> Response:
+    """The removed member's page, in place of any page of the workspace (403): when
+    the membership ended, their export until when, their other workspaces, sign out.
+    HTMX reloads the page it was on, which then says so."""
+    assert isinstance(exc, MembershipEnded)
+    if is_htmx(request):
+        return Response(status_code=403, headers={"HX-Refresh": "true"})
+    page = exc.page
+    view = sessions.describe_session(page.actor, page.uow)
+    context = {"page": page, "actor": None, "csrf_token": page.csrf_token, "view": view}
+    return templates.TemplateResponse(request, "membership_ended.html", context, status_code=403)
 
 
 def error_page(request: Request, status: int, title: str, detail: str) -> Response:

@@ -1,17 +1,21 @@
 """Asks: the status board, a new ask with its homework, the readiness warning and the
 coach's findings previewed (HTMX) as the draft is written, before it is saved; then its
-moves (asked, granted, declined, withdrawn)."""
+moves (asked, granted, declined, withdrawn). Each ask has a page of its own with its
+plan: steps (tasks) added and marked done there, each one service call; HTMX follows
+the redirect back and swaps the plan in (hx-select), a refused step comes back with
+its form as typed."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form
-from fastapi.responses import Response
+from fastapi import APIRouter, Form, Path
+from fastapi.responses import RedirectResponse, Response
 
-from goodwill.domain.asks import OUTCOMES, AskKind
-from goodwill.errors import GoodwillError
+from goodwill.domain.asks import OPEN_STATUSES, OUTCOMES, AskKind
+from goodwill.errors import Conflict, GoodwillError, ValidationFailed
 from goodwill.services import ask_drafts, asks, boards
+from goodwill.web.api.models import MAX_ID
 from goodwill.web.pages._core import PageDep
 
 router = APIRouter(include_in_schema=False)
@@ -19,6 +23,7 @@ TEXT_MAX = 2000
 NAME_MAX = 500
 
 Text = Annotated[str, Form(max_length=TEXT_MAX)]
+RecordId = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 def _board(page: PageDep, *, status: int = 200, **form: str) -> Response:
@@ -95,3 +100,43 @@ def close_ask(
     """Granted, declined or withdrawn (a grant may go in the ledger as received)."""
     asks.close_ask(page.actor, page.uow, ask_id, outcome, note or None, record=record == "yes")
     return page.redirect(f"/asks#ask-{ask_id}")
+
+
+def _ask_page(page: PageDep, ask_id: int, *, status: int = 200, **form: str) -> Response:
+    return page.render(
+        "ask.html",
+        status=status,
+        section="asks",
+        ask=asks.show_ask(page.actor, page.uow, ask_id),
+        open_statuses=[s.value for s in OPEN_STATUSES],
+        form=form,
+    )
+
+
+@router.get("/asks/{ask_id}")
+def ask_view(page: PageDep, ask_id: RecordId) -> Response:
+    """One ask: its homework, its plan steps, what it settled in the ledger."""
+    return _ask_page(page, ask_id)
+
+
+@router.post("/asks/{ask_id}/steps")
+def add_step(
+    page: PageDep,
+    ask_id: RecordId,
+    channel: Annotated[str, Form(max_length=200)],
+    when: Annotated[str, Form(max_length=40)],
+) -> Response:
+    """A step (a dated task) added to the ask's plan; the first makes a draft planned."""
+    try:
+        asks.add_ask_step(page.actor, page.uow, ask_id, channel, when)
+    except (ValidationFailed, Conflict) as exc:
+        status = 409 if isinstance(exc, Conflict) else 422
+        return _ask_page(page, ask_id, status=status, channel=channel, when=when,
+                         error=exc.message)  # fmt: skip
+    return RedirectResponse(f"/asks/{ask_id}#ask-steps", status_code=303)
+
+
+@router.post("/asks/{ask_id}/steps/{task_id}/done")
+def complete_step(page: PageDep, ask_id: RecordId, task_id: RecordId) -> Response:
+    asks.complete_ask_step(page.actor, page.uow, ask_id, task_id)
+    return RedirectResponse(f"/asks/{ask_id}#ask-steps", status_code=303)

@@ -6,6 +6,9 @@ The list's filters live in the query string, so a filtered page is a link; its c
 for the list gets the results alone (the table and the pager), swapped in place.
 The quick forms on the contact page answer with a redirect back to the page; HTMX
 follows it and swaps in the page's sections, so the timeline and balance update.
+The contact page's timeline and ledger end in a "Show older" link to their next keyset
+page (`/contacts/{id}/timeline`, `/contacts/{id}/ledger`): HTMX appends that page's
+items in place of the link, without script the link opens the page on its own.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from goodwill.web.pages._core import PageDep
 
 router = APIRouter(include_in_schema=False)
 LIST = "contacts-page"
+OLDER_LISTS = {"timeline": "contact-timeline", "ledger": "contact-ledger"}
 PAGE_SIZE = 50
 ContactId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Cursor = Annotated[str | None, Query(max_length=CURSOR_MAX)]
@@ -36,6 +40,8 @@ Text = Annotated[str, Form(max_length=500)]
 TIERS = ("inner", "network", "wider")
 BULK_ACTIONS = ("tag", "tier", "cadence")
 FILTER_KEYS = ("q", "tag", "tier", "strength", "lapsed", "imported")
+NOTHING_SELECTED = "Select at least one contact"
+NOTHING_SELECTED_HOW = "tick the box of each contact to change, then choose the change again"
 
 
 def _filters(
@@ -82,6 +88,7 @@ def contact_list_page(
     after: Cursor = None,
     before: Cursor = None,
     changed: Annotated[int | None, Query(ge=0, le=contact_list.MAX_SELECTION)] = None,
+    refused: Annotated[str | None, Query(max_length=20)] = None,
 ) -> Response:
     filters, params = _filters(q, tag, tier, strength, lapsed, _import_id(imported))
     sort = sort or None
@@ -108,6 +115,8 @@ def contact_list_page(
         bands=list(STRENGTH_BANDS),
         sorts=contact_list.SORTS.names,
         changed=changed,
+        nothing_selected=refused == "none",
+        refusal=(NOTHING_SELECTED, NOTHING_SELECTED_HOW),
         scan_max=contact_list.SCAN_MAX,
     )
 
@@ -159,6 +168,8 @@ def bulk_change(
     back: Annotated[str, Form(max_length=4000)] = "",
 ) -> Response:
     """Tag, re-tier or set the cadence of the selected contacts (one transaction)."""
+    if not ids:
+        return _nothing_selected(page, back)
     if action == "tag":
         count = contact_list.tag_contacts(page.actor, page.uow, ids, [tag])
     elif action == "tier":
@@ -167,22 +178,85 @@ def bulk_change(
         count = contact_list.set_contacts_cadence(page.actor, page.uow, ids, cadence)
     else:
         raise ValidationFailed("action", f"must be one of: {', '.join(BULK_ACTIONS)}")
-    # Back to the list as it was filtered (known parameters only), saying how many changed.
+    # Back to the list as it was filtered, saying how many changed.
+    return page.redirect(_back_to_list(back, ("changed", str(count))))
+
+
+def _back_to_list(back: str, *extra: tuple[str, str]) -> str:
+    """The list as it was filtered (its known parameters only: `back` is the client's)."""
     kept = [(k, v) for k, v in parse_qsl(back) if k in (*FILTER_KEYS, "sort")]
-    return RedirectResponse("/contacts?" + urlencode([*kept, ("changed", count)]), 303)
+    return "/contacts?" + urlencode([*kept, *extra])
+
+
+def _nothing_selected(page: PageDep, back: str) -> Response:
+    """A change asked for no contact: said in the flash area (HTMX), or back to the list
+    as it was, saying so (a plain form)."""
+    if page.htmx:
+        headers = {"HX-Retarget": "#flash", "HX-Reswap": "innerHTML"}
+        return page.render("_flash.html", status=422, headers=headers, kind="error",
+                           title=NOTHING_SELECTED, detail=NOTHING_SELECTED_HOW)  # fmt: skip
+    return page.redirect(_back_to_list(back, ("refused", "none")))
 
 
 @router.get("/contacts/{contact_id}")
 def contact(page: PageDep, contact_id: ContactId) -> Response:
     view = contact_page.contact_page(page.actor, page.uow, contact_id)
+    older = {
+        "timeline": _older_url(contact_id, "timeline", contact_page.TIMELINE_SORT.name,
+                               view.timeline_after),
+        "ledger": _older_url(contact_id, "ledger", contact_page.LEDGER_SORT.name,
+                             view.ledger_after),
+    }  # fmt: skip
     return page.render(
         "contact.html",
         section="contacts",
         p=view,
+        older=older,
         channels=[c.value for c in Channel],
         kinds=[k.value for k in LedgerKind],
         directions=[d.value for d in Direction],
     )
+
+
+def _older_url(contact_id: int, part: str, sort: str, after: list[Any] | None) -> str | None:
+    if after is None:
+        return None
+    cursor = encode_cursor(OLDER_LISTS[part], sort, after)
+    return f"/contacts/{contact_id}/{part}?" + urlencode({"after": cursor})
+
+
+@router.get("/contacts/{contact_id}/timeline")
+def older_timeline(page: PageDep, contact_id: ContactId, after: Cursor = None) -> Response:
+    """The contact's interactions, newest first, from a cursor on (keyset pages)."""
+    sort = contact_page.TIMELINE_SORT.name
+    _, key = decode_cursor(after, OLDER_LISTS["timeline"], sort)
+    older = contact_page.contact_timeline_page(page.actor, page.uow, contact_id, after=key)
+    return _older(page, "timeline", older, paged=after is not None)
+
+
+@router.get("/contacts/{contact_id}/ledger")
+def older_ledger(page: PageDep, contact_id: ContactId, after: Cursor = None) -> Response:
+    """The actor's ledger with the contact, newest first, from a cursor on."""
+    sort = contact_page.LEDGER_SORT.name
+    _, key = decode_cursor(after, OLDER_LISTS["ledger"], sort)
+    older = contact_page.contact_ledger_page(page.actor, page.uow, contact_id, after=key)
+    return _older(page, "ledger", older, paged=after is not None)
+
+
+def _older(page: PageDep, part: str, older: contact_page.ContactOlder[Any], *,
+           paged: bool) -> Response:  # fmt: skip
+    """HTMX ("Show older"): the items alone, with the next link, in place of the link;
+    otherwise a page of its own (the link without script, or a bookmark)."""
+    contact_id = older.contact.id
+    assert contact_id is not None  # the service resolved a contact the actor may see
+    older_url = _older_url(contact_id, part, older.sort, older.after)
+    restoring = page.request.headers.get("hx-history-restore-request") == "true"
+    if page.htmx and not restoring:
+        template = f"_contact_{part}_items.html"
+        return page.render(template, items=older.items, contact_id=contact_id,
+                           older_url=older_url)  # fmt: skip
+    return page.render("contact_older.html", section="contacts", part=part, older=older,
+                       older_url=older_url, paged=paged)  # fmt: skip
 
 
 def _back_to(contact_id: int, anchor: str) -> Response:

@@ -22,7 +22,7 @@ from goodwill.services import accounts, auth, members, sessions, settings_page, 
 from goodwill.services import workspace_settings as cadences
 from goodwill.web.api.deps import SESSION_COOKIE
 from goodwill.web.api.models import MAX_ID
-from goodwill.web.pages._core import Page, PageDep
+from goodwill.web.pages._core import AnyPageDep, Page, PageDep
 
 router = APIRouter(include_in_schema=False)
 RecordId = Annotated[int, Path(ge=1, le=2**62)]
@@ -64,9 +64,10 @@ def settings(page: PageDep) -> Response:
 
 @router.post("/settings/workspace")
 def switch_workspace(
-    page: PageDep, workspace_id: Annotated[int, Form(ge=1, le=MAX_ID)]
+    page: AnyPageDep, workspace_id: Annotated[int, Form(ge=1, le=MAX_ID)]
 ) -> Response:
-    """Move this session to another of the user's workspaces (404 unless a member)."""
+    """Move this session to another of the user's workspaces (404 unless a member); a
+    member removed from this one may move on too (their membership-ended page)."""
     sessions.switch_workspace(page.actor, page.uow, page.request.cookies.get(SESSION_COOKIE),
                               workspace_id)  # fmt: skip
     return page.redirect("/")
