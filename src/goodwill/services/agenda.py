@@ -194,22 +194,41 @@ def today_agenda(
             for tasks in found
         )
         asks_waiting = _asks_waiting(session, actor, today)
-        lapsed, lapsed_total = _lapsed(session, actor, now, today, max(0, lapsed_limit))
-        return DailyAgenda(
-            today=today,
-            timezone=actor.timezone,
-            overdue_tasks=overdue,
-            overdue_total=totals[1],
-            due_today=due_today,
-            due_today_total=totals[2],
-            ask_steps=ask_steps,
-            ask_steps_total=totals[0],
-            asks_waiting=asks_waiting,
-            lapsed=lapsed,
-            lapsed_total=lapsed_total,
-            week=_week(session, actor, today),
-            gives=giving.suggestions_for(session, actor, limit=GIVES_SHOWN, recent=GIVES_POOL),
-        )
+        week = _week(session, actor, today)
+    # Their own memo entries: a task added or done does not recompute who went cold or
+    # the ways to give (they read no tasks).
+    lapsed, lapsed_total = lapsed_section(actor, uow, max(0, lapsed_limit))
+    gives = gives_section(actor, uow)
+    return DailyAgenda(
+        today=today,
+        timezone=actor.timezone,
+        overdue_tasks=overdue,
+        overdue_total=totals[1],
+        due_today=due_today,
+        due_today_total=totals[2],
+        ask_steps=ask_steps,
+        ask_steps_total=totals[0],
+        asks_waiting=asks_waiting,
+        lapsed=lapsed,
+        lapsed_total=lapsed_total,
+        week=week,
+        gives=gives,
+    )
+
+
+@memoized(_minute)
+def lapsed_section(actor: Actor, uow: UnitOfWork, limit: int) -> tuple[list[TouchSuggestion], int]:
+    """The agenda's contacts gone cold (`_lapsed`), as of now."""
+    now = utcnow()
+    with uow.read() as session:
+        return _lapsed(session, actor, now, local_date_of(now, actor.tz), limit)
+
+
+@memoized(_minute)
+def gives_section(actor: Actor, uow: UnitOfWork) -> list[giving.GiveSuggestion]:
+    """The agenda's top ways to give (services.giving)."""
+    with uow.read() as session:
+        return giving.suggestions_for(session, actor, limit=GIVES_SHOWN, recent=GIVES_POOL)
 
 
 def _open_next_steps(actor: Actor) -> Select[int | None]:

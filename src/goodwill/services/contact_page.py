@@ -128,7 +128,7 @@ def contact_page(actor: Actor, uow: UnitOfWork, contact_id: int) -> ContactPage:
             contact=contacts._detail(session, actor, person),
             strength=strength_service._views(session, actor, now, settings, [cid])[0],
             balance=ledger._balance(session, actor, cid, ref, None, None),
-            ledger=[ledger.entry_view(session, actor, e) for e in entries],
+            ledger=ledger.entry_views(session, actor, entries),
             ledger_after=ledger_after,
             timeline=interactions._views(session, actor, timeline),
             timeline_after=timeline_after,
@@ -182,7 +182,7 @@ def contact_ledger_page(
         found, next_key = paging.cut(rows, LEDGER_SORT, limit)
         return ContactOlder(
             common.contact_ref(person, actor),
-            [ledger.entry_view(session, actor, e) for e in found],
+            ledger.entry_views(session, actor, found),
             LEDGER_SORT.name,
             next_key,
         )

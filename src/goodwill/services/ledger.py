@@ -184,25 +184,36 @@ def new_entry(
 
 
 def entry_view(session: Session, actor: Actor, entry: LedgerEntry) -> LedgerEntryView:
-    counterpart = session.get(Contact, entry.counterpart_id)
-    related = (
-        None
-        if entry.related_contact_id is None
-        else common.contact_ref(session.get(Contact, entry.related_contact_id), actor)
-    )
-    return LedgerEntryView(
-        id=entry.id,
-        direction=entry.direction,
-        kind=entry.kind,
-        counterpart=common.contact_ref(counterpart, actor),
-        related=related,
-        weight=entry.weight,
-        occurred_on=entry.occurred_on,
-        note=entry.note,
-        ask_id=entry.ask_id,
-        visibility=entry.visibility,
-        owner_id=entry.owner_id,
-    )
+    return entry_views(session, actor, [entry])[0]
+
+
+def entry_views(
+    session: Session, actor: Actor, entries: Sequence[LedgerEntry]
+) -> list[LedgerEntryView]:
+    """Views of entries, their contacts loaded in one statement (and held: the identity
+    map alone would let each go and load it again for the next entry)."""
+    ids = {e.counterpart_id for e in entries} | {
+        e.related_contact_id for e in entries if e.related_contact_id is not None
+    }
+    people = {c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(ids)))}
+    return [
+        LedgerEntryView(
+            id=entry.id,
+            direction=entry.direction,
+            kind=entry.kind,
+            counterpart=common.contact_ref(people[entry.counterpart_id], actor),
+            related=None
+            if entry.related_contact_id is None
+            else common.contact_ref(people[entry.related_contact_id], actor),
+            weight=entry.weight,
+            occurred_on=entry.occurred_on,
+            note=entry.note,
+            ask_id=entry.ask_id,
+            visibility=entry.visibility,
+            owner_id=entry.owner_id,
+        )
+        for entry in entries
+    ]
 
 
 def _own_live_entries(actor: Actor) -> ColumnElement[bool]:
@@ -260,7 +271,7 @@ def ledger_page(
             stmt = stmt.where(LedgerEntry.occurred_on <= end)
         rows = session.scalars(paging.seek(stmt, order, after, limit)).all()
         found, next_key = paging.cut(rows, order, limit)
-        return paging.page_of([entry_view(session, actor, e) for e in found], order, next_key)
+        return paging.page_of(entry_views(session, actor, found), order, next_key)
 
 
 def balance_with(session: Session, actor: Actor, contact_id: int | None) -> BalanceView:
