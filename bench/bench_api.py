@@ -49,13 +49,23 @@ from sqlalchemy.orm import Session  # noqa: E402
 from goodwill.bootstrap import open_database  # noqa: E402
 from goodwill.services.accounts import local_actor  # noqa: E402
 from goodwill.services.auth import create_token  # noqa: E402
-from goodwill.storage.schema import Contact, InteractionParticipant  # noqa: E402
+from goodwill.storage.schema import (  # noqa: E402
+    Contact,
+    InteractionParticipant,
+    Opportunity,
+    Pipeline,
+    PipelineStage,
+)
 
 P99_TARGET_MS = 100.0
-# `today` and the funnel again, each timed read right after an untimed write (a task
-# added), which bumps the data version: computed afresh, never from the memo.
+# `today` and the funnel again, each timed read right after an untimed write to what it
+# shows (a task added; an opportunity moved between two stages), which bumps the version
+# of a table it reads: computed afresh, never from the memo.
 AFTER_WRITE = ("today, first read after a write", "report funnel, first read after a write")
 STARTUP_TIMEOUT_S = 60.0
+
+
+Write = tuple[str, dict[str, object]]  # an API path to POST and its body
 
 
 @dataclass
@@ -66,6 +76,26 @@ class Load:
     token: str
     summary: str
     machine: str
+    moves: list[Write] = field(default_factory=list)  # an opportunity there and back
+
+
+def pipeline_moves(session: Session) -> list[Write]:
+    """Moves of one open opportunity of the sales pipeline between its first two open
+    stages, there and back: writes that every pipeline page and report reads."""
+    sales = session.scalar(select(Pipeline.id).where(Pipeline.kind == "sales"))
+    stages = session.scalars(
+        select(PipelineStage.name)
+        .where(PipelineStage.pipeline_id == sales, PipelineStage.outcome.is_(None))
+        .order_by(PipelineStage.position)
+        .limit(2)
+    ).all()
+    moving = session.scalar(
+        select(Opportunity.id)
+        .join(PipelineStage, PipelineStage.id == Opportunity.stage_id)
+        .where(Opportunity.pipeline_id == sales, PipelineStage.outcome.is_(None))
+        .limit(1)
+    )
+    return [(f"/api/v1/opportunities/{moving}/move", {"stage": s}) for s in reversed(stages)]
 
 
 @dataclass
@@ -95,6 +125,8 @@ def build(url: str, args: argparse.Namespace) -> Load:
         load_pipelines(db.uow, actor, args.opportunities, args.events, args.seed)
         _, token = create_token(actor, db.uow, "bench_api", "api")
         took = time.perf_counter() - started
+        with db.uow.read() as session:
+            moves = pipeline_moves(session)
     finally:
         db.close()
     summary = (
@@ -103,7 +135,7 @@ def build(url: str, args: argparse.Namespace) -> Load:
         f"contact #{busy} has {touches:,} interactions; built in {took:.1f} s "
         f"(network bulk load {network.total:.1f} s)"
     )
-    return Load(routes(last_name, busy), token, summary, before)
+    return Load(routes(last_name, busy), token, summary, before, moves)
 
 
 def probes(session: Session) -> tuple[str, int, int]:
@@ -132,6 +164,7 @@ def reuse(url: str, args: argparse.Namespace) -> Load:
         with db.uow.read() as session:
             last_name, busy, touches = probes(session)
             contacts = session.scalar(select(func.count()).select_from(Contact))
+            moves = pipeline_moves(session)
         _, token = create_token(actor, db.uow, "bench_api", "api")
     finally:
         db.close()
@@ -139,7 +172,7 @@ def reuse(url: str, args: argparse.Namespace) -> Load:
         f"data: reused {make_url(url).render_as_string(hide_password=True)}, {contacts:,} "
         f"contacts; busiest contact #{busy} has {touches:,} interactions"
     )
-    return Load(routes(last_name, busy), token, summary, before)
+    return Load(routes(last_name, busy), token, summary, before, moves)
 
 
 def routes(last_name: str, busy: int) -> list[tuple[str, str]]:
@@ -209,10 +242,13 @@ def sequential(
                 http.get(path)
             samples = []
             for n in range(runs):
-                if label in AFTER_WRITE:
+                if label == AFTER_WRITE[0]:
                     http.post(
                         "/api/v1/tasks", json={"title": f"bench write {n}"}
                     ).raise_for_status()
+                elif label == AFTER_WRITE[1]:
+                    write_path, body = load.moves[n % len(load.moves)]
+                    http.post(write_path, json=body).raise_for_status()
                 started = time.perf_counter()
                 response = http.get(path)
                 samples.append((time.perf_counter() - started) * 1000)

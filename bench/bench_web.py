@@ -28,8 +28,10 @@ import httpx2 as httpx
 sys.path.insert(0, str(Path(__file__).parent))
 
 from bench_api import (  # noqa: E402
+    Write,
     free_port,
     percentile,
+    pipeline_moves,
     probes,
     start_server,
     stop_server,
@@ -46,10 +48,7 @@ from goodwill.storage.schema import (  # noqa: E402
     Contact,
     Opportunity,
     Pipeline,
-    PipelineStage,
 )
-
-Write = tuple[str, dict[str, object]]  # an API path to POST and its body
 
 
 def pages(url: str) -> tuple[list[tuple[str, str, list[Write]]], str, str, str]:
@@ -68,18 +67,7 @@ def pages(url: str) -> tuple[list[tuple[str, str, list[Write]]], str, str, str]:
                 select(Contact.id).where(Contact.id != busy).order_by(Contact.id.desc()).limit(1)
             )
             opportunities = session.scalar(select(func.count()).select_from(Opportunity))
-            open_stages = session.scalars(
-                select(PipelineStage.name)
-                .where(PipelineStage.pipeline_id == sales, PipelineStage.outcome.is_(None))
-                .order_by(PipelineStage.position)
-                .limit(2)
-            ).all()
-            moving = session.scalar(
-                select(Opportunity.id)
-                .join(PipelineStage, PipelineStage.id == Opportunity.stage_id)
-                .where(Opportunity.pipeline_id == sales, PipelineStage.outcome.is_(None))
-                .limit(1)
-            )
+            move = pipeline_moves(session)
         grant = auth.start_session(db.uow, actor)
         _, token = auth.create_token(actor, db.uow, "bench_web", "api")
     finally:
@@ -89,8 +77,6 @@ def pages(url: str) -> tuple[list[tuple[str, str, list[Write]]], str, str, str]:
                                              "kind": "favor"})]  # fmt: skip
     touch: list[Write] = [("/api/v1/interactions", {"channel": "call",
                                                     "participants": [busy]})]  # fmt: skip
-    move: list[Write] = [(f"/api/v1/opportunities/{moving}/move", {"stage": stage})
-                         for stage in reversed(open_stages)]  # fmt: skip
     found: list[tuple[str, str, list[Write]]] = [
         ("today", "/", task),
         ("contacts", "/contacts", task),

@@ -108,7 +108,33 @@ def _page(b: Any, uow: Any, c: Any) -> list[Any]:
     return [shared, own]
 
 
+def _older(name: str) -> Callable[[Any, Any, Any], list[Any]]:
+    """contact_timeline_page / contact_ledger_page: A's private and trashed contacts are
+    missing; on the shared one, only what B may see (the ledger: B's own entries)."""
+
+    def calls(b: Any, uow: Any, c: Any) -> list[Any]:
+        fn = getattr(contact_page, name)  # the canary's spy
+        c.hidden(_hidden_ids(c), lambda r: fn(b, uow, r))
+        far = "2999-01-01"  # a day past everything (the ledger's key); the timeline's a time
+        if name == "contact_timeline_page":
+            far += "T00:00:00+00:00"
+            expect = lambda r: (  # noqa: E731
+                c.p.interaction not in {i.id for i in r.items}
+                and c.p.ws_interaction in {i.id for i in r.items}
+            )
+        else:
+            expect = lambda r: all(e.owner_id == b.user_id for e in r.items)  # noqa: E731
+        shared = c.ok(fn, c.p.shared, expect=expect)
+        # A cursor aimed at A's rows only says where to resume among what B may see.
+        resumed = c.ok(fn, c.p.shared, after=[far, 10**9], expect=expect)
+        return [shared, resumed]
+
+    return calls
+
+
 CONTACT_PAGE_CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
+    "contact_page.contact_timeline_page": _older("contact_timeline_page"),
+    "contact_page.contact_ledger_page": _older("contact_ledger_page"),
     "contact_list.contact_list_page": _list,
     "contact_list.tag_contacts": _bulk(contact_list.tag_contacts, ["mine"]),
     "contact_list.set_contacts_tier": _bulk(contact_list.set_contacts_tier, "network"),

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from goodwill.errors import PermissionDenied
+from goodwill.errors import NotFound, PermissionDenied
 from goodwill.services import asks, backup, ledger, privacy, trash
 from goodwill.services._visibility import REDACTED_CONTACT
 from goodwill.services.actor import Actor, utcnow
@@ -221,6 +221,26 @@ def _owned_ask_change(name: str, *args: Any) -> Callable[[Any, Any, Any], Any]:
     return calls
 
 
+def _complete_step(b: Any, uow: Any, c: Any) -> list[Any]:
+    """A's private asks are missing, A's shared one is refused (whatever the task), and
+    B completes a step of B's own ask; a task of no step of it is not found."""
+    g, fn = c.p.g, asks.complete_ask_step  # the canary's spy
+    found = [
+        c.hidden(_missing(c, g.private_asks), lambda r: fn(b, uow, r, c.p.task)),
+        c.fails(PermissionDenied, fn, g.ws_ask, c.p.task),
+    ]
+    planned = asks.add_ask_step(b, uow, g.b_ask, "call", "tomorrow")
+    step = planned.steps[-1].task_id
+    try:
+        fn(b, uow, g.b_ask, c.p.task)  # A's private task: no step of B's ask
+        raise AssertionError("a task of another ask was completed")
+    except NotFound:
+        pass
+    done = c.ok(fn, g.b_ask, step, expect=lambda r: any(s.task_id == step and s.done
+                                                       for s in r.steps))  # fmt: skip
+    return [*found, done]
+
+
 def _export_backup(b: Any, uow: Any, c: Any) -> list[Any]:
     p, g = c.p, c.p.g
 
@@ -343,6 +363,7 @@ GIVING_CALLS: dict[str, Callable[[Any, Any, Any], Any]] = {
         ),
     ],
     "asks.add_ask_step": _owned_ask_change("add_ask_step", "call", "tomorrow"),
+    "asks.complete_ask_step": _complete_step,
     "asks.mark_asked": _owned_ask_change("mark_asked"),
     "asks.close_ask": _owned_ask_change("close_ask", "granted", "thanks", True),
     "asks.list_asks": lambda b, uow, c: [

@@ -354,7 +354,7 @@ def test_today_matches_only_the_most_recent_needs_and_offers(owner, uow, people,
     # The agenda's ways to give computed afresh each time (`__wrapped__`): the memo would
     # serve the first answer again, since nothing was written between the two.
     monkeypatch.setattr(agenda, "GIVES_POOL", 1)
-    assert [s.kind for s in agenda.gives_section.__wrapped__(owner, uow)] == ["share"]
+    assert [s.kind for s in agenda._gives_section.__wrapped__(owner, uow)] == ["share"]
     monkeypatch.setattr(agenda, "GIVES_POOL", 2)
-    assert {s.kind for s in agenda.gives_section.__wrapped__(owner, uow)} == everything
+    assert {s.kind for s in agenda._gives_section.__wrapped__(owner, uow)} == everything
     assert {s.kind for s in agenda.today_agenda(owner, uow).gives} == everything

@@ -197,8 +197,8 @@ def today_agenda(
         week = _week(session, actor, today)
     # Their own memo entries: a task added or done does not recompute who went cold or
     # the ways to give (they read no tasks).
-    lapsed, lapsed_total = lapsed_section(actor, uow, max(0, lapsed_limit))
-    gives = gives_section(actor, uow)
+    lapsed, lapsed_total = _lapsed_section(actor, uow, max(0, lapsed_limit))
+    gives = _gives_section(actor, uow)
     return DailyAgenda(
         today=today,
         timezone=actor.timezone,
@@ -217,7 +217,7 @@ def today_agenda(
 
 
 @memoized(_minute)
-def lapsed_section(actor: Actor, uow: UnitOfWork, limit: int) -> tuple[list[TouchSuggestion], int]:
+def _lapsed_section(actor: Actor, uow: UnitOfWork, limit: int) -> tuple[list[TouchSuggestion], int]:
     """The agenda's contacts gone cold (`_lapsed`), as of now."""
     now = utcnow()
     with uow.read() as session:
@@ -225,7 +225,7 @@ def lapsed_section(actor: Actor, uow: UnitOfWork, limit: int) -> tuple[list[Touc
 
 
 @memoized(_minute)
-def gives_section(actor: Actor, uow: UnitOfWork) -> list[giving.GiveSuggestion]:
+def _gives_section(actor: Actor, uow: UnitOfWork) -> list[giving.GiveSuggestion]:
     """The agenda's top ways to give (services.giving)."""
     with uow.read() as session:
         return giving.suggestions_for(session, actor, limit=GIVES_SHOWN, recent=GIVES_POOL)
