@@ -309,3 +309,44 @@ def test_the_one_pass_equals_the_tally_and_the_medians_it_replaces(histories, lo
     tally, medians = fm.funnel_pass(rows, current, stages)
     assert tally == fm.tally_in_order(rows, current, stages)
     assert medians == fm.stage_medians(fm.stays_in_order(rows))
+
+
+def test_aging_in_order_counts_per_stage_and_ranks_by_times_the_threshold():
+    stays = [
+        (1, 10, 0),  # stage 10, age 100: 2.0x its threshold of 50
+        (2, 10, 60),  # age 40: not past 50
+        (3, 20, 0),  # stage 20, age 100: 10x its threshold of 10
+        (4, 30, 0),  # stage 30 has no threshold: never aging
+        (5, 40, 99),  # threshold 0, age 1: past it, infinitely overdue
+        (6, 10, 0),  # the same ratio as 1: the lower id first
+        (7, 10, 50),  # age exactly the threshold: not past it
+    ]
+    thresholds = {10: 50.0, 20: 10.0, 40: 0.0}
+    counts, top = fm.aging_in_order(stays, thresholds, 100, 10)
+    assert counts == {10: 2, 20: 1, 40: 1}
+    assert top == [(5, 40, 1), (3, 20, 100), (1, 10, 100), (6, 10, 100)]
+    assert fm.aging_in_order(stays, thresholds, 100, 2)[1] == top[:2]
+    assert fm.aging_in_order(stays, thresholds, 100, 2)[0] == counts  # counts all
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 40), st.integers(0, 3), st.integers(0, 1_000)),
+        unique_by=lambda t: t[0],
+        max_size=40,
+    ),
+    st.dictionaries(st.integers(0, 3), st.floats(1, 500), max_size=4),
+    st.integers(0, 30),
+)
+def test_aging_in_order_agrees_with_is_aging(stays, thresholds, limit):
+    now = 1_000
+    counts, top = fm.aging_in_order(stays, thresholds, now, limit)
+    aging = [
+        (i, s, now - at)
+        for i, s, at in stays
+        if s in thresholds and fm.is_aging(now - at, thresholds[s] / fm.AGING_FACTOR)
+    ]
+    assert sum(counts.values()) == len(aging)
+    assert sorted(top) == sorted(
+        sorted(aging, key=lambda r: (-(r[2] / thresholds[r[1]]), r[0]))[:limit]
+    )

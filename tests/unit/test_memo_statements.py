@@ -22,6 +22,11 @@ from goodwill.storage.memo import ALL, classify
         # the totals that triggers keep are written with their entries
         ("UPDATE ledger_entries SET weight = 1", {"ledger_entries"},
          {"ledger_entries", "ledger_month_totals", "ledger_counterpart_totals"}),
+        # and the change log with the opportunities and events its triggers watch
+        ("INSERT INTO opportunity_events (opportunity_id) VALUES (?)", {"opportunity_events"},
+         {"opportunity_events", "opportunity_changes"}),
+        ("UPDATE opportunities SET stage_id = ?", {"opportunities"},
+         {"opportunities", "opportunity_changes"}),
         ("WITH x AS (SELECT 1) UPDATE tasks SET title = 't'", {"tasks"}, {"tasks"}),
         ("INSERT INTO tags (key) VALUES ('a') ON CONFLICT (key) DO UPDATE SET key = 'a'",
          {"tags"}, {"tags"}),

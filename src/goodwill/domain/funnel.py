@@ -287,6 +287,30 @@ def is_aging(age_seconds: int, median_seconds: float | None) -> bool:
     return median_seconds is not None and age_seconds > AGING_FACTOR * median_seconds
 
 
+def aging_in_order(
+    stays: Iterable[tuple[int, int, int]],
+    thresholds: Mapping[int, float],
+    now: int,
+    limit: int,
+) -> tuple[dict[int, int], list[tuple[int, int, int]]]:
+    """From the current stays (opportunity id, stage id, whole seconds it began), those
+    longer than their stage's threshold (seconds; a stage without one is not aging):
+    how many per stage, and (opportunity id, stage id, age in seconds) of the most
+    overdue relative to the threshold, then by id, up to `limit`."""
+    counts: dict[int, int] = defaultdict(int)
+    found: list[tuple[float, int, int, int]] = []
+    for opportunity_id, stage_id, since in stays:
+        threshold = thresholds.get(stage_id)
+        age = now - since
+        if threshold is None or age <= threshold:
+            continue
+        counts[stage_id] += 1
+        ratio = age / threshold if threshold else float("inf")
+        found.append((-ratio, opportunity_id, stage_id, age))
+    found.sort()
+    return dict(counts), [(i, s, a) for _, i, s, a in found[:limit]]
+
+
 def from_e4(value_e4: int) -> Decimal:
     """Stored ten-thousandths as money: to the cent when nothing finer is stored."""
     exact = Decimal(value_e4).scaleb(-4)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select
@@ -122,7 +122,9 @@ def _group(label: str, tally: list[int]) -> AttributionGroup:
     )
 
 
-def win_stories(session: Session, scope: Scope, limit: int) -> tuple[int, list[AttributionStory]]:
+def win_stories(
+    session: Session, uow: UnitOfWork, scope: Scope, limit: int
+) -> tuple[int, list[AttributionStory]]:
     """How many wins, and the story of the most recent ones: a few statements for all
     of them (their people, then one UNION ALL a measure), not a handful per story."""
     won = scope.ids_with(Outcome.WON)
@@ -160,7 +162,9 @@ def win_stories(session: Session, scope: Scope, limit: int) -> tuple[int, list[A
             )
         )
     )
-    touches, gives = _measures(session, actor, wins)
+    touches, gives = story_measures(
+        actor, uow, tuple(WinFacts(o.contact_id, o.organization_id, o.opened_at) for o in wins)
+    )
     stories = []
     for i, opp in enumerate(wins):
         opened_on = local_date_of(opp.opened_at, actor.tz)
@@ -198,7 +202,16 @@ def _by_id(session: Session, model: Any, actor: Actor, ids: set[int | None]) -> 
     return {r.id: r for r in session.scalars(select(model).where(model.id.in_(wanted)))}
 
 
-def _people(session: Session, actor: Actor, wins: Sequence[Opportunity]) -> list[list[int]]:
+@dataclass(frozen=True)
+class WinFacts:
+    """What a win's story measures read of it."""
+
+    contact_id: int | None
+    organization_id: int | None
+    opened_at: datetime
+
+
+def _people(session: Session, actor: Actor, wins: Sequence[WinFacts]) -> list[list[int]]:
     """Each win's people the actor may see (its contact, its organization's people), in
     two statements for all of them."""
     contact_ids = {o.contact_id for o in wins if o.contact_id is not None}
@@ -224,34 +237,37 @@ def _people(session: Session, actor: Actor, wins: Sequence[Opportunity]) -> list
     return found
 
 
-def _measures(
-    session: Session, actor: Actor, wins: Sequence[Opportunity]
+@memoized()  # its own entry: a move between open stages leaves the wins and these alone
+def story_measures(
+    actor: Actor, uow: UnitOfWork, wins: tuple[WinFacts, ...]
 ) -> tuple[dict[int, tuple[Any, int]], dict[int, tuple[int, date | None]]]:
     """Per win (by its index): the first interaction with its people and how many came
     before it opened; the gives to them before the day it opened, and the first one."""
     touches: dict[int, tuple[Any, int]] = {}
     gives: dict[int, tuple[int, date | None]] = {}
-    for i, (opp, people) in enumerate(zip(wins, _people(session, actor, wins), strict=True)):
-        if not people:
-            continue
-        # From the participants of its people to their interactions by primary key: a
-        # planner without statistics would otherwise walk the workspace's interactions.
-        theirs = select(InteractionParticipant.interaction_id).where(
-            InteractionParticipant.contact_id.in_(people)
-        )
-        first, before = session.execute(
-            select(
-                func.min(Interaction.occurred_at),
-                func.count().filter(Interaction.occurred_at < opp.opened_at),
-            ).where(Interaction.id.in_(theirs), visible(Interaction, actor))
-        ).one()
-        touches[i] = (first, int(before or 0))
-        # The day in the aggregate, not the WHERE: (owner, counterpart) is the index to use.
-        earlier = LedgerEntry.occurred_on < local_date_of(opp.opened_at, actor.tz)
-        n, first_give = session.execute(
-            select(
-                func.count().filter(earlier), func.min(LedgerEntry.occurred_on).filter(earlier)
-            ).where(_own_gives(actor), LedgerEntry.counterpart_id.in_(people))
-        ).one()
-        gives[i] = (int(n or 0), first_give)
+    with uow.read() as session:
+        for i, (opp, people) in enumerate(zip(wins, _people(session, actor, wins), strict=True)):
+            if not people:
+                continue
+            # From the participants of its people to their interactions by primary key: a
+            # planner without statistics would otherwise walk the workspace's interactions.
+            theirs = select(InteractionParticipant.interaction_id).where(
+                InteractionParticipant.contact_id.in_(people)
+            )
+            first, before = session.execute(
+                select(
+                    func.min(Interaction.occurred_at),
+                    func.count().filter(Interaction.occurred_at < opp.opened_at),
+                ).where(Interaction.id.in_(theirs), visible(Interaction, actor))
+            ).one()
+            touches[i] = (first, int(before or 0))
+            # The day in the aggregate, not the WHERE: (owner, counterpart) is the index.
+            earlier = LedgerEntry.occurred_on < local_date_of(opp.opened_at, actor.tz)
+            n, first_give = session.execute(
+                select(
+                    func.count().filter(earlier),
+                    func.min(LedgerEntry.occurred_on).filter(earlier),
+                ).where(_own_gives(actor), LedgerEntry.counterpart_id.in_(people))
+            ).one()
+            gives[i] = (int(n or 0), first_give)
     return touches, gives

@@ -9,19 +9,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Integer, case, cast, func, literal, select
+from sqlalchemy import BigInteger, ColumnElement, Integer, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from goodwill.domain.dates import local_midnight_utc
 from goodwill.domain.funnel import (
     Outcome,
     StageInfo,
-    epoch_seconds,
     funnel_indexes,
-    stays_in_order,
 )
 from goodwill.domain.text import fold
 from goodwill.errors import NotFound
@@ -187,18 +185,21 @@ def open_by_stage(session: Session, scope: Scope) -> list[OpenMoney]:
     return [OpenMoney(int(s), c, int(n), int(v), int(t)) for s, c, n, v, t in rows]
 
 
-def stage_stays(session: Session, scope: Scope) -> list[tuple[int, int]]:
-    """(stage id, whole seconds) of every completed stay."""
-    return stays_in_order(stage_event_rows(session, scope))
-
-
 def stage_event_rows(session: Session, scope: Scope) -> list[tuple[int, int, int]]:
     """(opportunity id, stage id, whole seconds) of the scope's stage events in
     (opportunity, time, id) order: one scan that gives both the furthest stage each
     opportunity entered (domain.funnel.tally_in_order) and its stays (stays_in_order,
     each row paired with the next in one pass; on SQLite twice as fast as LEAD() over
     the same rows: bench/README.md)."""
-    in_scope = select(Opportunity.id).where(*scope.clauses())
+    return _stage_events(session, select(Opportunity.id).where(*scope.clauses()))
+
+
+def stage_event_rows_of(session: Session, ids: list[int]) -> list[tuple[int, int, int]]:
+    """The same rows for these opportunities (the caller knows them to be in scope)."""
+    return _stage_events(session, ids)
+
+
+def _stage_events(session: Session, which: Any) -> list[tuple[int, int, int]]:
     result = session.connection().execute(
         select(
             OpportunityEvent.opportunity_id,
@@ -206,7 +207,7 @@ def stage_event_rows(session: Session, scope: Scope) -> list[tuple[int, int, int
             epoch(session, OpportunityEvent.at),
         )
         .where(
-            OpportunityEvent.opportunity_id.in_(in_scope),
+            OpportunityEvent.opportunity_id.in_(which),
             OpportunityEvent.kind == STAGE_EVENT,
             OpportunityEvent.to_stage_id.is_not(None),
         )
@@ -221,11 +222,12 @@ def stage_event_rows(session: Session, scope: Scope) -> list[tuple[int, int, int
     return rows
 
 
-def current_stages(session: Session, scope: Scope) -> dict[int, int]:
-    """Each opportunity in scope and the stage it stands in now."""
-    result = session.connection().execute(
-        select(Opportunity.id, Opportunity.stage_id).where(*scope.clauses())
-    )
+def current_stages(session: Session, scope: Scope, ids: list[int] | None = None) -> dict[int, int]:
+    """Each opportunity in scope (of `ids` when given) and the stage it stands in now."""
+    stmt = select(Opportunity.id, Opportunity.stage_id).where(*scope.clauses())
+    if ids is not None:
+        stmt = stmt.where(Opportunity.id.in_(ids))
+    result = session.connection().execute(stmt)
     try:
         return dict(result.cursor.fetchall())  # the driver's int pairs: no Row objects
     finally:
@@ -246,24 +248,6 @@ def won_cycles(session: Session, scope: Scope) -> tuple[int, int]:
     return int(count), int(total)
 
 
-def current_stay_starts(session: Session, scope: Scope) -> Any:
-    """Per open opportunity, when it entered its current stage (its latest stage event)."""
-    return (
-        select(
-            OpportunityEvent.opportunity_id.label("oid"),
-            func.max(OpportunityEvent.at).label("since"),
-        )
-        .join(Opportunity, Opportunity.id == OpportunityEvent.opportunity_id)
-        .where(
-            *scope.clauses(),
-            Opportunity.stage_id.in_(scope.open_ids),
-            OpportunityEvent.kind == STAGE_EVENT,
-        )
-        .group_by(OpportunityEvent.opportunity_id)
-        .subquery()
-    )
-
-
 @dataclass(frozen=True)
 class AgingRow:
     opportunity_id: int
@@ -274,45 +258,22 @@ class AgingRow:
     currency: str | None
 
 
-def aging_rows(
-    session: Session, scope: Scope, thresholds: dict[int, float], now: datetime, limit: int
-) -> tuple[dict[int, int], list[AgingRow]]:
-    """Open opportunities in their stage longer than the stage's threshold (seconds):
-    how many per stage, and the oldest relative to it, up to `limit`."""
-    if not thresholds:
-        return {}, []
-    starts = current_stay_starts(session, scope)
-    age = _epoch_literal(now) - epoch(session, starts.c.since)
-    limit_for = case(thresholds, value=Opportunity.stage_id, else_=None)
-    where = (*scope.clauses(), limit_for.is_not(None), age > limit_for)
-    counts = session.execute(
-        select(Opportunity.stage_id, func.count())
-        .join(starts, starts.c.oid == Opportunity.id)
-        .where(*where)
-        .group_by(Opportunity.stage_id)
-    )
-    rows = session.execute(
-        select(
-            Opportunity.id,
-            Opportunity.title,
-            Opportunity.stage_id,
-            age,
-            Opportunity.value_e4,
-            Opportunity.currency,
+def aging_details(session: Session, aging: list[tuple[int, int, int]]) -> list[AgingRow]:
+    """The aging opportunities, (id, stage, age in seconds) in their order, with their
+    titles and values."""
+    found = {
+        int(i): (t, v, c)
+        for i, t, v, c in session.execute(
+            select(
+                Opportunity.id, Opportunity.title, Opportunity.value_e4, Opportunity.currency
+            ).where(Opportunity.id.in_([i for i, _, _ in aging]))
         )
-        .join(starts, starts.c.oid == Opportunity.id)
-        .where(*where)
-        .order_by((age / limit_for).desc(), Opportunity.id)
-        .limit(limit)
-    )
-    return (
-        {int(s): int(n) for s, n in counts},
-        [AgingRow(int(i), t, int(s), int(a), v, c) for i, t, s, a, v, c in rows],
-    )
-
-
-def _epoch_literal(now: datetime) -> Any:
-    return literal(epoch_seconds(now), BigInteger)
+    }
+    return [
+        AgingRow(i, found[i][0], stage, age, found[i][1], found[i][2])
+        for i, stage, age in aging
+        if i in found
+    ]
 
 
 def lost_reasons(

@@ -31,9 +31,11 @@ from goodwill.storage.schema import Base, Membership, User, Workspace
 from goodwill.storage.unit_of_work import UnitOfWork
 
 ACCOUNT_TABLES = frozenset({"users", "workspaces", "memberships"})
-# Bookkeeping, and totals the database's triggers keep from the data: never backed up,
-# never restored (a restore's inserts rebuild the totals).
-SCHEMA_TABLES = frozenset({"table_versions", "ledger_month_totals", "ledger_counterpart_totals"})
+# Bookkeeping, and totals and logs the database's triggers keep from the data: never
+# backed up, never restored (a restore's inserts rebuild the totals and write the log).
+SCHEMA_TABLES = frozenset(
+    {"table_versions", "ledger_month_totals", "ledger_counterpart_totals", "opportunity_changes"}
+)
 RESTORED_WORKSPACE_ID = 1
 
 

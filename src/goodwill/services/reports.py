@@ -25,6 +25,7 @@ from goodwill.services import _attribution
 from goodwill.services import _common as common
 from goodwill.services import _report_sql as sql
 from goodwill.services._memo import memoized
+from goodwill.services._stage_tracks import stage_tracks
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.report_views import (
     AgingItem,
@@ -94,10 +95,10 @@ def _money(value_e4: int | None) -> Decimal | None:
 
 
 def _funnel(
-    session: Session, scope: sql.Scope
+    session: Session, uow: UnitOfWork, scope: sql.Scope
 ) -> tuple[fm.Funnel, list[FunnelStepView], dict[tuple[int, str | None], int]]:
-    rows = sql.stage_event_rows(session, scope)
-    tally, medians = fm.funnel_pass(rows, sql.current_stages(session, scope), scope.stages)
+    tracks = stage_tracks(session, uow, scope)
+    tally, medians = fm.funnel_pass(tracks.rows(), tracks.current, scope.stages)
     money = sql.open_by_stage(session, scope)
     open_now: dict[int, int] = defaultdict(int)
     for row in money:
@@ -135,7 +136,7 @@ def funnel_report(
     window = _window(actor, since, until)
     with uow.read() as session:
         scope = _scope(session, actor, pipeline, None, window)
-        funnel, steps, _ = _funnel(session, scope)
+        funnel, steps, _ = _funnel(session, uow, scope)
         names = {s.id: s.name for s in scope.stages}
         reasons = [
             LostReason(names[sid], reason, n) for sid, reason, n in sql.lost_reasons(session, scope)
@@ -170,12 +171,16 @@ def aging_report(
     now = utcnow()
     with uow.read() as session:
         scope = _scope(session, actor, pipeline, None, window)
-        medians = fm.stage_medians(sql.stage_stays(session, scope))
+        tracks = stage_tracks(session, uow, scope)
+        medians = fm.stage_medians(fm.stays_in_order(tracks.rows()))
         open_ids = scope.open_ids
         thresholds = {
             sid: fm.AGING_FACTOR * med for sid, (_, med) in medians.items() if sid in open_ids
         }
-        counts, rows = sql.aging_rows(session, scope, thresholds, now, AGING_LIMIT)
+        counts, aging = fm.aging_in_order(
+            tracks.current_stays(thresholds), thresholds, fm.epoch_seconds(now), AGING_LIMIT
+        )
+        rows = sql.aging_details(session, aging)
         open_now: dict[int, int] = defaultdict(int)
         for money in sql.open_by_stage(session, scope):
             open_now[money.stage_id] += money.count
@@ -301,7 +306,7 @@ def jobsearch_report(
     today = local_date_of(utcnow(), actor.tz)
     with uow.read() as session:
         scope = _scope(session, actor, pipeline, JOB_SEARCH, window)
-        funnel, steps, tally = _funnel(session, scope)
+        funnel, steps, tally = _funnel(session, uow, scope)
         where = scope.clauses()
         first_opened, asked, received, accepted_at = session.execute(
             select(
@@ -386,7 +391,7 @@ def attribution_report(
     gives = _attribution.first_gives(actor, uow)
     with uow.read() as session:
         scope = _scope(session, actor, pipeline, SALES, window)
-        wins, stories = _attribution.win_stories(session, scope, STORIES_LIMIT)
+        wins, stories = _attribution.win_stories(session, uow, scope, STORIES_LIMIT)
         gave_first, cold = _attribution.gave_first_groups(session, scope, gives)
         return AttributionReport(
             pipeline=_ref(scope),

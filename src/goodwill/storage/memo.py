@@ -47,10 +47,20 @@ BUMP_VERSION = text(
     f"ON CONFLICT (name) DO UPDATE SET version = {VERSIONS_TABLE}.version + 1"
 )
 
-# Tables that database triggers keep (migration 0016): a write to the key writes them too.
+# Tables that database triggers keep (migrations 0016, 0018): a write to the key writes
+# them too.
 TRIGGERED = {
     "ledger_entries": frozenset({"ledger_month_totals", "ledger_counterpart_totals"}),
+    "opportunities": frozenset({"opportunity_changes"}),
+    "opportunity_events": frozenset({"opportunity_changes"}),
 }
+# Change logs the triggers append to with no version (migration 0018): a write
+# transaction stamps its rows with the version it bumped the log's table to, while it
+# holds that row's lock, so versions follow commit order (stamp_changes). Rows this many
+# versions old are pruned; a reader further behind reads everything afresh.
+CHANGE_LOGS = ("opportunity_changes",)
+CHANGE_RETENTION = 1000
+PRUNE_EVERY = 100
 # What runs and changes nothing a result could have read.
 _QUIET = frozenset(
     {"select", "pragma", "savepoint", "release", "rollback", "begin", "commit", "end",
@@ -157,10 +167,48 @@ def read_versions(session: Session) -> dict[str, int]:
 
 
 def bump_versions(session: Session, tables: Iterable[str]) -> None:
-    """One row a table, in name order (two writers never wait on each other in a cycle)."""
+    """One row a table, in name order (two writers never wait on each other in a cycle);
+    then the change logs written get their version (stamp_changes)."""
     names = sorted(set(tables))
     if names:
         session.execute(BUMP_VERSION, [{"name": name} for name in names])
+    for log in CHANGE_LOGS:
+        if log in names:
+            stamp_changes(session, log)
+
+
+def stamp_changes(session: Session, log: str) -> None:
+    """The log's rows this transaction appended (the only unstamped ones it can see:
+    another writer's are uncommitted, hence invisible) take the log table's version,
+    just bumped and locked until commit. Every PRUNE_EVERY versions, rows older than
+    CHANGE_RETENTION versions go."""
+    version = session.execute(
+        text(f"SELECT version FROM {VERSIONS_TABLE} WHERE name = :name"), {"name": log}
+    ).scalar_one()
+    session.execute(
+        text(f"UPDATE {log} SET version = :version WHERE version IS NULL"), {"version": version}
+    )
+    if version % PRUNE_EVERY == 0:
+        session.execute(
+            text(f"DELETE FROM {log} WHERE version <= :floor"),
+            {"floor": version - CHANGE_RETENTION},
+        )
+
+
+OPPORTUNITIES_CHANGED = text(
+    "SELECT DISTINCT opportunity_id FROM opportunity_changes "
+    "WHERE version > :since AND version <= :upto"
+)
+
+
+def opportunities_changed(session: Session, since: int, upto: int) -> set[int] | None:
+    """The opportunities written between two versions of opportunity_changes (since
+    excluded, upto included), or None when rows that old may have been pruned (read
+    everything afresh)."""
+    if upto - since > CHANGE_RETENTION:
+        return None
+    rows = session.execute(OPPORTUNITIES_CHANGED, {"since": since, "upto": upto})
+    return {int(row[0]) for row in rows}
 
 
 @dataclass(frozen=True)
@@ -193,7 +241,7 @@ class Memo:
             if entry is not None and entry.current(versions):
                 self._entries.move_to_end(key)
                 self.hits += 1
-                _depend_on(name for name, _ in entry.seen)
+                depend_on(name for name, _ in entry.seen)
                 return entry.value  # type: ignore[return-value]
         read: set[str] = set()
         outer = _reading.get()
@@ -203,7 +251,7 @@ class Memo:
         finally:
             _reading.reset(token)
         read.add(ALL)
-        _depend_on(read)
+        depend_on(read)
         fresh = _Entry(tuple(sorted((name, versions.get(name, 0)) for name in read)), value)
         with self._lock:
             self.misses += 1
@@ -214,8 +262,9 @@ class Memo:
         return value
 
 
-def _depend_on(tables: Iterable[str]) -> None:
-    """A result used inside another computation: the outer one depends on its tables."""
+def depend_on(tables: Iterable[str]) -> None:
+    """The running computation depends on these tables (a result used inside another:
+    the outer one depends on its tables; data kept outside the memo: what it reflects)."""
     reading = _reading.get()
     if reading:
         reading[-1].update(tables)

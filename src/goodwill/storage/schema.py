@@ -999,6 +999,21 @@ class TableVersion(Base):
     version: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+class OpportunityChange(Base):
+    """An opportunity whose row or events were written, and the version of this table
+    the writing transaction committed at (stamped by UnitOfWork.write, so versions
+    follow commit order). Appended by database triggers on opportunities and
+    opportunity_events (migration 0018); the pipeline reports' stage tracks
+    (services._stage_tracks) re-read only the opportunities changed since they were
+    read. Old rows are pruned (storage.memo.CHANGE_RETENTION)."""
+
+    __tablename__ = "opportunity_changes"
+    __table_args__ = (Index("ix_opportunity_changes_version", "version"),)
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    opportunity_id: Mapped[int] = mapped_column(Integer)  # no key: the row may be gone
+    version: Mapped[int | None] = mapped_column(BigInteger)  # NULL until its commit
+
+
 class DavAddressBook(Base):
     """A user's CardDAV address book in a workspace: its sync revision and the fingerprint
     of the workspace's contact data when its cards were last compared (services/_dav_sync)."""
