@@ -145,7 +145,13 @@ def _queries(actor: Actor) -> _Queries:
         .join(c1, c1.id == p1.contact_id)
         .join(c2, c2.id == p2.contact_id)
         .join(org, org.id == p1.organization_id)
-        .where(p1.contact_id.in_(IDS), overlap, visible(c1, actor), visible(c2, actor))
+        .where(
+            p1.contact_id.in_(IDS),
+            overlap,
+            # From the contacts' positions, not a walk of the workspace's contacts.
+            visible(c1, actor, workspace_index=False),
+            visible(c2, actor, workspace_index=False),
+        )
     )  # fmt: skip
     ip1, ip2 = aliased(InteractionParticipant), aliased(InteractionParticipant)
     shared = (
@@ -168,7 +174,8 @@ def _queries(actor: Actor) -> _Queries:
             own.in_(IDS),
             e.kind == LedgerKind.INTRODUCTION.value,
             e.related_contact_id.is_not(None),
-            visible(e, actor),
+            # Driven from the contact's index: SQLite would walk the workspace's entries.
+            visible(e, actor, workspace_index=False),
         )
         for own, other in (
             (e.counterpart_id, e.related_contact_id),

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, lazyload
 
 from goodwill.domain import pipelines as rules
 from goodwill.domain.pipelines import EventKind
@@ -178,7 +178,10 @@ def _by_id(session: Session, model: Any, ids: Iterable[int | None]) -> dict[int,
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    return {r.id: r for r in session.scalars(select(model).where(model.id.in_(wanted)))}
+    # Their collections (a contact's emails, phones, tags) load when read, not eagerly:
+    # a card names its contact and organization only.
+    stmt = select(model).where(model.id.in_(wanted)).options(lazyload("*"))
+    return {r.id: r for r in session.scalars(stmt)}
 
 
 def summaries(
