@@ -8,9 +8,9 @@ before the day the opportunity opened, in the user's time zone.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, select
@@ -21,7 +21,7 @@ from goodwill.domain.funnel import Outcome, from_e4, win_rate
 from goodwill.domain.ledger import Direction
 from goodwill.services import _common as common
 from goodwill.services._memo import memoized
-from goodwill.services._report_sql import Scope
+from goodwill.services._report_sql import Facts, Scope
 from goodwill.services._visibility import visible
 from goodwill.services.actor import Actor
 from goodwill.services.report_views import AttributionGroup, AttributionStory
@@ -82,22 +82,15 @@ def first_gives(actor: Actor, uow: UnitOfWork) -> FirstGives:
 
 
 def gave_first_groups(
-    session: Session, scope: Scope, gives: FirstGives
+    scope: Scope, facts: Mapping[int, Facts], gives: FirstGives
 ) -> tuple[AttributionGroup, AttributionGroup]:
-    """Every opportunity in scope, split by whether the user gave first (before the day
-    it opened, in the user's time zone) to its contact or its organization's people."""
-    actor = scope.actor
+    """Every opportunity in scope (its facts: services._stage_tracks), split by whether
+    the user gave first (before the day it opened, in the user's time zone) to its
+    contact or its organization's people."""
+    tz = scope.actor.tz
     outcome = scope.outcome_of
     tallies = {True: [0, 0, 0, 0], False: [0, 0, 0, 0]}  # all, open, won, lost
-    rows = session.execute(
-        select(
-            Opportunity.stage_id,
-            Opportunity.opened_at,
-            Opportunity.contact_id,
-            Opportunity.organization_id,
-        ).where(*scope.clauses())
-    )
-    for stage_id, opened_at, contact_id, org_id in rows:
+    for stage_id, opened, contact_id, org_id in facts.values():
         firsts = [
             d
             for d in (
@@ -106,7 +99,7 @@ def gave_first_groups(
             )
             if d is not None
         ]
-        gave = bool(firsts) and min(firsts) < local_date_of(opened_at, actor.tz)
+        gave = bool(firsts) and min(firsts) < local_date_of(datetime.fromtimestamp(opened, UTC), tz)
         tally = tallies[gave]
         tally[0] += 1
         result = outcome[stage_id]

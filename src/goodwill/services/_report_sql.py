@@ -222,14 +222,31 @@ def _stage_events(session: Session, which: Any) -> list[tuple[int, int, int]]:
     return rows
 
 
-def current_stages(session: Session, scope: Scope, ids: list[int] | None = None) -> dict[int, int]:
-    """Each opportunity in scope (of `ids` when given) and the stage it stands in now."""
-    stmt = select(Opportunity.id, Opportunity.stage_id).where(*scope.clauses())
+def current_stages(session: Session, scope: Scope) -> dict[int, int]:
+    """Each opportunity in scope and the stage it stands in now."""
+    return {i: stage for i, (stage, _, _, _) in opportunity_facts(session, scope).items()}
+
+
+Facts = tuple[int, int, int | None, int | None]  # stage, opened (whole seconds), contact, org
+
+
+def opportunity_facts(
+    session: Session, scope: Scope, ids: list[int] | None = None
+) -> dict[int, Facts]:
+    """Each opportunity in scope (of `ids` when given): the stage it stands in now, when
+    it opened (whole seconds since 1970), its contact and its organization."""
+    stmt = select(
+        Opportunity.id,
+        Opportunity.stage_id,
+        epoch(session, Opportunity.opened_at),
+        Opportunity.contact_id,
+        Opportunity.organization_id,
+    ).where(*scope.clauses())
     if ids is not None:
         stmt = stmt.where(Opportunity.id.in_(ids))
     result = session.connection().execute(stmt)
-    try:
-        return dict(result.cursor.fetchall())  # the driver's int pairs: no Row objects
+    try:  # the driver's tuples of ints: no Row objects
+        return {row[0]: row[1:] for row in result.cursor.fetchall()}
     finally:
         result.close()
 

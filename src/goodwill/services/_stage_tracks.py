@@ -23,6 +23,7 @@ running in another thread keeps a consistent picture.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import threading
 from collections.abc import Container, Iterable, Iterator
@@ -48,8 +49,13 @@ Row = tuple[int, int, int]  # (opportunity id, stage id, whole seconds)
 class Tracks:
     everything: int  # the version of `*` they were read at
     version: int  # the version of the change log they are current at
-    current: dict[int, int]  # opportunity id -> its stage now, for those in scope
+    facts: dict[int, sql.Facts]  # opportunity id -> (stage now, opened, contact, org)
     events: dict[int, tuple[Row, ...]]  # opportunity id -> its stage event rows, in order
+
+    @functools.cached_property
+    def current(self) -> dict[int, int]:
+        """Opportunity id -> the stage it stands in now."""
+        return {i: facts[0] for i, facts in self.facts.items()}
 
     def rows(self) -> Iterable[Row]:
         """The stage event rows, each opportunity's together and in (time, id) order: what
@@ -121,7 +127,7 @@ def _brought_up(
     return Tracks(
         everything,
         version,
-        sql.current_stages(session, scope),
+        sql.opportunity_facts(session, scope),
         _grouped(sql.stage_event_rows(session, scope)),
     )
 
@@ -134,18 +140,18 @@ def _refreshed(
     everything: int,
     version: int,
 ) -> Tracks:
-    current = dict(before.current)
+    facts = dict(before.facts)
     events = dict(before.events)
     for opportunity_id in changed:
-        current.pop(opportunity_id, None)
+        facts.pop(opportunity_id, None)
         events.pop(opportunity_id, None)
     ids = sorted(changed)
     for start in range(0, len(ids), CHUNK):  # bounded parameter lists
-        found = sql.current_stages(session, scope, ids[start : start + CHUNK])
-        current.update(found)
+        found = sql.opportunity_facts(session, scope, ids[start : start + CHUNK])
+        facts.update(found)
         if found:
             events.update(_grouped(sql.stage_event_rows_of(session, sorted(found))))
-    return Tracks(everything, version, current, events)
+    return Tracks(everything, version, facts, events)
 
 
 def _grouped(rows: Iterable[Row]) -> dict[int, tuple[Row, ...]]:

@@ -392,7 +392,8 @@ def attribution_report(
     with uow.read() as session:
         scope = _scope(session, actor, pipeline, SALES, window)
         wins, stories = _attribution.win_stories(session, uow, scope, STORIES_LIMIT)
-        gave_first, cold = _attribution.gave_first_groups(session, scope, gives)
+        facts = stage_tracks(session, uow, scope).facts
+        gave_first, cold = _attribution.gave_first_groups(scope, facts, gives)
         return AttributionReport(
             pipeline=_ref(scope),
             since=window[0],
