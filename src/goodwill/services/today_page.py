@@ -7,16 +7,19 @@ The CLI and the API keep `agenda.today_agenda`; this read model is the page's on
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, lazyload, load_only
 
 from goodwill.domain import intros as intro_rules
 from goodwill.domain.dates import as_utc, local_date_of, local_midnight_utc
 from goodwill.services import _common as common
 from goodwill.services import agenda
+from goodwill.services._memo import memoized
 from goodwill.services.actor import Actor, utcnow
 from goodwill.services.agenda import DailyAgenda
 from goodwill.services.views import Ref, TaskView
@@ -86,10 +89,21 @@ def today_page(
     view = agenda.today_agenda(
         actor, uow, lapsed_limit=lapsed_limit, task_limit=task_limit, without_next_steps=True
     )
-    now = utcnow()
-    today = local_date_of(now, actor.tz)
-    start = local_midnight_utc(today, actor.tz)
-    end = local_midnight_utc(today + timedelta(days=1), actor.tz)
+    # Their own memo entries: a task added or done does not recompute the introductions.
+    intros, intros_total = _intros_section(actor, uow)
+    steps, steps_total = _steps_section(actor, uow)
+    return TodayPage(view, intros, intros_total, steps, steps_total)
+
+
+def _minute(actor: Actor) -> Hashable:
+    """Days waiting and what is late move with the clock: at most a minute old."""
+    return utcnow().replace(second=0, microsecond=0)
+
+
+@memoized(_minute)
+def _intros_section(actor: Actor, uow: UnitOfWork) -> tuple[list[IntroWaiting], int]:
+    """The open introductions the user makes, the longest waiting first, and how many."""
+    today = local_date_of(utcnow(), actor.tz)
     with uow.read() as session:
         requester, target = aliased(Contact), aliased(Contact)
         open_intro = (
@@ -113,6 +127,7 @@ def today_page(
             .where(*open_intro)
             .order_by(Introduction.updated_at, Introduction.id)
             .limit(SHOWN)
+            .options(*_light(requester), *_light(target))
         ).all()
         intros = []
         for intro, asker, wanted in rows:
@@ -130,6 +145,18 @@ def today_page(
                     days=(today - local_date_of(intro.updated_at, actor.tz)).days,
                 )
             )
+    return intros, int(intros_total)
+
+
+@memoized(_minute)
+def _steps_section(actor: Actor, uow: UnitOfWork) -> tuple[list[NextStep], int]:
+    """The next steps of the user's open opportunities due today or earlier, soonest
+    first, and how many."""
+    now = utcnow()
+    today = local_date_of(now, actor.tz)
+    start = local_midnight_utc(today, actor.tz)
+    end = local_midnight_utc(today + timedelta(days=1), actor.tz)
+    with uow.read() as session:
         due = (
             Opportunity.owner_id == actor.user_id,
             Opportunity.workspace_id == actor.workspace_id,
@@ -149,27 +176,44 @@ def today_page(
             )
             or 0
         )
+        person = aliased(Contact)
         found = session.execute(
-            select(Opportunity, Task, Pipeline.name, PipelineStage.name, Contact)
+            select(Opportunity, Task, Pipeline.name, PipelineStage.name, person)
             .join(Task, Task.id == Opportunity.next_task_id)
             .join(Pipeline, Pipeline.id == Opportunity.pipeline_id)
             .join(PipelineStage, PipelineStage.id == Opportunity.stage_id)
-            .outerjoin(Contact, Contact.id == Task.contact_id)
+            .outerjoin(person, person.id == Task.contact_id)
             .where(*due)
             .order_by(Task.due_at, Task.id)
             .limit(SHOWN)
+            .options(*_light(person))
         ).all()
         steps = [
             NextStep(
-                task=common.task_view(task, actor, person),
+                task=common.task_view(task, actor, contact),
                 opportunity=Ref(opp.id, opp.title),
                 pipeline=pipeline,
                 stage=stage,
                 late=_late(task, start, now),
             )
-            for opp, task, pipeline, stage, person in found
+            for opp, task, pipeline, stage, contact in found
         ]
-    return TodayPage(view, intros, intros_total, steps, steps_total)
+    return steps, int(steps_total)
+
+
+def _light(contact: Any) -> tuple[Any, ...]:
+    """A contact as a reference needs its name and visibility, not the emails, phones
+    and tags its relationships would load."""
+    return (
+        load_only(
+            contact.display_name,
+            contact.workspace_id,
+            contact.owner_id,
+            contact.visibility,
+            contact.deleted_at,
+        ),
+        lazyload("*"),
+    )
 
 
 def _late(task: Task, start: datetime, now: datetime) -> bool:
