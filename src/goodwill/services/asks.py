@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import exists, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from goodwill.domain import asks as rules
 from goodwill.domain.asks import AskStatus, ReadinessWarning
@@ -404,12 +404,14 @@ def _views(session: Session, actor: Actor, asks: list[Ask]) -> list[AskView]:
     people = {
         c.id: c
         for c in session.scalars(
-            select(Contact).where(
+            select(Contact)
+            .where(
                 Contact.id.in_(
                     {a.contact_id for a in asks}
                     | {a.target_contact_id for a in asks if a.target_contact_id}
                 )
             )
+            .options(lazyload("*"))  # references: not their emails, phones and tags
         )
     }
     return [

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from goodwill.domain.people import (
     contact_search_key,
@@ -246,6 +246,7 @@ def _detail(session: Session, actor: Actor, c: Contact) -> ContactDetail:
             Position.start_date.desc(),
             Position.id,
         )
+        .options(lazyload("*"))  # the organizations as references: not their tags
     ).all()
     notes = session.scalars(
         select(Note)

@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from goodwill.domain.dates import parse_moment
 from goodwill.domain.interactions import parse_channel, parse_initiator, validate_recipients
@@ -114,6 +114,7 @@ def _views(
         .join(Contact, Contact.id == InteractionParticipant.contact_id)
         .where(InteractionParticipant.interaction_id.in_(ids))
         .order_by(Contact.sort_key, Contact.id)
+        .options(lazyload("*"))  # references: not their emails, phones and tags
     ).all()
     people: dict[int, list[Ref]] = {i: [] for i in ids}
     for interaction_id, contact in rows:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, lazyload
 
 from goodwill.domain import intros as rules
 from goodwill.domain.dates import local_date_of, local_midnight_utc
@@ -421,9 +421,9 @@ def _views(session: Session, actor: Actor, intros: list[Introduction]) -> list[I
     people = {
         c.id: c
         for c in session.scalars(
-            select(Contact).where(
-                Contact.id.in_({i.requester_id for i in intros} | {i.target_id for i in intros})
-            )
+            select(Contact)
+            .where(Contact.id.in_({i.requester_id for i in intros} | {i.target_id for i in intros}))
+            .options(lazyload("*"))  # references: not their emails, phones and tags
         )
     }
     return [

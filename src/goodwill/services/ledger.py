@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, lazyload
 
 from goodwill.domain.dates import local_date_of
 from goodwill.domain.ledger import Balance, Direction, parse_ledger_kind, parse_weight
@@ -195,7 +195,8 @@ def entry_views(
     ids = {e.counterpart_id for e in entries} | {
         e.related_contact_id for e in entries if e.related_contact_id is not None
     }
-    people = {c.id: c for c in session.scalars(select(Contact).where(Contact.id.in_(ids)))}
+    found = select(Contact).where(Contact.id.in_(ids)).options(lazyload("*"))  # refs only
+    people = {c.id: c for c in session.scalars(found)}
     return [
         LedgerEntryView(
             id=entry.id,
