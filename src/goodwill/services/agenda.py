@@ -150,7 +150,8 @@ def today_agenda(
         sections = (
             Task.ask_id.is_not(None),  # ask plan steps
             and_(Task.ask_id.is_(None), late),  # overdue
-            and_(Task.ask_id.is_(None), ~late),  # due today
+            # due today (none before today's start: the index seeks past the overdue)
+            and_(Task.ask_id.is_(None), ~late, Task.due_at >= start),
         )
         found = [
             list(

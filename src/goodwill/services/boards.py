@@ -10,6 +10,7 @@ from sqlalchemy import exists, func, select
 from goodwill.domain.asks import AskStatus
 from goodwill.domain.intros import IntroStatus
 from goodwill.services import asks, intros
+from goodwill.services._memo import memoized
 from goodwill.services._visibility import visible
 from goodwill.services.actor import Actor
 from goodwill.services.asks import AskView
@@ -90,6 +91,7 @@ def ask_board(actor: Actor, uow: UnitOfWork, per_column: int = PER_COLUMN) -> li
     return columns
 
 
+@memoized()  # eight pages of introductions: served again while none of them changed
 def intro_board(actor: Actor, uow: UnitOfWork, per_column: int = PER_COLUMN) -> list[IntroColumn]:
     """The introductions the actor may see (people they may not see redacted), by stage."""
     limit = _per_column(per_column)
