@@ -120,10 +120,9 @@ def _brought_up(
             # Newer than this read's versions (another thread read after it) is as
             # good: under READ COMMITTED the rows this read fetches may be newer too.
             return before
-        if before.version < version:
-            changed = opportunities_changed(session, before.version, version)
-            if changed is not None and len(changed) <= REFRESH_LIMIT:
-                return _refreshed(session, scope, before, changed, everything, version)
+        changed = opportunities_changed(session, before.version, version)
+        if changed is not None and len(changed) <= REFRESH_LIMIT:
+            return _refreshed(session, scope, before, changed, everything, version)
     return Tracks(
         everything,
         version,
