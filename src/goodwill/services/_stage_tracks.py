@@ -37,7 +37,7 @@ from goodwill.storage.memo import ALL, depend_on, opportunities_changed
 from goodwill.storage.unit_of_work import UnitOfWork
 
 LOG = "opportunity_changes"
-KEPT = 32  # scopes kept per database handle, least recently used out first
+KEPT = 8  # scopes kept per process and database (about 7 MB each at 7,000 opportunities)
 REFRESH_LIMIT = 2000  # more changed opportunities than this: read everything afresh
 CHUNK = 500
 _VERSIONS = text("SELECT name, version FROM table_versions WHERE name IN (:log, :all)")
