@@ -137,8 +137,9 @@ def win_stories(
     ).all()
     if not wins:
         return int(total), []
-    contacts = _by_id(session, Contact, actor, {o.contact_id for o in wins} |
-                      {o.source_contact_id for o in wins})  # fmt: skip
+    contacts = common.contacts_by_id(
+        session, {o.contact_id for o in wins} | {o.source_contact_id for o in wins}
+    )
     orgs = {
         o.id: o
         for o in session.scalars(
@@ -188,11 +189,6 @@ def win_stories(
             )
         )
     return int(total), stories
-
-
-def _by_id(session: Session, model: Any, actor: Actor, ids: set[int | None]) -> dict[int, Any]:
-    wanted = [i for i in ids if i is not None]
-    return {r.id: r for r in session.scalars(select(model).where(model.id.in_(wanted)))}
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload, load_only
 
 from goodwill.domain.dates import local_date_of, parse_date
 from goodwill.domain.people import (
@@ -232,6 +232,33 @@ def task_view(task: Task, actor: Actor, contact: Contact | None) -> TaskView:
         contact=None if task.contact_id is None else contact_ref(contact, actor),
         visibility=task.visibility,
     )
+
+
+def as_reference(contact: Any = Contact) -> tuple[Any, ...]:
+    """Loader options for contacts (or an alias of them) shown as references: the columns
+    a name and its visibility need, and none of the emails, phones and tags their
+    relationships would load eagerly."""
+    return (
+        load_only(
+            contact.display_name,
+            contact.workspace_id,
+            contact.owner_id,
+            contact.visibility,
+            contact.deleted_at,
+        ),
+        lazyload("*"),
+    )
+
+
+def contacts_by_id(session: Session, ids: Iterable[int | None]) -> dict[int, Contact]:
+    """These contacts in one statement, with their columns but not their collections
+    (emails, phones, tags load when read): for views that name them. Held in the dict:
+    the identity map alone would let each go and load it again."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    found = select(Contact).where(Contact.id.in_(wanted)).options(lazyload("*"))
+    return {c.id: c for c in session.scalars(found)}
 
 
 def contact_ref(contact: Contact | None, actor: Actor) -> Ref:

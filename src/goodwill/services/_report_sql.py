@@ -222,11 +222,6 @@ def _stage_events(session: Session, which: Any) -> list[tuple[int, int, int]]:
     return rows
 
 
-def current_stages(session: Session, scope: Scope) -> dict[int, int]:
-    """Each opportunity in scope and the stage it stands in now."""
-    return {i: stage for i, (stage, _, _, _) in opportunity_facts(session, scope).items()}
-
-
 Facts = tuple[int, int, int | None, int | None]  # stage, opened (whole seconds), contact, org
 
 

@@ -5,7 +5,7 @@ opportunities written since (storage.memo: the opportunity_changes log).
 A report right after a move used to read the pipeline's every stage event (35,000 at
 10k opportunities) and every opportunity's stage; now it reads the log's few new rows
 and the changed opportunities' events. What is kept per scope (actor, pipeline, window)
-is exactly what `_report_sql.stage_event_rows` and `current_stages` return for it, read
+is exactly what `_report_sql.stage_event_rows` and `opportunity_facts` return for it, read
 with the same clauses, so the reports' figures cannot differ (tests/integration/
 test_stage_tracks.py compares them after every kind of write).
 

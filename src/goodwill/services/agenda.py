@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, bindparam, case, exists, func, or_, select
-from sqlalchemy.orm import Session, lazyload, load_only
+from sqlalchemy.orm import Session
 
 from goodwill.domain.agenda import day_number, touch_priority, touch_reasons
 from goodwill.domain.asks import OPEN_STATUSES, AskStatus
@@ -177,16 +177,7 @@ def today_agenda(
             c.id: c
             for c in session.scalars(
                 select(Contact)
-                .options(
-                    load_only(
-                        Contact.display_name,
-                        Contact.workspace_id,
-                        Contact.owner_id,
-                        Contact.visibility,
-                        Contact.deleted_at,
-                    ),
-                    lazyload("*"),
-                )
+                .options(*common.as_reference())
                 .where(Contact.id.in_({t.contact_id for ts in found for t in ts if t.contact_id}))
             )
         }

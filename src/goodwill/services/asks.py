@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import exists, func, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
 from goodwill.domain import asks as rules
 from goodwill.domain.asks import AskStatus, ReadinessWarning
@@ -401,19 +401,9 @@ def _views(session: Session, actor: Actor, asks: list[Ask]) -> list[AskView]:
             .order_by(LedgerEntry.id)
         ):
             entries[entry.ask_id or 0].append(ledger.entry_view(session, actor, entry))
-    people = {
-        c.id: c
-        for c in session.scalars(
-            select(Contact)
-            .where(
-                Contact.id.in_(
-                    {a.contact_id for a in asks}
-                    | {a.target_contact_id for a in asks if a.target_contact_id}
-                )
-            )
-            .options(lazyload("*"))  # references: not their emails, phones and tags
-        )
-    }
+    people = common.contacts_by_id(
+        session, {a.contact_id for a in asks} | {a.target_contact_id for a in asks}
+    )
     return [
         AskView(
             id=a.id,

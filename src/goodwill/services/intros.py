@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session, aliased, lazyload
+from sqlalchemy.orm import Session, aliased
 
 from goodwill.domain import intros as rules
 from goodwill.domain.dates import local_date_of, local_midnight_utc
@@ -418,14 +418,9 @@ def _views(session: Session, actor: Actor, intros: list[Introduction]) -> list[I
             events[event.introduction_id].append(
                 IntroEventView(event.from_status, event.to_status, event.note, event.at)
             )
-    people = {
-        c.id: c
-        for c in session.scalars(
-            select(Contact)
-            .where(Contact.id.in_({i.requester_id for i in intros} | {i.target_id for i in intros}))
-            .options(lazyload("*"))  # references: not their emails, phones and tags
-        )
-    }
+    people = common.contacts_by_id(
+        session, {i.requester_id for i in intros} | {i.target_id for i in intros}
+    )
     return [
         IntroductionView(
             id=i.id,

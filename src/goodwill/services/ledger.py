@@ -12,7 +12,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, exists, func, select
-from sqlalchemy.orm import Session, aliased, lazyload
+from sqlalchemy.orm import Session, aliased
 
 from goodwill.domain.dates import local_date_of
 from goodwill.domain.ledger import Balance, Direction, parse_ledger_kind, parse_weight
@@ -195,8 +195,7 @@ def entry_views(
     ids = {e.counterpart_id for e in entries} | {
         e.related_contact_id for e in entries if e.related_contact_id is not None
     }
-    found = select(Contact).where(Contact.id.in_(ids)).options(lazyload("*"))  # refs only
-    people = {c.id: c for c in session.scalars(found)}
+    people = common.contacts_by_id(session, ids)
     return [
         LedgerEntryView(
             id=entry.id,

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
 from goodwill.domain.strength import (
     CLASSES,
@@ -111,9 +111,7 @@ def _views(
     """The explained view of these contacts, in this order (domain function, exact)."""
     scored = score_contacts(session, actor, now, ids, settings)
     before = scores_before(session, actor, now, ids, settings)
-    # Their columns only: the emails, phones and tags would load eagerly, for nothing.
-    found = select(Contact).where(Contact.id.in_(ids)).options(lazyload("*"))
-    contacts = {c.id: c for c in session.scalars(found)}
+    contacts = common.contacts_by_id(session, ids)
     return [_view(contacts[c], actor, scored[c], before.get(c, 0.0)) for c in ids]
 
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import aliased, lazyload, load_only
+from sqlalchemy.orm import aliased
 
 from goodwill.domain import intros as intro_rules
 from goodwill.domain.dates import as_utc, local_date_of, local_midnight_utc
@@ -127,7 +126,7 @@ def _intros_section(actor: Actor, uow: UnitOfWork) -> tuple[list[IntroWaiting], 
             .where(*open_intro)
             .order_by(Introduction.updated_at, Introduction.id)
             .limit(SHOWN)
-            .options(*_light(requester), *_light(target))
+            .options(*common.as_reference(requester), *common.as_reference(target))
         ).all()
         intros = []
         for intro, asker, wanted in rows:
@@ -186,7 +185,7 @@ def _steps_section(actor: Actor, uow: UnitOfWork) -> tuple[list[NextStep], int]:
             .where(*due)
             .order_by(Task.due_at, Task.id)
             .limit(SHOWN)
-            .options(*_light(person))
+            .options(*common.as_reference(person))
         ).all()
         steps = [
             NextStep(
@@ -199,21 +198,6 @@ def _steps_section(actor: Actor, uow: UnitOfWork) -> tuple[list[NextStep], int]:
             for opp, task, pipeline, stage, contact in found
         ]
     return steps, int(steps_total)
-
-
-def _light(contact: Any) -> tuple[Any, ...]:
-    """A contact as a reference needs its name and visibility, not the emails, phones
-    and tags its relationships would load."""
-    return (
-        load_only(
-            contact.display_name,
-            contact.workspace_id,
-            contact.owner_id,
-            contact.visibility,
-            contact.deleted_at,
-        ),
-        lazyload("*"),
-    )
 
 
 def _late(task: Task, start: datetime, now: datetime) -> bool:
